@@ -1,0 +1,147 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+from import_export.admin import ImportExportModelAdmin
+
+from reporting.models import (
+    ODS,
+    Actor,
+    ActorType,
+    ChallengeCategory,
+    EjeTematico,
+    Ejercicio,
+    EntidadFederativa,
+    Ficha,
+    FichaEvent,
+    Membership,
+    Nota,
+    ObjetivoPMM,
+    Observacion,
+    Reto,
+    Subtema,
+    User,
+)
+from reporting.resources import ActorResource, FichaResource, MembershipResource
+
+
+@admin.register(ObjetivoPMM)
+class ObjetivoPMMAdmin(admin.ModelAdmin):
+    list_display = ["number", "title"]
+
+
+@admin.register(ODS)
+class ODSAdmin(admin.ModelAdmin):
+    list_display = ["number", "short_name", "long_name"]
+
+
+class SubtemaInline(admin.TabularInline):
+    model = Subtema
+    extra = 0
+
+
+@admin.register(EjeTematico)
+class EjeTematicoAdmin(admin.ModelAdmin):
+    list_display = ["number", "name"]
+    inlines = [SubtemaInline]
+
+
+@admin.register(EntidadFederativa)
+class EntidadFederativaAdmin(admin.ModelAdmin):
+    list_display = ["inegi_code", "name", "printed_name"]
+    search_fields = ["name"]
+
+
+@admin.register(ActorType)
+class ActorTypeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "chapter", "chapter_title", "lists_all_objectives"]
+
+
+class ChallengeCategoryInline(admin.TabularInline):
+    model = ChallengeCategory
+    extra = 0
+
+
+@admin.register(Ejercicio)
+class EjercicioAdmin(admin.ModelAdmin):
+    list_display = ["year", "status", "period_start", "period_end", "opens_on", "closes_on"]
+    list_filter = ["status"]
+    inlines = [ChallengeCategoryInline]
+
+
+@admin.register(Actor)
+class ActorAdmin(ImportExportModelAdmin):
+    resource_classes = [ActorResource]
+    list_display = ["name", "sigla", "tipo", "entidad", "active"]
+    list_filter = ["tipo", "active"]
+    search_fields = ["name", "sigla"]
+
+
+class MembershipInline(admin.StackedInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["actor"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "first_name", "last_name", "is_active", "is_staff"]
+    search_fields = ["email", "first_name", "last_name"]
+    inlines = [MembershipInline]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Datos personales"), {"fields": ("first_name", "last_name")}),
+        (
+            _("Permisos"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Fechas"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+
+
+@admin.register(Membership)
+class MembershipAdmin(ImportExportModelAdmin):
+    resource_classes = [MembershipResource]
+    list_display = ["user", "role", "actor"]
+    list_filter = ["role"]
+    search_fields = ["user__email", "actor__sigla"]
+    autocomplete_fields = ["actor"]
+
+
+class RetoInline(admin.TabularInline):
+    model = Reto
+    extra = 0
+
+
+class NotaInline(admin.TabularInline):
+    model = Nota
+    extra = 0
+
+
+class FichaEventInline(admin.TabularInline):
+    model = FichaEvent
+    extra = 0
+    can_delete = False
+    readonly_fields = ["kind", "by", "at", "from_status", "to_status", "note", "changes"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Ficha)
+class FichaAdmin(ImportExportModelAdmin):
+    resource_classes = [FichaResource]
+    list_display = ["nombre", "actor", "ejercicio", "objetivo_asignado", "status", "updated_at"]
+    list_filter = ["ejercicio", "status", "actor__tipo", "objetivo_asignado", "destacada"]
+    search_fields = ["nombre", "descripcion", "actor__sigla"]
+    autocomplete_fields = ["actor", "co_actors"]
+    readonly_fields = ["status", "version", "published_at", "created_at", "created_by"]
+    filter_horizontal = ["objetivos_propuestos", "ods", "entidades"]
+    inlines = [RetoInline, NotaInline, FichaEventInline]
+
+
+@admin.register(Observacion)
+class ObservacionAdmin(admin.ModelAdmin):
+    list_display = ["ficha", "field", "created_at"]
+    readonly_fields = ["ficha", "event", "field", "texto", "created_at"]

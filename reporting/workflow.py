@@ -1,0 +1,168 @@
+"""Every change of a ficha's status goes through one function here.
+
+Each function locks the row, checks the transition and the person's role, saves with
+``update_fields``, writes one ``FichaEvent`` and queues notifications after commit. Nothing else
+in the code base assigns ``Ficha.status``.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reporting import notifications
+from reporting.models import (
+    Ficha,
+    FichaEvent,
+    FichaEventKind,
+    FichaStatus,
+    ObjetivoPMM,
+    Observacion,
+    User,
+)
+
+S = FichaStatus
+
+# (from, to) -> who may do it: "institution" (focal point of the ficha's actor) or "coordinator".
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (S.BORRADOR, S.ENVIADA): "institution",
+    (S.OBSERVADA, S.ENVIADA): "institution",
+    (S.ENVIADA, S.EN_REVISION): "coordinator",
+    (S.ENVIADA, S.OBSERVADA): "coordinator",
+    (S.EN_REVISION, S.OBSERVADA): "coordinator",
+    (S.ENVIADA, S.APROBADA): "coordinator",
+    (S.EN_REVISION, S.APROBADA): "coordinator",
+    (S.APROBADA, S.EN_REVISION): "coordinator",
+}
+
+
+class TransitionError(Exception):
+    """A transition that the rules do not allow; the message is for the user (Spanish)."""
+
+
+def _is_institution_member(user: User, ficha: Ficha) -> bool:
+    return user.actor is not None and user.actor.pk == ficha.actor_id
+
+
+def _check(ficha: Ficha, to_status: str, by: User) -> None:
+    rule = TRANSITIONS.get((ficha.status, to_status))
+    if rule is None:
+        raise TransitionError(
+            _("No es posible pasar una ficha de «%(from)s» a «%(to)s».")
+            % {"from": S(ficha.status).label, "to": S(to_status).label}
+        )
+    if rule == "coordinator" and not by.is_coordinator:
+        raise PermissionDenied(_("Sólo la coordinación de la UPMRIP puede hacer este cambio."))
+    if rule == "institution":
+        if not _is_institution_member(by, ficha):
+            raise PermissionDenied(_("Sólo el enlace de la institución puede enviar la ficha."))
+        if not ficha.ejercicio.is_open:
+            raise TransitionError(_("El ejercicio está cerrado: ya no se reciben fichas."))
+
+
+def _transition(
+    ficha: Ficha,
+    to_status: str,
+    *,
+    by: User,
+    note: str = "",
+    extra_fields: Iterable[str] = (),
+) -> tuple[Ficha, FichaEvent]:
+    """Lock, check, save and audit one transition. Returns the fresh ficha and its event."""
+    locked = Ficha.objects.select_for_update().select_related("ejercicio", "actor").get(pk=ficha.pk)
+    # Values the caller set on its copy (e.g. objetivo_asignado) are carried onto the locked row.
+    for field in extra_fields:
+        setattr(locked, field, getattr(ficha, field))
+    _check(locked, to_status, by)
+    from_status = locked.status
+    locked.status = to_status
+    locked.version += 1
+    locked.updated_at = timezone.now()
+    locked.updated_by = by
+    locked.save(
+        update_fields=["status", "version", "updated_at", "updated_by", *extra_fields]
+    )
+    event = FichaEvent.objects.create(
+        ficha=locked,
+        kind=FichaEventKind.TRANSITION,
+        by=by,
+        from_status=from_status,
+        to_status=to_status,
+        note=note,
+    )
+    return locked, event
+
+
+@transaction.atomic
+def submit(ficha: Ficha, *, by: User) -> Ficha:
+    """Send a draft (or a returned ficha) to UPMRIP for review.
+
+    Side effects: audit row; a digest notification to coordinators is queued after commit.
+    The caller validates completeness (``reporting.forms``) before calling.
+    """
+    ficha, _event = _transition(ficha, S.ENVIADA, by=by)
+    transaction.on_commit(lambda: notifications.ficha_submitted(ficha.pk))
+    return ficha
+
+
+@transaction.atomic
+def start_review(ficha: Ficha, *, by: User) -> Ficha:
+    """A coordinator takes a sent ficha for review. Side effects: audit row."""
+    ficha, _event = _transition(ficha, S.EN_REVISION, by=by)
+    return ficha
+
+
+@transaction.atomic
+def return_for_changes(
+    ficha: Ficha, *, by: User, note: str, field_notes: dict[str, str] | None = None
+) -> Ficha:
+    """Return a ficha to its institution with a general note and optional per-field notes.
+
+    Side effects: audit row, ``Observacion`` rows, an email to the institution's focal points
+    queued after commit.
+    """
+    field_notes = {k: v.strip() for k, v in (field_notes or {}).items() if v and v.strip()}
+    if not note.strip() and not field_notes:
+        raise TransitionError(_("Escriba al menos una observación para la institución."))
+    ficha, event = _transition(ficha, S.OBSERVADA, by=by, note=note.strip())
+    rows = [Observacion(ficha=ficha, event=event, field="", texto=note.strip())] if note.strip() else []
+    rows += [
+        Observacion(ficha=ficha, event=event, field=field, texto=text)
+        for field, text in field_notes.items()
+    ]
+    Observacion.objects.bulk_create(rows)
+    transaction.on_commit(lambda: notifications.ficha_returned(ficha.pk))
+    return ficha
+
+
+@transaction.atomic
+def approve(ficha: Ficha, *, by: User, objective: ObjetivoPMM, note: str = "") -> Ficha:
+    """Approve a ficha with exactly one assigned PMM objective.
+
+    Side effects: sets ``objetivo_asignado`` (and the rationale note), audit row, an email to
+    the institution queued after commit.
+    """
+    if objective is None:
+        raise TransitionError(_("Asigne exactamente un Objetivo del PMM antes de aprobar."))
+    ficha.objetivo_asignado = objective
+    ficha.nota_asignacion = note.strip()
+    ficha, _event = _transition(
+        ficha,
+        S.APROBADA,
+        by=by,
+        note=note.strip(),
+        extra_fields=("objetivo_asignado", "nota_asignacion"),
+    )
+    transaction.on_commit(lambda: notifications.ficha_approved(ficha.pk))
+    return ficha
+
+
+@transaction.atomic
+def reopen(ficha: Ficha, *, by: User, reason: str) -> Ficha:
+    """Reopen an approved ficha for review; a reason is required. Side effects: audit row."""
+    if not reason.strip():
+        raise TransitionError(_("Indique el motivo para reabrir la ficha."))
+    ficha, _event = _transition(ficha, S.EN_REVISION, by=by, note=reason.strip())
+    return ficha
