@@ -1,0 +1,37 @@
+"""Creating annual exercises."""
+
+import datetime
+
+from django.db import transaction
+
+from reporting.models import ChallengeCategory, Ejercicio, EjercicioStatus
+from reporting.reference import DEFAULT_CHALLENGE_CATEGORIES
+
+
+@transaction.atomic
+def create_ejercicio(
+    year: int,
+    *,
+    status: str = EjercicioStatus.PREPARACION,
+    opens_on: datetime.date | None = None,
+    closes_on: datetime.date | None = None,
+) -> Ejercicio:
+    """Create the exercise of ``year`` with the default reporting period.
+
+    Side effects: copies the default challenge categories into the exercise, where coordinators
+    can edit them without touching other years.
+    """
+    start, end = Ejercicio.default_period(year)
+    ejercicio = Ejercicio.objects.create(
+        year=year,
+        period_start=start,
+        period_end=end,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        status=status,
+    )
+    ChallengeCategory.objects.bulk_create(
+        ChallengeCategory(ejercicio=ejercicio, name=name, definition=definition, position=i)
+        for i, (name, definition) in enumerate(DEFAULT_CHALLENGE_CATEGORIES, start=1)
+    )
+    return ejercicio
