@@ -14,7 +14,9 @@ class Edicion(models.Model):
     ejercicio = models.OneToOneField(
         Ejercicio, on_delete=models.PROTECT, related_name="edicion", verbose_name=_("ejercicio")
     )
-    title = models.CharField(_("título"), max_length=200, help_text=_("p. ej. «Compendio General 2023»"))
+    title = models.CharField(
+        _("título"), max_length=200, help_text=_("p. ej. «Compendio General 2023»")
+    )
     date_line = models.CharField(
         _("lugar y fecha"),
         max_length=200,
@@ -29,7 +31,9 @@ class Edicion(models.Model):
     introduction = models.TextField(
         _("introducción"),
         blank=True,
-        help_text=_("Párrafos separados por una línea en blanco. {periodo} se sustituye por el periodo."),
+        help_text=_(
+            "Párrafos separados por una línea en blanco. {periodo} se sustituye por el periodo."
+        ),
     )
     closing_text = models.TextField(_("página final"), blank=True)
     other_acronyms = models.TextField(

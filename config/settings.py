@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 import fontpkg_montserrat
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -156,27 +158,30 @@ TASKS = {
 }
 
 
-def email_settings(url: str) -> dict:
-    """Translate EMAIL_URL (console://, smtp://user:pass@host:587, smtps://…) into settings."""
+def mailer_from_url(url: str) -> dict:
+    """Translate EMAIL_URL (console://, smtp://user:pass@host:587, smtps://…) into a mailer."""
     parts = urlsplit(url)
     if parts.scheme in {"", "console"}:
-        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+        return {"BACKEND": "django.core.mail.backends.console.EmailBackend"}
     if parts.scheme == "locmem":
-        return {"EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
-    if parts.scheme in {"smtp", "smtps", "submission"}:
+        return {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+    if parts.scheme in {"smtp", "smtps"}:
         return {
-            "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "EMAIL_HOST": parts.hostname or "localhost",
-            "EMAIL_PORT": parts.port or (465 if parts.scheme == "smtps" else 587),
-            "EMAIL_HOST_USER": unquote(parts.username or ""),
-            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
-            "EMAIL_USE_SSL": parts.scheme == "smtps",
-            "EMAIL_USE_TLS": parts.scheme != "smtps",
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": parts.hostname or "localhost",
+                "port": parts.port or (465 if parts.scheme == "smtps" else 587),
+                "username": unquote(parts.username or ""),
+                "password": unquote(parts.password or ""),
+                "use_ssl": parts.scheme == "smtps",
+                "use_tls": parts.scheme == "smtp",
+                "timeout": 20,
+            },
         }
     raise ValueError(f"Unsupported EMAIL_URL scheme: {parts.scheme}")
 
 
-globals().update(email_settings(os.environ.get("EMAIL_URL", "console://")))
+MAILERS = {"default": mailer_from_url(os.environ.get("EMAIL_URL", "console://"))}
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Pacto Mundial para la Migración <no-responder@localhost>"
 )
@@ -190,12 +195,13 @@ IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 SECURE_CSP = {
-    "default-src": ["'self'"],
-    "img-src": ["'self'", "data:"],
-    "style-src": ["'self'", "'unsafe-inline'"],
-    "script-src": ["'self'"],
-    "frame-ancestors": ["'none'"],
-    "form-action": ["'self'"],
+    "default-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    # Inline style attributes (widgets, progress bars) need unsafe-inline; scripts stay strict.
+    "style-src": [CSP.SELF, CSP.UNSAFE_INLINE],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -108,7 +108,9 @@ class ActorType(models.Model):
     lists_all_objectives = models.BooleanField(
         _("lista los 23 objetivos"),
         default=False,
-        help_text=_("Si el capítulo muestra los objetivos sin fichas con «No se reportaron acciones.»"),
+        help_text=_(
+            "Si el capítulo muestra los objetivos sin fichas con «No se reportaron acciones.»"
+        ),
     )
     # Used by the Informe Ejecutivo to split federal bodies from state governments.
     is_federal = models.BooleanField(_("federal"), default=False)
@@ -315,7 +317,10 @@ class Membership(models.Model):
         verbose_name_plural = _("membresías")
         constraints = [
             models.CheckConstraint(
-                condition=(Q(role="enlace", actor__isnull=False) | (~Q(role="enlace") & Q(actor__isnull=True))),
+                condition=(
+                    Q(role="enlace", actor__isnull=False)
+                    | (~Q(role="enlace") & Q(actor__isnull=True))
+                ),
                 name="membership_enlace_has_actor",
             )
         ]
@@ -403,7 +408,10 @@ class Ficha(models.Model):
         Actor, on_delete=models.PROTECT, related_name="fichas", verbose_name=_("institución")
     )
     co_actors = models.ManyToManyField(
-        Actor, blank=True, related_name="joint_fichas", verbose_name=_("instituciones participantes")
+        Actor,
+        blank=True,
+        related_name="joint_fichas",
+        verbose_name=_("instituciones participantes"),
     )
     sigla_override = models.CharField(
         _("sigla impresa (opcional)"),
@@ -442,9 +450,7 @@ class Ficha(models.Model):
         blank=True,
         help_text=_("Campañas, foros, materiales, trámites, documentos emitidos…"),
     )
-    personas_atendidas = models.PositiveIntegerField(
-        _("Personas atendidas"), null=True, blank=True
-    )
+    personas_atendidas = models.PositiveIntegerField(_("Personas atendidas"), null=True, blank=True)
     mujeres = models.PositiveIntegerField(_("Mujeres"), null=True, blank=True)
     hombres = models.PositiveIntegerField(_("Hombres"), null=True, blank=True)
     otras_personas = models.PositiveIntegerField(

@@ -18,8 +18,9 @@ logger = logging.getLogger(__name__)
 
 def _focal_point_emails(actor_id: int) -> list[str]:
     return list(
-        Membership.objects.filter(role=Role.ENLACE, actor_id=actor_id, user__is_active=True)
-        .values_list("user__email", flat=True)
+        Membership.objects.filter(
+            role=Role.ENLACE, actor_id=actor_id, user__is_active=True
+        ).values_list("user__email", flat=True)
     )
 
 

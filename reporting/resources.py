@@ -49,7 +49,9 @@ class MembershipResource(SafeExportResource):
     first_name = fields.Field(attribute="user__first_name", column_name="nombre")
     last_name = fields.Field(attribute="user__last_name", column_name="apellidos")
     actor = fields.Field(
-        attribute="actor", column_name="institucion", widget=widgets.ForeignKeyWidget(Actor, "sigla")
+        attribute="actor",
+        column_name="institucion",
+        widget=widgets.ForeignKeyWidget(Actor, "sigla"),
     )
     role = fields.Field(attribute="role", column_name="rol")
 
@@ -97,7 +99,9 @@ class FichaResource(SafeExportResource):
         widget=widgets.ForeignKeyWidget("reporting.Ejercicio", "year"),
     )
     actor = fields.Field(
-        attribute="actor", column_name="institucion", widget=widgets.ForeignKeyWidget(Actor, "sigla")
+        attribute="actor",
+        column_name="institucion",
+        widget=widgets.ForeignKeyWidget(Actor, "sigla"),
     )
     objetivo_asignado = fields.Field(
         attribute="objetivo_asignado",

@@ -81,9 +81,7 @@ def _transition(
     locked.version += 1
     locked.updated_at = timezone.now()
     locked.updated_by = by
-    locked.save(
-        update_fields=["status", "version", "updated_at", "updated_by", *extra_fields]
-    )
+    locked.save(update_fields=["status", "version", "updated_at", "updated_by", *extra_fields])
     event = FichaEvent.objects.create(
         ficha=locked,
         kind=FichaEventKind.TRANSITION,
@@ -127,7 +125,11 @@ def return_for_changes(
     if not note.strip() and not field_notes:
         raise TransitionError(_("Escriba al menos una observación para la institución."))
     ficha, event = _transition(ficha, S.OBSERVADA, by=by, note=note.strip())
-    rows = [Observacion(ficha=ficha, event=event, field="", texto=note.strip())] if note.strip() else []
+    rows = (
+        [Observacion(ficha=ficha, event=event, field="", texto=note.strip())]
+        if note.strip()
+        else []
+    )
     rows += [
         Observacion(ficha=ficha, event=event, field=field, texto=text)
         for field, text in field_notes.items()

@@ -1,0 +1,61 @@
+# The two commands: `make run` and `make test`. Everything they need is installed from here.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+# pyenv reads .python-version (3.12); fall back to any python3.12 on PATH.
+PYTHON ?= $(shell command -v pyenv >/dev/null 2>&1 && pyenv which python 2>/dev/null || command -v python3.12)
+HOST ?= 127.0.0.1
+PORT ?= 8000
+DEBIAN_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core \
+	postgresql postgresql-contrib chromium poppler-utils gettext
+
+.PHONY: run test install system-deps lint format messages clean-db
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.lock
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 12))' || \
+		{ echo "Se necesita Python 3.12 (encontrado: $(PYTHON))."; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r requirements.lock
+	touch $@
+
+# Debian packages: WeasyPrint's fast font subsetting, PostgreSQL for the tests, Chromium for
+# browser tests, pdftotext for checks. Installed only when missing.
+system-deps:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Instalando paquetes de Debian: $$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+locale/es_MX/LC_MESSAGES/django.mo: locale/es_MX/LC_MESSAGES/django.po
+	$(PY) manage.py compilemessages -l es_MX -v0
+
+run: system-deps install locale/es_MX/LC_MESSAGES/django.mo
+	$(PY) manage.py migrate --no-input -v0
+	$(PY) manage.py load_demo
+	@echo
+	@echo "Aplicación: http://$(HOST):$(PORT)/   ·   Administración: http://$(HOST):$(PORT)/admin/"
+	@echo "Detenga con Ctrl+C."
+	@trap 'kill 0' EXIT INT TERM; \
+	$(PY) manage.py db_worker --queue-name default >var/worker.log 2>&1 & \
+	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+test: system-deps install locale/es_MX/LC_MESSAGES/django.mo
+	.ci/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
+	@echo "SQLite smoke tests (embedded default):"
+	env -u DATABASE_URL VAR_DIR=$$(mktemp -d) $(PY) -m pytest -m smoke -p no:cacheprovider -q
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format:
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+messages:
+	$(PY) manage.py makemessages -l es_MX --no-obsolete -i '.venv/*' -i 'var/*'

@@ -1,0 +1,138 @@
+"""Saving the content of a ficha: optimistic locking and the field-by-field audit of edits.
+
+Both the institution's form and the coordinator's editorial form save through
+``save_ficha_form``. A save that started from an older version is refused with
+``StaleFicha``, which carries the differences so the page can show them; the caller re-renders
+the user's own input, so nothing typed is lost and nothing is overwritten silently.
+"""
+
+import copy
+from collections.abc import Iterable
+
+from django import forms
+from django.db import models, transaction
+from django.utils import timezone
+
+from reporting.models import Ficha, FichaEvent, FichaEventKind, User
+
+
+class StaleFicha(Exception):
+    """The ficha changed since the user loaded it."""
+
+    def __init__(self, current: Ficha, differences: dict[str, dict[str, str]]):
+        super().__init__("stale ficha")
+        self.current = current
+        self.differences = differences
+
+
+def display_value(ficha: Ficha, name: str) -> str:
+    """A field's value as a person reads it (choices labelled, relations named, lists joined)."""
+    if name == "retos":
+        return "\n".join(f"• {r.texto}" for r in ficha.retos.all())
+    field = ficha._meta.get_field(name)
+    if field.many_to_many:
+        if ficha.pk is None:
+            return ""
+        return ", ".join(str(obj) for obj in getattr(ficha, name).all())
+    value = getattr(ficha, name)
+    if value is None:
+        return ""
+    if field.choices:
+        return str(getattr(ficha, f"get_{name}_display")())
+    if isinstance(field, models.BooleanField):
+        return "Sí" if value else "No"
+    if isinstance(field, models.DateField):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def snapshot(ficha: Ficha, names: Iterable[str]) -> dict[str, str]:
+    return {name: display_value(ficha, name) for name in names}
+
+
+def _label(name: str) -> str:
+    if name == "retos":
+        return "Retos"
+    return str(Ficha._meta.get_field(name).verbose_name)
+
+
+def diff(before: dict[str, str], after: dict[str, str]) -> dict[str, dict[str, str]]:
+    return {
+        name: {"label": _label(name), "old": before.get(name, ""), "new": after[name]}
+        for name in after
+        if before.get(name, "") != after[name]
+    }
+
+
+def form_field_names(form: forms.ModelForm) -> list[str]:
+    return [name for name in form.fields if name in {f.name for f in Ficha._meta.get_fields()}]
+
+
+def _submitted_values(form: forms.ModelForm, locked: Ficha) -> dict[str, str]:
+    """What the user submitted, displayed like ``snapshot`` so the two compare field by field."""
+    candidate = copy.copy(locked)
+    values = {}
+    for name in form_field_names(form):
+        value = form.cleaned_data.get(name)
+        if Ficha._meta.get_field(name).many_to_many:
+            values[name] = ", ".join(str(obj) for obj in value or [])
+        else:
+            setattr(candidate, name, value)
+            values[name] = display_value(candidate, name)
+    return values
+
+
+@transaction.atomic
+def save_ficha_form(
+    form: forms.ModelForm,
+    *,
+    by: User,
+    expected_version: int,
+    formsets: Iterable[forms.BaseFormSet] = (),
+    record_edit: bool = False,
+    note: str = "",
+) -> Ficha:
+    """Save a valid ficha form (and its formsets) if nobody saved since ``expected_version``.
+
+    Side effects: bumps ``version``, sets ``updated_at``/``updated_by``; with ``record_edit``
+    writes a ``FichaEvent`` (kind «edición») holding the field-by-field differences. Only the
+    form's own fields are written, so a concurrent status change is never overwritten.
+    Raises ``StaleFicha`` when the stored version is newer.
+    """
+    names = form_field_names(form) + (["retos"] if formsets else [])
+    ficha = form.instance
+    if ficha.pk is None:
+        ficha.created_by = by
+        ficha.updated_by = by
+        ficha = form.save()
+        for formset in formsets:
+            formset.instance = ficha
+            formset.save()
+        FichaEvent.objects.create(ficha=ficha, kind=FichaEventKind.CREATED, by=by)
+        return ficha
+
+    locked = Ficha.objects.select_for_update().get(pk=ficha.pk)
+    if locked.version != expected_version:
+        current = snapshot(locked, form_field_names(form))
+        raise StaleFicha(locked, diff(_submitted_values(form, locked), current))
+
+    before = snapshot(locked, names)
+    ficha = form.save(commit=False)
+    ficha.version = locked.version + 1
+    ficha.updated_at = timezone.now()
+    ficha.updated_by = by
+    concrete = [
+        name for name in form_field_names(form) if not Ficha._meta.get_field(name).many_to_many
+    ]
+    ficha.save(update_fields=[*concrete, "version", "updated_at", "updated_by"])
+    form.save_m2m()
+    for formset in formsets:
+        formset.instance = ficha
+        formset.save()
+    if record_edit:
+        changes = diff(before, snapshot(ficha, names))
+        if changes:
+            FichaEvent.objects.create(
+                ficha=ficha, kind=FichaEventKind.EDIT, by=by, changes=changes, note=note
+            )
+    return ficha
