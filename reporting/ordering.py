@@ -1,0 +1,54 @@
+"""The order of fichas inside a publication: chapter, objective, then position.
+
+Inside one (chapter, objective) block a coordinator-set ``orden`` wins; fichas without it
+follow, chapter 2 alphabetically by state and the other chapters by institution name, then by
+program name (domain.md §B.4). The printed number is the position in the block, from 1.
+"""
+
+from collections.abc import Iterable
+from itertools import groupby
+
+from reporting.models import Ficha
+
+
+def _text_key(value: str) -> str:
+    # Spanish alphabetical order close enough for headings: accents sort with their letter.
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def block_key(ficha: Ficha) -> tuple:
+    """Position of a ficha inside its (chapter, objective) block."""
+    actor = ficha.actor
+    if actor.tipo.chapter == 2 and actor.entidad_id:
+        who = actor.entidad.name
+    else:
+        who = actor.name
+    return (
+        ficha.orden is None,
+        ficha.orden or 0,
+        _text_key(who),
+        _text_key(ficha.nombre),
+        ficha.pk or 0,
+    )
+
+
+def print_key(ficha: Ficha) -> tuple:
+    return (ficha.actor.tipo.chapter, ficha.objetivo_asignado_id or 0, *block_key(ficha))
+
+
+def numbered_blocks(fichas: Iterable[Ficha]) -> dict[tuple[int, int], list[Ficha]]:
+    """Group approved fichas by (chapter, objective) in print order.
+
+    Fichas need ``actor__tipo``, ``actor__entidad`` and ``objetivo_asignado`` loaded
+    (``Ficha.objects.for_print()``); the printed number of a ficha is its index + 1.
+    """
+    ordered = sorted(fichas, key=print_key)
+    return {
+        key: list(group)
+        for key, group in groupby(
+            ordered, key=lambda f: (f.actor.tipo.chapter, f.objetivo_asignado_id)
+        )
+    }
