@@ -30,3 +30,13 @@ def test_reference_data_is_loaded_by_migrations():
 
 def test_no_missing_migrations():
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def test_spanish_dates_use_lower_case_month_names():
+    import datetime
+
+    from django.utils import dateformat, translation
+
+    with translation.override("es-mx"):
+        text = dateformat.format(datetime.date(2023, 11, 28), r"j \d\e F \d\e Y")
+    assert text == "28 de noviembre de 2023"
