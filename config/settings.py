@@ -181,7 +181,12 @@ def mailer_from_url(url: str) -> dict:
     raise ValueError(f"Unsupported EMAIL_URL scheme: {parts.scheme}")
 
 
-MAILERS = {"default": mailer_from_url(os.environ.get("EMAIL_URL", "console://"))}
+# Production must name a real mail server; development prints emails on the console.
+MAILERS = {
+    "default": mailer_from_url(
+        os.environ["EMAIL_URL"] if PRODUCTION else os.environ.get("EMAIL_URL", "console://")
+    )
+}
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Pacto Mundial para la Migración <no-responder@localhost>"
 )
