@@ -145,3 +145,46 @@ class FichaAdmin(ImportExportModelAdmin):
 class ObservacionAdmin(admin.ModelAdmin):
     list_display = ["ficha", "field", "created_at"]
     readonly_fields = ["ficha", "event", "field", "texto", "created_at"]
+
+
+@admin.register(Subtema)
+class SubtemaAdmin(admin.ModelAdmin):
+    list_display = ["name", "eje", "position"]
+    list_filter = ["eje"]
+
+
+@admin.register(ChallengeCategory)
+class ChallengeCategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "ejercicio", "position"]
+    list_filter = ["ejercicio"]
+
+
+@admin.register(Reto)
+class RetoAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "ficha", "categoria"]
+    list_filter = ["categoria"]
+    raw_id_fields = ["ficha"]
+
+
+@admin.register(Nota)
+class NotaAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "ficha", "marker"]
+    raw_id_fields = ["ficha"]
+
+
+@admin.register(FichaEvent)
+class FichaEventAdmin(admin.ModelAdmin):
+    """The audit trail is read-only."""
+
+    list_display = ["ficha", "kind", "by", "at", "from_status", "to_status"]
+    list_filter = ["kind", "to_status"]
+    readonly_fields = [f.name for f in FichaEvent._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -79,13 +79,14 @@ class MembershipResource(SafeExportResource):
         super().import_instance(instance, row, **kwargs)
         if instance.role not in Role.values:
             raise ValueError(f"Rol desconocido: {instance.role!r}")
+        instance.user.email = (row.get("correo") or "").strip().lower()
         instance.user.first_name = (row.get("nombre") or "").strip()
         instance.user.last_name = (row.get("apellidos") or "").strip()
 
     def save_instance(self, instance, is_create, row, **kwargs):
-        if not kwargs.get("dry_run"):
-            instance.user.save()
-            instance.user_id = instance.user.pk
+        # Imports run in a transaction that a dry run rolls back, user row included.
+        instance.user.save()
+        instance.user_id = instance.user.pk
         instance.full_clean(exclude=["user"])
         super().save_instance(instance, is_create, row, **kwargs)
 
