@@ -1,0 +1,406 @@
+"""Import a printed «Compendio General» (its text export) as an exercise of approved fichas.
+
+``import_compendio(text, year=2023)`` builds on ``compendio_text.parse_compendio``: it creates
+(or reuses) the Ejercicio, the actors named in the headings and one approved ficha per program,
+in one transaction and in a fixed number of queries (bulk inserts; no query per program).
+
+Decisions, so that a second run is never a surprise:
+
+* **Refuse, or replace.** An exercise that already has fichas is left alone and
+  ``ImportRefused`` explains why; ``replace=True`` (``--replace``) first deletes that exercise's
+  fichas (with their challenges, notes and history) and imports again. Actors are never deleted.
+* **Actors** are looked up by printed sigla; an existing actor keeps its name and type. A new one
+  gets its type from the chapter of the programs it leads (states: the state whose printed
+  name is the sigla; an actor that is only ever a co-actor: a state or a federal body)
+  and its official name from annex 1 of the same text (``parse_glossary``), with the known
+  errors of 2023 corrected; when no name is found, the sigla is the name.
+* **Status.** Historical fichas were approved and published years ago, outside this system, so
+  they are the one sanctioned exception to "only reporting.workflow assigns Ficha.status":
+  ``_record_imported_approval`` writes «aprobada» directly and one audit event per ficha says so.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from compendium.importers.compendio_text import ParsedPrograma, parse_compendio
+from compendium.models import Edicion
+from reporting.exercises import create_ejercicio
+from reporting.models import (
+    Actor,
+    ActorType,
+    Ejercicio,
+    EjercicioStatus,
+    EntidadFederativa,
+    Ficha,
+    FichaEvent,
+    FichaEventKind,
+    FichaStatus,
+    Nota,
+    Reto,
+    User,
+)
+
+__all__ = ["ImportRefused", "ImportReport", "import_compendio", "parse_glossary"]
+
+# Actor type of a new actor, by the chapter its first program prints in (domain.md §F).
+CHAPTER_ACTOR_TYPES = {
+    1: "apf",
+    2: "estatal",
+    3: "legislativo",
+    4: "judicial",
+    5: "autonomo",
+    6: "osc",
+}
+
+# Annex 1 of 2023 spells some siglas differently from the headings (domain.md §B.7).
+_GLOSSARY_SIGLA_FIXES = {"SESNP": "SESNSP", "CIJ": "CIJ A.C."}
+# Annex 1 of 2023 expands INEGI with the institute's name before 2008.
+_GLOSSARY_NAME_FIXES = {"INEGI": "Instituto Nacional de Estadística y Geografía"}
+# Heading actors that neither annex names (domain.md §B.7). Not from the seed: the official
+# names of these bodies, so that the registry does not start with a sigla as a name.
+_NAMES_MISSING_FROM_GLOSSARY = {
+    "BANCO DEL BIENESTAR": "Banco del Bienestar, Sociedad Nacional de Crédito",
+    "IMSS BIENESTAR": (
+        "Servicios de Salud del Instituto Mexicano del Seguro Social para el Bienestar"
+    ),
+    "CÁMARA DE DIPUTADOS": "Cámara de Diputados del H. Congreso de la Unión",
+    "CÁMARA DE SENADORES": "Cámara de Senadores del H. Congreso de la Unión",
+    "UNO DE SIETE MIGRANDO A.C.": "Uno de Siete Migrando, A.C.",
+}
+
+_ANNEX_TITLE_RE = re.compile(r"^(\d)\.\s+\S")
+_HTML_TAG_RE = re.compile(r"<[^>]+>")
+_TABLE_PLACEHOLDER = "[[tabla {n}]]"
+
+
+class ImportRefused(Exception):
+    """The import would overwrite or contradict existing data; the message says why (Spanish)."""
+
+
+@dataclass
+class ImportReport:
+    """What ``import_compendio`` did, for the command (and a log) to print."""
+
+    ejercicio: Ejercicio
+    fichas_per_chapter: dict[int, int]
+    actors_created: list[str]
+    fichas_replaced: int
+    # (line number in the text, line) the parser or the importer could not place.
+    unplaced_lines: list[tuple[int, str]]
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def total(self) -> int:
+        return sum(self.fichas_per_chapter.values())
+
+
+# --- Annexes ---------------------------------------------------------------------------------
+
+
+def parse_glossary(text: str) -> dict[str, str]:
+    """Official names by sigla from the «Nombre | Sigla» annexes after «ANEXOS».
+
+    Annex 1 (institutions) wins over annex 3 (other acronyms, which names IMSS). Known errors
+    of the 2023 annex are corrected; rows broken by the export (an empty name) are skipped.
+    """
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip() == "ANEXOS"), None)
+    if start is None:
+        return {}
+    tables: dict[int, dict[str, str]] = {}
+    annex = 0
+    for line in lines[start + 1 :]:
+        if match := _ANNEX_TITLE_RE.match(line):
+            annex = int(match[1])
+            continue
+        cells = [cell.strip() for cell in line.split("\t")]
+        if len(cells) != 2 or cells == ["Nombre", "Sigla"] or not all(cells):
+            continue
+        name, sigla = cells
+        sigla = _GLOSSARY_SIGLA_FIXES.get(sigla, sigla)
+        tables.setdefault(annex, {}).setdefault(sigla, name)
+    glossary = {**tables.get(3, {}), **tables.get(1, {})}
+    return {sigla: _GLOSSARY_NAME_FIXES.get(sigla, name) for sigla, name in glossary.items()}
+
+
+def _official_name(sigla: str, glossary: dict[str, str]) -> str:
+    if sigla in glossary:
+        return glossary[sigla]
+    if sigla in _NAMES_MISSING_FROM_GLOSSARY:
+        return _NAMES_MISSING_FROM_GLOSSARY[sigla]
+    # «SEGOB (UPMRIP)»: a unit of a ministry, both in the glossary.
+    if (match := re.fullmatch(r"(.+?) \((.+)\)", sigla)) and {
+        match[1],
+        match[2],
+    } <= glossary.keys():
+        return f"{glossary[match[2]]} de la {glossary[match[1]]}"
+    return sigla
+
+
+def _state_actor_name(entidad: EntidadFederativa) -> str:
+    name = entidad.name
+    if name.startswith("Estado de "):
+        return f"Gobierno del {name}"
+    if name == "Ciudad de México":
+        return f"Gobierno de la {name}"
+    return f"Gobierno del Estado de {name}"
+
+
+# --- Texts and tables ------------------------------------------------------------------------
+
+
+def _clean(text: str) -> str:
+    # The export escapes «$» as in Markdown («\$2,339,083,975 pesos»).
+    return text.replace("\\$", "$")
+
+
+def _table_cell(cell: str) -> str:
+    # One table of 2023 (C5/O10/#2 FGR) was exported as raw «<ul>» HTML with «•» bullets.
+    cell = " ".join(_HTML_TAG_RE.sub(" ", cell).split())
+    if "•" in cell:
+        items = [item.strip() for item in cell.split("•") if item.strip()]
+        cell = "\n".join(f"• {item}" for item in items)
+    return cell
+
+
+def _table(rows: list[str]) -> dict:
+    cells = [[_table_cell(cell) for cell in row.split("\t")] for row in rows]
+    # Trailing empty cells were stripped with the line's trailing white space: pad rows.
+    width = max(len(row) for row in cells)
+    cells = [row + [""] * (width - len(row)) for row in cells]
+    return {"caption": "", "header": cells[0], "rows": cells[1:]}
+
+
+def _extract_tables(text: str, tablas: list[dict]) -> str:
+    """Move tab-separated rows into ``tablas`` and leave a ``[[tabla N]]`` paragraph instead.
+
+    Rows separated only by blank lines (a page break) stay in one table. N counts through the
+    whole ficha, so ``tablas[N - 1]`` is the table of the placeholder.
+    """
+    lines = text.split("\n")
+    out: list[str] = []
+    index = 0
+    while index < len(lines):
+        if "\t" not in lines[index]:
+            out.append(lines[index])
+            index += 1
+            continue
+        rows: list[str] = []
+        while index < len(lines):
+            if "\t" in lines[index]:
+                rows.append(lines[index])
+                index += 1
+                continue
+            following = next((line for line in lines[index:] if line.strip()), "")
+            if not lines[index].strip() and "\t" in following:
+                index += 1
+                continue
+            break
+        tablas.append(_table(rows))
+        if out and out[-1]:
+            out.append("")
+        out.append(_TABLE_PLACEHOLDER.format(n=len(tablas)))
+        if index < len(lines) and lines[index]:
+            out.append("")
+    return "\n".join(out)
+
+
+def _printed_sigla(lead: Actor, co_actors: list[Actor]) -> str:
+    # Same rule as ``Ficha.printed_sigla``, without a query for the co-actors.
+    return "/".join([lead.sigla, *sorted(actor.sigla for actor in co_actors)])
+
+
+# --- Import ----------------------------------------------------------------------------------
+
+
+def _get_or_create_ejercicio(year: int, *, replace: bool) -> tuple[Ejercicio, int]:
+    ejercicio = Ejercicio.objects.select_for_update().filter(year=year).first()
+    if ejercicio is None:
+        return create_ejercicio(year, status=EjercicioStatus.PUBLICADO), 0
+    existing = Ficha.objects.filter(ejercicio=ejercicio)
+    count = existing.count()
+    if count and not replace:
+        raise ImportRefused(
+            f"El Ejercicio {year} ya tiene {count} fichas. Use --replace para borrarlas "
+            "(con sus retos, notas e historial) e importar de nuevo."
+        )
+    if count:
+        existing.delete()
+    return ejercicio, count
+
+
+def _actors_for(
+    programas: list[ParsedPrograma], glossary: dict[str, str], report: ImportReport
+) -> dict[str, Actor]:
+    """Every actor of the headings by sigla; creates the missing ones with one bulk insert."""
+    # A new actor's chapter is the one of the first program it leads. An actor that is only
+    # ever a co-actor («INEGI/SRE» in chapter 5) is typed by its own name: a state, or else a
+    # federal body (every co-actor of 2023 is), never by its partner's chapter.
+    first_chapter: dict[str, int] = {}
+    for programa in programas:
+        first_chapter.setdefault(programa.actor_siglas[0], programa.chapter)
+    states = {e.printed_name: e for e in EntidadFederativa.objects.all()}
+    for programa in programas:
+        for sigla in programa.actor_siglas[1:]:
+            first_chapter.setdefault(sigla, 2 if sigla in states else 1)
+    actors = {
+        actor.sigla: actor
+        for actor in Actor.objects.select_related("tipo").filter(sigla__in=first_chapter)
+    }
+    types = {t.code: t for t in ActorType.objects.all()}
+    new: list[Actor] = []
+    for sigla, chapter in first_chapter.items():
+        if sigla in actors:
+            continue
+        tipo = types[CHAPTER_ACTOR_TYPES[chapter]]
+        if tipo.code == "estatal":
+            entidad = states.get(sigla)
+            if entidad is None:
+                continue  # reported with its programs in ``import_compendio``
+            new.append(
+                Actor(name=_state_actor_name(entidad), sigla=sigla, tipo=tipo, entidad=entidad)
+            )
+        else:
+            new.append(Actor(name=_official_name(sigla, glossary), sigla=sigla, tipo=tipo))
+    Actor.objects.bulk_create(new)
+    report.actors_created = [actor.sigla for actor in new]
+    actors.update((actor.sigla, actor) for actor in new)
+    return actors
+
+
+def _record_imported_approval(fichas: list[Ficha], *, by: User | None, year: int) -> None:
+    """Mark imported fichas «aprobada» and write one audit event each.
+
+    The sanctioned exception to the workflow rule (see the module docstring): these programs
+    were approved and published in the printed edition, so no focal point submitted them here.
+    """
+    Ficha.objects.filter(pk__in=[ficha.pk for ficha in fichas]).update(status=FichaStatus.APROBADA)
+    note = f"Importada del Compendio General {year} publicado"
+    FichaEvent.objects.bulk_create(
+        FichaEvent(
+            ficha=ficha,
+            kind=FichaEventKind.TRANSITION,
+            by=by,
+            from_status=FichaStatus.BORRADOR,
+            to_status=FichaStatus.APROBADA,
+            note=note,
+        )
+        for ficha in fichas
+    )
+
+
+def _ficha(programa: ParsedPrograma, *, ejercicio: Ejercicio, lead: Actor, by, now) -> Ficha:
+    tablas: list[dict] = []
+    descripcion = _extract_tables(_clean(programa.description), tablas)
+    resultados = _extract_tables(_clean(programa.results), tablas)
+    return Ficha(
+        ejercicio=ejercicio,
+        actor=lead,
+        objetivo_asignado_id=programa.objective,
+        orden=programa.number,
+        nombre=_clean(programa.name),
+        descripcion=descripcion,
+        resultados=resultados,
+        tablas=tablas,
+        sin_retos=not programa.challenges,
+        created_at=now,
+        created_by=by,
+        updated_at=now,
+        updated_by=by,
+    )
+
+
+@transaction.atomic
+def import_compendio(
+    text: str, *, year: int, by: User | None = None, replace: bool = False
+) -> ImportReport:
+    """Import the text export of a Compendio General as the approved fichas of ``year``.
+
+    Side effects, in one transaction: creates the Ejercicio (status «publicado») unless it
+    exists, its Edicion (title and date line) unless it exists, the missing actors, and one
+    ficha per program with its Reto and Nota rows, co-actors and one audit event; with
+    ``replace``, first deletes the exercise's fichas. Raises ``ImportRefused`` when the
+    exercise already has fichas (without ``replace``) or the text is of another year.
+    """
+    parsed = parse_compendio(text)
+    if parsed.year is not None and parsed.year != year:
+        raise ImportRefused(f"El texto es del Compendio {parsed.year}, no de {year}.")
+    if not parsed.programas:
+        raise ImportRefused("No se encontró ningún programa en el texto.")
+
+    ejercicio, replaced = _get_or_create_ejercicio(year, replace=replace)
+    Edicion.objects.get_or_create(
+        ejercicio=ejercicio,
+        defaults={
+            "title": f"Compendio General {year}",
+            "date_line": parsed.date_line,
+        },
+    )
+    report = ImportReport(
+        ejercicio=ejercicio,
+        fichas_per_chapter={},
+        actors_created=[],
+        fichas_replaced=replaced,
+        unplaced_lines=list(parsed.unplaced_lines),
+    )
+    actors = _actors_for(parsed.programas, parse_glossary(text), report)
+
+    now = timezone.now()
+    placed: list[tuple[ParsedPrograma, Ficha, list[Actor]]] = []
+    for programa in parsed.programas:
+        missing = [sigla for sigla in programa.actor_siglas if sigla not in actors]
+        if missing:
+            report.unplaced_lines.append(
+                (programa.source_line, f"Entidad federativa desconocida: {', '.join(missing)}")
+            )
+            continue
+        lead, *co_actors = (actors[sigla] for sigla in programa.actor_siglas)
+        if lead.tipo.chapter != programa.chapter:
+            report.warnings.append(
+                f"L{programa.source_line}: {lead.sigla} ya existe como «{lead.tipo}» "
+                f"(capítulo {lead.tipo.chapter}); el programa estaba en el capítulo "
+                f"{programa.chapter}."
+            )
+        ficha = _ficha(programa, ejercicio=ejercicio, lead=lead, by=by, now=now)
+        if _printed_sigla(lead, co_actors) != programa.sigla:
+            ficha.sigla_override = programa.sigla
+        placed.append((programa, ficha, co_actors))
+
+    fichas = Ficha.objects.bulk_create([ficha for _, ficha, _ in placed])
+    Ficha.co_actors.through.objects.bulk_create(
+        Ficha.co_actors.through(ficha_id=ficha.pk, actor_id=actor.pk)
+        for _, ficha, co_actors in placed
+        for actor in co_actors
+    )
+    Reto.objects.bulk_create(
+        Reto(ficha=ficha, position=position, texto=_clean(texto))
+        for programa, ficha, _ in placed
+        for position, texto in enumerate(programa.challenges, start=1)
+    )
+    Nota.objects.bulk_create(
+        Nota(
+            ficha=ficha,
+            position=position,
+            # A note whose marker is in the heading has no place in the texts: marker "".
+            marker=marker if marker in _texts(programa) else "",
+            texto=_clean(note.text),
+        )
+        for programa, ficha, _ in placed
+        for position, note in enumerate(programa.footnotes, start=1)
+        for marker in [f"[^{note.number}]"]
+    )
+    _record_imported_approval(fichas, by=by, year=year)
+
+    report.fichas_per_chapter = dict(sorted(Counter(p.chapter for p, _, _ in placed).items()))
+    report.unplaced_lines.sort()
+    return report
+
+
+def _texts(programa: ParsedPrograma) -> str:
+    return "\n".join([programa.description, programa.results, *programa.challenges])
