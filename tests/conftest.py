@@ -10,6 +10,8 @@ from tests import factories
 def _immediate_tasks(settings):
     # Tasks run inline (emails go to Django's test outbox), so tests see their effects at once.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    # A real password hash costs about a second on these machines; tests do not need one.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

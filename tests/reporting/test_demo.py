@@ -1,0 +1,151 @@
+"""The demonstration data: loads once, covers every state and actor type, and its accounts work."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from reporting.demo import DEMO_PASSWORD, load_demo
+from reporting.models import (
+    Actor,
+    ActorType,
+    Ejercicio,
+    EjercicioStatus,
+    Ficha,
+    FichaEvent,
+    FichaStatus,
+    Membership,
+    Observacion,
+    Reto,
+    Role,
+    User,
+)
+
+pytestmark = pytest.mark.django_db(transaction=False)
+
+
+@pytest.fixture
+def fast_settings(settings):
+    # No worker in tests: queued notifications go nowhere.
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    # The production hasher takes over a second per password; logins are checked many times.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return settings
+
+
+@pytest.fixture
+def demo(fast_settings):
+    return load_demo()
+
+
+def _counts() -> dict[str, int]:
+    return {
+        model.__name__: model.objects.count()
+        for model in (Actor, User, Membership, Ejercicio, Ficha, FichaEvent, Observacion, Reto)
+    }
+
+
+def test_the_demo_loads_an_open_and_a_closed_exercise(demo):
+    assert demo.created
+    current = Ejercicio.objects.get(year=2024)
+    assert current.status == EjercicioStatus.ABIERTO
+    assert 0 < current.days_left() <= 31
+    previous = Ejercicio.objects.get(year=2023)
+    assert previous.status == EjercicioStatus.CERRADO
+    assert 5 <= previous.fichas.approved().count() <= 8
+    assert previous.fichas.count() == previous.fichas.approved().count()
+    assert 35 <= current.fichas.count() <= 50
+
+
+def test_loading_twice_creates_nothing_new(demo):
+    before = _counts()
+    again = load_demo()
+    assert not again.created
+    assert _counts() == before
+    assert again.accounts == demo.accounts
+
+
+def test_there_are_fichas_in_every_status(demo):
+    fichas = Ficha.objects.filter(ejercicio__year=2024)
+    for status in FichaStatus.values:
+        assert fichas.filter(status=status).exists(), status
+    assert sum(demo.fichas_by_status.values()) == fichas.count()
+
+
+def test_every_state_was_reached_through_the_workflow(demo):
+    for ficha in Ficha.objects.exclude(status=FichaStatus.BORRADOR):
+        last = ficha.events.filter(to_status__gt="").order_by("at", "pk").last()
+        assert last is not None and last.to_status == ficha.status, ficha
+
+
+def test_every_approved_ficha_has_an_objective(demo):
+    approved = Ficha.objects.approved()
+    assert approved.exists()
+    assert not approved.filter(objetivo_asignado__isnull=True).exists()
+    assert approved.filter(destacada=True).exclude(resumen_informe="").exists()
+    assert approved.filter(eje__isnull=False, subtema__isnull=False, ods__isnull=False).exists()
+    assert Reto.objects.filter(ficha__in=approved, categoria__isnull=False).exists()
+
+
+def test_returned_fichas_carry_general_and_field_observations(demo):
+    observed = Ficha.objects.filter(status=FichaStatus.OBSERVADA)
+    assert Observacion.objects.filter(ficha__in=observed, field="").exists()
+    assert Observacion.objects.filter(ficha__in=observed, field="resultados").exists()
+
+
+def test_figures_are_consistent(demo):
+    for ficha in Ficha.objects.exclude(personas_atendidas=None):
+        parts = (ficha.mujeres or 0) + (ficha.hombres or 0) + (ficha.otras_personas or 0)
+        assert parts <= ficha.personas_atendidas, ficha
+
+
+def test_every_actor_type_has_an_actor(demo):
+    for actor_type in ActorType.objects.all():
+        assert Actor.objects.filter(tipo=actor_type).exists(), actor_type.code
+    for state in Actor.objects.filter(tipo="estatal"):
+        assert state.sigla == state.entidad.printed_name
+
+
+def test_the_demo_has_joint_programs_and_footnotes(demo):
+    assert Ficha.objects.filter(co_actors__isnull=False).distinct().count() >= 2
+    assert Ficha.objects.filter(notas__isnull=False).distinct().count() >= 2
+
+
+def test_every_printed_account_can_log_in(demo, client):
+    emails = [email for _role, email, _institution in demo.accounts]
+    for required in (
+        "coordinacion@demo.gob.mx",
+        "admin@demo.gob.mx",
+        "enlace.inm@demo.gob.mx",
+        "enlace2.inm@demo.gob.mx",
+        "enlace.nuevoleon@demo.gob.mx",
+        "enlace.imumi@demo.gob.mx",
+    ):
+        assert required in emails
+    assert demo.password == DEMO_PASSWORD
+    for email in emails:
+        assert client.login(username=email, password=demo.password), email
+        client.logout()
+
+
+def test_roles_of_the_demo_accounts(demo):
+    coordinator = User.objects.get(email="coordinacion@demo.gob.mx")
+    assert coordinator.is_staff and coordinator.is_coordinator
+    assert coordinator.membership.role == Role.COORDINADOR
+    admin = User.objects.get(email="admin@demo.gob.mx")
+    assert admin.is_superuser and admin.membership.role == Role.ADMINISTRADOR
+    inm = Actor.objects.get(sigla="INM")
+    assert Membership.objects.filter(actor=inm, role=Role.ENLACE).count() == 2
+    assert all(u.first_name and u.last_name for u in User.objects.all())
+
+
+def test_the_command_prints_the_accounts_and_is_idempotent(fast_settings):
+    first = StringIO()
+    call_command("load_demo", stdout=first)
+    assert "Datos de demostración cargados." in first.getvalue()
+    assert "enlace.nuevoleon@demo.gob.mx" in first.getvalue()
+    assert DEMO_PASSWORD in first.getvalue()
+    second = StringIO()
+    call_command("load_demo", stdout=second)
+    assert "Los datos de demostración ya existen." in second.getvalue()
+    assert "coordinacion@demo.gob.mx" in second.getvalue()
