@@ -1,0 +1,633 @@
+"""The «Informe Ejecutivo»: every figure it prints, computed from the approved fichas.
+
+The methodology is in domain.md §C. Each section is one small pure function over a list of
+approved fichas (loaded once by ``load_fichas``), so that tests can check each section against
+counts made by hand. ``render_informe_html`` puts them into the print template; the PDF seam
+(``compendium.pdf.render_pdf``) turns that HTML into a file.
+
+Rules worth knowing:
+
+* A ficha counts once, for its lead actor's chapter (federal / state split by ``ActorType``).
+* «Most» and «fewest» tables never cut a tie: every objective tied with the fifth is shown and
+  a note says so. Objectives with no fichas are listed apart, not in the «fewest» table.
+* Figures («en cifras») are sums over the fichas that report them, always with their coverage;
+  a figure that no ficha reports is «no reportado», never zero.
+* Joint programs count for every participating institution in the participants table.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch
+from django.template.loader import render_to_string
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from compendium.pdf import STATIC_BASE
+from reporting.models import (
+    Actor,
+    ActorType,
+    ChallengeCategory,
+    Ejercicio,
+    EntidadFederativa,
+    Ficha,
+    ObjetivoPMM,
+)
+from reporting.ordering import print_key
+
+TOTAL_STATES = 32
+RANKED_ROWS = 5
+EXAMPLES_PER_CATEGORY = 3
+SUMMARY_WORDS = 60
+
+
+def format_number(value: int) -> str:
+    """Whole numbers the way the 2023 Compendio prints them: «1,245»."""
+    return f"{value:,}"
+
+
+def _spanish_list(items: Sequence[str]) -> str:
+    items = list(items)
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " " + _("y") + " " + items[-1]
+
+
+# --- Loading -------------------------------------------------------------------------------
+
+
+def load_fichas(ejercicio: Ejercicio) -> list[Ficha]:
+    """Approved fichas of an exercise in print order, with everything the Informe reads."""
+    fichas = (
+        Ficha.objects.filter(ejercicio=ejercicio)
+        .approved()
+        .select_related("actor__tipo", "actor__entidad", "objetivo_asignado")
+        .prefetch_related(
+            Prefetch("co_actors", queryset=Actor.objects.select_related("tipo", "entidad")),
+            "retos__categoria",
+        )
+    )
+    return sorted(fichas, key=print_key)
+
+
+def _actors_of(ficha: Ficha) -> list[Actor]:
+    """Lead actor first, then co-actors (each institution once)."""
+    actors = [ficha.actor]
+    for co in ficha.co_actors.all():
+        if co.pk != ficha.actor_id:
+            actors.append(co)
+    return actors
+
+
+# --- III. Counts per objective ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ObjectiveCount:
+    number: int
+    title: str
+    total: int
+    federal: int
+    state: int
+
+    @property
+    def label(self) -> str:
+        return _("Objetivo %(n)s") % {"n": self.number}
+
+
+def count_by_objective(
+    fichas: Iterable[Ficha], objetivos: Iterable[ObjetivoPMM]
+) -> list[ObjectiveCount]:
+    """Fichas per PMM objective (all 23, in order): all actors, federal bodies, states."""
+    total: Counter[int] = Counter()
+    federal: Counter[int] = Counter()
+    state: Counter[int] = Counter()
+    for ficha in fichas:
+        number = ficha.objetivo_asignado_id
+        total[number] += 1
+        if ficha.actor.tipo.is_federal:
+            federal[number] += 1
+        if ficha.actor.tipo.is_state:
+            state[number] += 1
+    return [
+        ObjectiveCount(o.number, o.title, total[o.number], federal[o.number], state[o.number])
+        for o in objetivos
+    ]
+
+
+@dataclass(frozen=True)
+class RankedRow:
+    number: int
+    title: str
+    count: int
+
+
+@dataclass(frozen=True)
+class RankedTable:
+    rows: list[RankedRow]
+    # Objectives shown beyond the nominal five because they tie with the last place.
+    tied: list[int] = field(default_factory=list)
+    note: str = ""
+
+    @property
+    def numbers(self) -> list[int]:
+        return [row.number for row in self.rows]
+
+
+def rank_objectives(
+    counts: Sequence[ObjectiveCount], *, fewest: bool = False, size: int = RANKED_ROWS
+) -> RankedTable:
+    """The methodology's «cinco objetivos con más (o menos) acciones», ties included.
+
+    Sorted by count (descending for «más», ascending for «menos»), then by objective number.
+    Every objective tied with the last of the ``size`` places is shown; the note names them.
+    The «fewest» table leaves out objectives with no fichas (they are listed apart).
+    """
+    pool = [c for c in counts if c.total > 0] if fewest else list(counts)
+    pool.sort(key=lambda c: (c.total if fewest else -c.total, c.number))
+    if len(pool) <= size:
+        chosen = pool
+    else:
+        boundary = pool[size - 1].total
+        chosen = [c for c in pool if (c.total <= boundary if fewest else c.total >= boundary)]
+    rows = [RankedRow(c.number, c.title, c.total) for c in chosen]
+    if len(rows) <= size:
+        return RankedTable(rows)
+    boundary = rows[-1].count
+    tied = [r.number for r in rows if r.count == boundary]
+    note = ngettext(
+        "Se muestran %(shown)s objetivos en lugar de %(size)s porque los objetivos "
+        "%(tied)s empatan con %(count)s ficha; el empate no se rompe.",
+        "Se muestran %(shown)s objetivos en lugar de %(size)s porque los objetivos "
+        "%(tied)s empatan con %(count)s fichas; el empate no se rompe.",
+        boundary,
+    ) % {
+        "shown": len(rows),
+        "size": size,
+        "tied": _spanish_list([str(n) for n in tied]),
+        "count": format_number(boundary),
+    }
+    return RankedTable(rows, tied, note)
+
+
+def objectives_without(counts: Sequence[ObjectiveCount], *, attr: str = "total") -> list[int]:
+    """Objective numbers with no fichas (``attr``: "total", "federal" or "state")."""
+    return [c.number for c in counts if getattr(c, attr) == 0]
+
+
+# --- II. Conformación del informe ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChapterParticipation:
+    chapter: int
+    title: str
+    institutions: int
+    fichas: int
+
+
+@dataclass(frozen=True)
+class Participation:
+    by_chapter: list[ChapterParticipation]
+    institutions: int
+    fichas: int
+    states: list[EntidadFederativa]
+
+    @property
+    def states_count(self) -> int:
+        return len(self.states)
+
+    @property
+    def states_total(self) -> int:
+        return TOTAL_STATES
+
+
+def participation(fichas: Sequence[Ficha], actor_types: Iterable[ActorType]) -> Participation:
+    """Institutions (leads and co-actors) and fichas per chapter, and the states that took part.
+
+    An institution that only co-signs a joint program still took part and is counted in its
+    own chapter. Fichas are counted in the lead actor's chapter.
+    """
+    titles: dict[int, str] = {}
+    for tipo in actor_types:
+        titles.setdefault(tipo.chapter, tipo.chapter_title)
+    institutions: dict[int, set[int]] = defaultdict(set)
+    fichas_per_chapter: Counter[int] = Counter()
+    states: dict[str, EntidadFederativa] = {}
+    for ficha in fichas:
+        fichas_per_chapter[ficha.actor.tipo.chapter] += 1
+        for actor in _actors_of(ficha):
+            institutions[actor.tipo.chapter].add(actor.pk)
+            if actor.tipo.is_state and actor.entidad_id:
+                states[actor.entidad_id] = actor.entidad
+    by_chapter = [
+        ChapterParticipation(
+            chapter, title, len(institutions.get(chapter, ())), fichas_per_chapter[chapter]
+        )
+        for chapter, title in sorted(titles.items())
+    ]
+    return Participation(
+        by_chapter=by_chapter,
+        institutions=len(set().union(*institutions.values())) if institutions else 0,
+        fichas=len(fichas),
+        states=sorted(states.values(), key=lambda e: e.name),
+    )
+
+
+def period_text(ejercicio: Ejercicio) -> str:
+    """«junio de 2022 a junio de 2023»."""
+    start = date_format(ejercicio.period_start, "F \\d\\e Y").lower()
+    end = date_format(ejercicio.period_end, "F \\d\\e Y").lower()
+    return _("%(start)s a %(end)s") % {"start": start, "end": end}
+
+
+# --- III. Map: fichas per state --------------------------------------------------------------
+
+# (lowest count, highest count or None, label): the classes of [004]'s 2022 map.
+MAP_CLASSES: list[tuple[int, int | None, str]] = [
+    (0, 0, "Sin fichas"),
+    (1, 3, "Entre 1 y 3"),
+    (4, 10, "Entre 4 y 10"),
+    (11, None, "Más de 10"),
+]
+
+
+def map_class(count: int) -> int:
+    """Index in ``MAP_CLASSES`` of a state's number of fichas."""
+    for index, (low, high, _label) in enumerate(MAP_CLASSES):
+        if count >= low and (high is None or count <= high):
+            return index
+    raise ValueError(count)
+
+
+def fichas_per_state(fichas: Iterable[Ficha]) -> dict[str, int]:
+    """INEGI code → fichas in which that state's government takes part (lead or co-actor)."""
+    counts: Counter[str] = Counter()
+    for ficha in fichas:
+        codes = {a.entidad_id for a in _actors_of(ficha) if a.tipo.is_state and a.entidad_id}
+        counts.update(codes)
+    return dict(counts)
+
+
+# --- III. Key figures («en cifras») ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KeyFigure:
+    key: str
+    label: str
+    total: int | None  # None: no ficha reports it
+    reported_in: int
+    of: int
+
+    @property
+    def display(self) -> str:
+        return format_number(self.total) if self.total is not None else _("No reportado")
+
+    @property
+    def coverage(self) -> str:
+        return _("reportado en %(n)s de %(of)s fichas") % {
+            "n": format_number(self.reported_in),
+            "of": format_number(self.of),
+        }
+
+
+KEY_FIGURE_FIELDS: list[tuple[str, str]] = [
+    ("personas_atendidas", "Personas atendidas"),
+    ("mujeres", "Mujeres"),
+    ("hombres", "Hombres"),
+    ("otras_personas", "Otras personas o sexo no especificado"),
+    ("num_acciones", "Acciones realizadas"),
+]
+
+
+def key_figures(fichas: Sequence[Ficha]) -> list[KeyFigure]:
+    """Sums of the structured results, each with the number of fichas that report it."""
+    figures = []
+    for name, label in KEY_FIGURE_FIELDS:
+        values = [getattr(f, name) for f in fichas if getattr(f, name) is not None]
+        figures.append(
+            KeyFigure(
+                key=name,
+                label=_(label),
+                total=sum(values) if values else None,
+                reported_in=len(values),
+                of=len(fichas),
+            )
+        )
+    return figures
+
+
+# --- IV. Principales acciones ----------------------------------------------------------------
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[«¿¡\"(A-ZÁÉÍÓÚÑ0-9])")
+
+
+def first_sentences(text: str, *, words: int = SUMMARY_WORDS) -> str:
+    """Whole sentences from the start of ``text`` up to about ``words`` words (at least one)."""
+    text = " ".join(text.split())
+    if not text:
+        return ""
+    chosen: list[str] = []
+    count = 0
+    for sentence in _SENTENCE_END.split(text):
+        n = len(sentence.split())
+        if chosen and count + n > words:
+            break
+        chosen.append(sentence)
+        count += n
+    summary = " ".join(chosen)
+    if len(summary.split()) > words * 2:
+        # One enormous sentence: cut at a word boundary rather than print a page.
+        summary = " ".join(summary.split()[:words]) + "…"
+    return summary
+
+
+def _key_result(ficha: Ficha) -> str:
+    parts = []
+    if ficha.personas_atendidas is not None:
+        parts.append(_("%(n)s personas atendidas") % {"n": format_number(ficha.personas_atendidas)})
+    if ficha.num_acciones is not None:
+        parts.append(_("%(n)s acciones") % {"n": format_number(ficha.num_acciones)})
+    if parts:
+        return _spanish_list(parts) + "."
+    return first_sentences(ficha.resultados, words=40)
+
+
+@dataclass(frozen=True)
+class Highlight:
+    ficha_pk: int
+    name: str
+    institution: str
+    sigla: str
+    summary: str
+    key_result: str
+
+
+@dataclass(frozen=True)
+class ObjectiveHighlights:
+    number: int
+    title: str
+    total: int
+    highlights: list[Highlight]
+
+
+def highlights_by_objective(
+    fichas: Sequence[Ficha], counts: Sequence[ObjectiveCount]
+) -> list[ObjectiveHighlights]:
+    """Fichas marked «destacada», per objective, in print order (all 23 objectives)."""
+    per_objective: dict[int, list[Highlight]] = defaultdict(list)
+    for ficha in fichas:
+        if not ficha.destacada:
+            continue
+        names = [ficha.actor.name] + sorted(
+            a.name for a in ficha.co_actors.all() if a.pk != ficha.actor_id
+        )
+        per_objective[ficha.objetivo_asignado_id].append(
+            Highlight(
+                ficha_pk=ficha.pk,
+                name=ficha.nombre,
+                institution=_spanish_list(names),
+                sigla=ficha.printed_sigla,
+                summary=ficha.resumen_informe.strip() or first_sentences(ficha.descripcion),
+                key_result=_key_result(ficha),
+            )
+        )
+    return [
+        ObjectiveHighlights(c.number, c.title, c.total, per_objective.get(c.number, []))
+        for c in counts
+    ]
+
+
+# --- V. Retos identificados ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryCount:
+    name: str
+    definition: str
+    federal: int
+    state: int
+    total: int
+    rank: int
+    examples: list[str]
+
+
+def challenges_by_category(
+    fichas: Sequence[Ficha],
+    categories: Sequence[ChallengeCategory],
+    *,
+    examples: int = EXAMPLES_PER_CATEGORY,
+) -> list[CategoryCount]:
+    """Retos per category (federal, states, all actors), ranked by total.
+
+    Equal totals share a rank («1, 2, 2, 4») and keep the categories' own order. Retos without a
+    category are counted in a last «Sin categoría» row, never silently dropped. Examples come
+    from different institutions where possible, in print order.
+    """
+    uncategorised = ChallengeCategory(name=_("Sin categoría asignada"), position=10_000)
+    buckets: dict[int | None, list[tuple[Ficha, str]]] = defaultdict(list)
+    for ficha in fichas:
+        for reto in ficha.retos.all():
+            buckets[reto.categoria_id].append((ficha, reto.texto))
+    rows: list[tuple[ChallengeCategory, list[tuple[Ficha, str]]]] = [
+        (c, buckets.get(c.pk, [])) for c in categories
+    ]
+    if buckets.get(None):
+        rows.append((uncategorised, buckets[None]))
+    rows.sort(key=lambda row: -len(row[1]))  # stable: keeps category order within a tie
+    result = []
+    previous_total, rank = None, 0
+    for index, (category, items) in enumerate(rows, start=1):
+        if len(items) != previous_total:
+            rank, previous_total = index, len(items)
+        result.append(
+            CategoryCount(
+                name=category.name,
+                definition=category.definition,
+                federal=sum(1 for f, _t in items if f.actor.tipo.is_federal),
+                state=sum(1 for f, _t in items if f.actor.tipo.is_state),
+                total=len(items),
+                rank=rank,
+                examples=_examples(items, examples),
+            )
+        )
+    return result
+
+
+def _examples(items: Sequence[tuple[Ficha, str]], limit: int) -> list[str]:
+    chosen: list[str] = []
+    seen_actors: set[int] = set()
+    for ficha, text in items:
+        if len(chosen) == limit:
+            break
+        if ficha.actor_id not in seen_actors:
+            seen_actors.add(ficha.actor_id)
+            chosen.append(first_sentences(text, words=45))
+    for _ficha, text in items:
+        if len(chosen) == limit:
+            break
+        short = first_sentences(text, words=45)
+        if short not in chosen:
+            chosen.append(short)
+    return chosen
+
+
+# --- VII. Anexos: participants ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    actor_pk: int
+    name: str
+    sigla: str
+    chapter: int
+    chapter_title: str
+    lead: int
+    joint: int
+
+    @property
+    def total(self) -> int:
+        return self.lead + self.joint
+
+
+def participants_table(fichas: Sequence[Ficha]) -> list[ParticipantRow]:
+    """Each institution with its fichas: as lead, as co-actor of a joint program, and in total.
+
+    Ordered by chapter, then by name (state governments by state name).
+    """
+    lead: Counter[int] = Counter()
+    joint: Counter[int] = Counter()
+    actors: dict[int, Actor] = {}
+    for ficha in fichas:
+        lead[ficha.actor_id] += 1
+        actors[ficha.actor_id] = ficha.actor
+        for co in _actors_of(ficha)[1:]:
+            joint[co.pk] += 1
+            actors[co.pk] = co
+
+    def sort_key(actor: Actor) -> tuple:
+        name = actor.entidad.name if actor.tipo.is_state and actor.entidad_id else actor.name
+        return (actor.tipo.chapter, _fold(name))
+
+    return [
+        ParticipantRow(
+            actor_pk=a.pk,
+            name=a.name,
+            sigla=a.sigla,
+            chapter=a.tipo.chapter,
+            chapter_title=a.tipo.chapter_title,
+            lead=lead[a.pk],
+            joint=joint[a.pk],
+        )
+        for a in sorted(actors.values(), key=sort_key)
+    ]
+
+
+def _fold(value: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# --- Everything together ---------------------------------------------------------------------
+
+
+@dataclass
+class InformeData:
+    ejercicio: Ejercicio
+    counts: list[ObjectiveCount]
+    most: RankedTable
+    fewest: RankedTable
+    empty_all: list[int]
+    empty_federal: list[int]
+    empty_state: list[int]
+    participation: Participation
+    per_state: dict[str, int]
+    figures: list[KeyFigure]
+    highlights: list[ObjectiveHighlights]
+    challenges: list[CategoryCount]
+    participants: list[ParticipantRow]
+    categories: list[ChallengeCategory]
+    objetivos: list[ObjetivoPMM]
+
+    @property
+    def federal_total(self) -> int:
+        return sum(c.federal for c in self.counts)
+
+    @property
+    def state_total(self) -> int:
+        return sum(c.state for c in self.counts)
+
+    @property
+    def has_joint(self) -> bool:
+        return any(row.joint for row in self.participants)
+
+
+def compute_informe(ejercicio: Ejercicio) -> InformeData:
+    """Every computed section of the Informe for one exercise (read-only; a few queries)."""
+    fichas = load_fichas(ejercicio)
+    objetivos = list(ObjetivoPMM.objects.all())
+    categories = list(ChallengeCategory.objects.filter(ejercicio=ejercicio))
+    counts = count_by_objective(fichas, objetivos)
+    return InformeData(
+        ejercicio=ejercicio,
+        counts=counts,
+        most=rank_objectives(counts),
+        fewest=rank_objectives(counts, fewest=True),
+        empty_all=objectives_without(counts),
+        empty_federal=objectives_without(counts, attr="federal"),
+        empty_state=objectives_without(counts, attr="state"),
+        participation=participation(fichas, ActorType.objects.all()),
+        per_state=fichas_per_state(fichas),
+        figures=key_figures(fichas),
+        highlights=highlights_by_objective(fichas, counts),
+        challenges=challenges_by_category(fichas, categories),
+        participants=participants_table(fichas),
+        categories=categories,
+        objetivos=objetivos,
+    )
+
+
+def informe_context(edicion, *, draft: bool) -> dict:
+    """Template context shared by the print template and the public edition page."""
+    from compendium import charts
+
+    data = compute_informe(edicion.ejercicio)
+    names = {e.inegi_code: e.name for e in EntidadFederativa.objects.all()}
+    state_rows = sorted(
+        ({"name": names.get(code, code), "count": n} for code, n in data.per_state.items()),
+        key=lambda row: (-row["count"], _fold(row["name"])),
+    )
+    return {
+        "edicion": edicion,
+        "ejercicio": edicion.ejercicio,
+        "draft": draft,
+        "static_base": STATIC_BASE,
+        "data": data,
+        "period": period_text(edicion.ejercicio),
+        "retos_total": sum(c.total for c in data.challenges),
+        "chart_all": charts.objective_bar_chart(data.counts, attr="total", chart_id="g-todos"),
+        "chart_federal": charts.objective_bar_chart(
+            data.counts, attr="federal", chart_id="g-federal"
+        ),
+        "chart_state": charts.objective_bar_chart(data.counts, attr="state", chart_id="g-estatal"),
+        "state_map": charts.state_map(data.per_state, map_id="mapa-estados"),
+        "map_legend": charts.map_legend(data.per_state),
+        "map_credit": charts.MAP_CREDIT,
+        "state_rows": state_rows,
+    }
+
+
+def render_informe_html(edicion, *, draft: bool) -> str:
+    """HTML of the Informe Ejecutivo of ``edicion``, ready for ``compendium.pdf.render_pdf``.
+
+    No side effects: reads the approved fichas of the edition's exercise.
+    """
+    return render_to_string("compendium/print/informe.html", informe_context(edicion, draft=draft))
