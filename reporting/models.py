@@ -679,6 +679,8 @@ class FichaEvent(models.Model):
     note = models.TextField(blank=True)
     # Editorial edits: {"field": {"label": str, "old": str, "new": str}}.
     changes = models.JSONField(default=dict, blank=True)
+    # When the coordinators' digest reported this «enviada» transition (notifications.py).
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["ficha", "at", "pk"]

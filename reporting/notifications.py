@@ -2,18 +2,45 @@
 
 Tasks receive ids only, so a queued job never carries personal data in its arguments, and the
 email is rendered from the current state when it is sent.
+
+* Focal points get one email when their ficha is returned or approved.
+* Coordinators get a digest of sent fichas instead of one email per ficha: every ``submit``
+  queues ``send_submitted_digest`` a few minutes later (when the backend can defer); the task
+  lists every «enviada» event not yet reported and marks them (``FichaEvent.notified_at``), so
+  the several digests queued by a burst of submissions send one email and the rest send nothing.
+* Reminders to the focal points of institutions that still owe fichas.
 """
 
+import datetime
 import logging
+from collections.abc import Iterable
 
 from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
 from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Count, Q
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from reporting.models import Ficha, Membership, Role
+from reporting.models import (
+    Actor,
+    Ejercicio,
+    Ficha,
+    FichaEvent,
+    FichaEventKind,
+    FichaStatus,
+    Membership,
+    Role,
+    User,
+)
 
 logger = logging.getLogger(__name__)
+
+# Submissions within this window are reported together in one digest.
+DIGEST_DELAY = datetime.timedelta(minutes=5)
 
 
 def _focal_point_emails(actor_id: int) -> list[str]:
@@ -32,12 +59,22 @@ def _coordinator_emails() -> list[str]:
     )
 
 
+def field_label(name: str) -> str:
+    """The label a person reads for a ficha field name (as stored in ``Observacion.field``)."""
+    if name == "retos":
+        return str(_("Retos"))
+    try:
+        return str(Ficha._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:
+        return name
+
+
 def send_templated(template: str, recipients: list[str], context: dict) -> int:
     """Render ``emails/<template>_subject.txt`` and ``_body.txt`` and send one message each."""
     if not recipients:
         return 0
     context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     body = render_to_string(f"emails/{template}_body.txt", context)
     sent = 0
     for recipient in recipients:
@@ -49,19 +86,89 @@ def send_templated(template: str, recipients: list[str], context: dict) -> int:
 
 @task
 def send_ficha_email(ficha_id: int, template: str, audience: str) -> int:
-    ficha = Ficha.objects.select_related("actor", "ejercicio").filter(pk=ficha_id).first()
+    ficha = (
+        Ficha.objects.select_related("actor", "ejercicio", "objetivo_asignado")
+        .filter(pk=ficha_id)
+        .first()
+    )
     if ficha is None:
         return 0
     if audience == "institution":
         recipients = _focal_point_emails(ficha.actor_id)
     else:
         recipients = _coordinator_emails()
-    context = {"ficha": ficha, "observaciones": ficha.observaciones.filter(event__isnull=False)}
+    # Only the observations of the latest return: older rounds were already answered.
+    last_return = (
+        FichaEvent.objects.filter(
+            ficha=ficha, kind=FichaEventKind.TRANSITION, to_status=FichaStatus.OBSERVADA
+        )
+        .order_by("-at", "-pk")
+        .first()
+    )
+    observaciones = list(last_return.observaciones.all()) if last_return else []
+    context = {
+        "ficha": ficha,
+        "observaciones": [
+            {"campo": field_label(o.field) if o.field else "", "texto": o.texto}
+            for o in observaciones
+        ],
+    }
     return send_templated(template, recipients, context)
 
 
+@task
+def send_submitted_digest() -> int:
+    """Email coordinators one list of every ficha sent since the last digest.
+
+    Idempotent: events are marked ``notified_at`` in the same transaction that sends, so a
+    second run finds nothing. If sending fails the marks roll back and the next digest retries.
+    """
+    with transaction.atomic():
+        pending = FichaEvent.objects.filter(
+            kind=FichaEventKind.TRANSITION,
+            to_status=FichaStatus.ENVIADA,
+            notified_at__isnull=True,
+        )
+        if transaction.get_connection().features.has_select_for_update_skip_locked:
+            pending = pending.select_for_update(skip_locked=True, of=("self",))
+        events = list(
+            pending.select_related("ficha__actor", "ficha__ejercicio").order_by("at", "pk")
+        )
+        if not events:
+            return 0
+        FichaEvent.objects.filter(pk__in=[e.pk for e in events]).update(notified_at=timezone.now())
+        # A ficha sent, returned and sent again within the window is listed once.
+        fichas = list({e.ficha_id: e.ficha for e in events}.values())
+        return send_templated("fichas_submitted_digest", _coordinator_emails(), {"fichas": fichas})
+
+
+@task
+def send_reminder(ejercicio_id: int, actor_id: int) -> int:
+    """Remind the focal points of one institution what they still owe in one exercise."""
+    ejercicio = Ejercicio.objects.filter(pk=ejercicio_id).first()
+    actor = Actor.objects.filter(pk=actor_id).first()
+    if ejercicio is None or actor is None:
+        return 0
+    counts = Ficha.objects.filter(ejercicio=ejercicio, actor=actor).aggregate(
+        borrador=Count("pk", filter=Q(status=FichaStatus.BORRADOR)),
+        observada=Count("pk", filter=Q(status=FichaStatus.OBSERVADA)),
+        enviadas=Count(
+            "pk",
+            filter=Q(
+                status__in=[FichaStatus.ENVIADA, FichaStatus.EN_REVISION, FichaStatus.APROBADA]
+            ),
+        ),
+    )
+    context = {"ejercicio": ejercicio, "actor": actor, **counts}
+    return send_templated("reminder", _focal_point_emails(actor.pk), context)
+
+
 def ficha_submitted(ficha_id: int) -> None:
-    send_ficha_email.enqueue(ficha_id, "ficha_submitted", "coordinators")
+    """Queue the coordinators' digest (deferred when the task backend supports it)."""
+    digest = send_submitted_digest
+    if digest.get_backend().supports_defer:
+        digest = digest.using(run_after=timezone.now() + DIGEST_DELAY)
+    digest.enqueue()
 
 
 def ficha_returned(ficha_id: int) -> None:
@@ -70,3 +177,20 @@ def ficha_returned(ficha_id: int) -> None:
 
 def ficha_approved(ficha_id: int) -> None:
     send_ficha_email.enqueue(ficha_id, "ficha_approved", "institution")
+
+
+def remind_institutions(*, ejercicio: Ejercicio, actors: Iterable[Actor], by: User) -> int:
+    """Queue one reminder email per institution (to each of its active focal points).
+
+    Side effects: tasks queued after commit; an info log line with the count (no addresses).
+    Returns the number of institutions reminded.
+    """
+    actor_ids = [a.pk for a in actors]
+
+    def _enqueue() -> None:
+        for actor_id in actor_ids:
+            send_reminder.enqueue(ejercicio.pk, actor_id)
+
+    transaction.on_commit(_enqueue)
+    logger.info("reminders queued for %d institution(s) by user %s", len(actor_ids), by.pk)
+    return len(actor_ids)

@@ -69,12 +69,32 @@ def _transition(
     by: User,
     note: str = "",
     extra_fields: Iterable[str] = (),
+    expected_version: int | None = None,
+    only_from: frozenset[str] | None = None,
 ) -> tuple[Ficha, FichaEvent]:
-    """Lock, check, save and audit one transition. Returns the fresh ficha and its event."""
+    """Lock, check, save and audit one transition. Returns the fresh ficha and its event.
+
+    With ``expected_version`` (the version the person was looking at) a ficha saved meanwhile
+    is refused, so nobody approves or returns text they have not read.
+    """
     locked = Ficha.objects.select_for_update().select_related("ejercicio", "actor").get(pk=ficha.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise TransitionError(
+            _(
+                "La ficha cambió mientras usted la revisaba (otra persona la guardó). "
+                "Revise la versión actual antes de continuar."
+            )
+        )
     # Values the caller set on its copy (e.g. objetivo_asignado) are carried onto the locked row.
     for field in extra_fields:
         setattr(locked, field, getattr(ficha, field))
+    if only_from is not None and locked.status not in only_from:
+        # Two actions share a (from, to) pair: «en revisión» is reached by taking a sent ficha
+        # or by reopening an approved one, and only reopening may (with a reason) undo approval.
+        raise TransitionError(
+            _("Esta acción no se aplica a una ficha «%(status)s».")
+            % {"status": S(locked.status).label}
+        )
     _check(locked, to_status, by)
     from_status = locked.status
     locked.status = to_status
@@ -97,7 +117,8 @@ def _transition(
 def submit(ficha: Ficha, *, by: User) -> Ficha:
     """Send a draft (or a returned ficha) to UPMRIP for review.
 
-    Side effects: audit row; a digest notification to coordinators is queued after commit.
+    Side effects: audit row; the coordinators' digest (``notifications.ficha_submitted``) is
+    queued after commit, so a burst of submissions yields one email.
     The caller validates completeness (``reporting.forms``) before calling.
     """
     ficha, _event = _transition(ficha, S.ENVIADA, by=by)
@@ -106,15 +127,26 @@ def submit(ficha: Ficha, *, by: User) -> Ficha:
 
 
 @transaction.atomic
-def start_review(ficha: Ficha, *, by: User) -> Ficha:
+def start_review(ficha: Ficha, *, by: User, expected_version: int | None = None) -> Ficha:
     """A coordinator takes a sent ficha for review. Side effects: audit row."""
-    ficha, _event = _transition(ficha, S.EN_REVISION, by=by)
+    ficha, _event = _transition(
+        ficha,
+        S.EN_REVISION,
+        by=by,
+        expected_version=expected_version,
+        only_from=frozenset({S.ENVIADA}),
+    )
     return ficha
 
 
 @transaction.atomic
 def return_for_changes(
-    ficha: Ficha, *, by: User, note: str, field_notes: dict[str, str] | None = None
+    ficha: Ficha,
+    *,
+    by: User,
+    note: str,
+    field_notes: dict[str, str] | None = None,
+    expected_version: int | None = None,
 ) -> Ficha:
     """Return a ficha to its institution with a general note and optional per-field notes.
 
@@ -124,7 +156,9 @@ def return_for_changes(
     field_notes = {k: v.strip() for k, v in (field_notes or {}).items() if v and v.strip()}
     if not note.strip() and not field_notes:
         raise TransitionError(_("Escriba al menos una observación para la institución."))
-    ficha, event = _transition(ficha, S.OBSERVADA, by=by, note=note.strip())
+    ficha, event = _transition(
+        ficha, S.OBSERVADA, by=by, note=note.strip(), expected_version=expected_version
+    )
     rows = (
         [Observacion(ficha=ficha, event=event, field="", texto=note.strip())]
         if note.strip()
@@ -140,7 +174,14 @@ def return_for_changes(
 
 
 @transaction.atomic
-def approve(ficha: Ficha, *, by: User, objective: ObjetivoPMM, note: str = "") -> Ficha:
+def approve(
+    ficha: Ficha,
+    *,
+    by: User,
+    objective: ObjetivoPMM,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Ficha:
     """Approve a ficha with exactly one assigned PMM objective.
 
     Side effects: sets ``objetivo_asignado`` (and the rationale note), audit row, an email to
@@ -156,15 +197,23 @@ def approve(ficha: Ficha, *, by: User, objective: ObjetivoPMM, note: str = "") -
         by=by,
         note=note.strip(),
         extra_fields=("objetivo_asignado", "nota_asignacion"),
+        expected_version=expected_version,
     )
     transaction.on_commit(lambda: notifications.ficha_approved(ficha.pk))
     return ficha
 
 
 @transaction.atomic
-def reopen(ficha: Ficha, *, by: User, reason: str) -> Ficha:
+def reopen(ficha: Ficha, *, by: User, reason: str, expected_version: int | None = None) -> Ficha:
     """Reopen an approved ficha for review; a reason is required. Side effects: audit row."""
     if not reason.strip():
         raise TransitionError(_("Indique el motivo para reabrir la ficha."))
-    ficha, _event = _transition(ficha, S.EN_REVISION, by=by, note=reason.strip())
+    ficha, _event = _transition(
+        ficha,
+        S.EN_REVISION,
+        by=by,
+        note=reason.strip(),
+        expected_version=expected_version,
+        only_from=frozenset({S.APROBADA}),
+    )
     return ficha
