@@ -1,9 +1,76 @@
-"""Pages anyone can see: the home page and the published editions."""
+"""Pages anyone can see: the home page, the published editions and their PDF files.
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+Only published versions (``PublicationBuild`` with ``draft=False``, finished, with a file) are
+reachable from here; drafts answer 404 whatever URL is tried. Files are served from storage as
+they were frozen at publication, never rebuilt, with long-lived caching headers (a published
+version never changes: a correction is a new version number).
+"""
 
+from dataclasses import dataclass, field
+
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import get_conditional_response
+from django.utils.http import http_date
+from django.utils.text import slugify
+from django.views.decorators.http import require_safe
+
+from compendium.informe import informe_context
+from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
 from reporting.models import Ejercicio, ObjetivoPMM
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def published_builds():
+    """Published, finished PDF versions (never drafts)."""
+    return (
+        PublicationBuild.objects.filter(draft=False, status=BuildStatus.DONE)
+        .exclude(file="")
+        .exclude(version__isnull=True)
+        .select_related("edicion__ejercicio")
+    )
+
+
+def download_name(build: PublicationBuild) -> str:
+    """«compendio-general-2023-v1.pdf», «informe-ejecutivo-2023-v2.pdf»."""
+    label = slugify(Document(build.document).label)
+    return f"{label}-{build.edicion.ejercicio.year}-v{build.version}.pdf"
+
+
+@dataclass
+class PublishedDocument:
+    document: str
+    label: str
+    current: PublicationBuild
+    previous: list[PublicationBuild] = field(default_factory=list)
+
+
+@dataclass
+class PublishedEdition:
+    edicion: Edicion
+    documents: list[PublishedDocument]
+
+    @property
+    def year(self) -> int:
+        return self.edicion.ejercicio.year
+
+
+def published_editions(*, year: int | None = None) -> list[PublishedEdition]:
+    """Editions with at least one published document, newest first; versions newest first."""
+    builds = published_builds().order_by("-edicion__ejercicio__year", "document", "-version")
+    if year is not None:
+        builds = builds.filter(edicion__ejercicio__year=year)
+    editions: dict[int, PublishedEdition] = {}
+    for build in builds:
+        entry = editions.setdefault(build.edicion_id, PublishedEdition(build.edicion, []))
+        same = [d for d in entry.documents if d.document == build.document]
+        if same:
+            same[0].previous.append(build)
+        else:
+            label = Document(build.document).label
+            entry.documents.append(PublishedDocument(build.document, label, build))
+    return list(editions.values())
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -13,8 +80,62 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("reporting:bandeja")
         if user.actor is not None:
             return redirect("reporting:mis_fichas")
+    editions = published_editions()
     context = {
         "ejercicio": Ejercicio.objects.current(),
         "objetivos": ObjetivoPMM.objects.all(),
+        "latest": editions[0] if editions else None,
     }
     return render(request, "compendium/home.html", context)
+
+
+@require_safe
+def public_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "compendium/public/publication_list.html", {"editions": published_editions()}
+    )
+
+
+@require_safe
+def public_edition(request: HttpRequest, year: int) -> HttpResponse:
+    editions = published_editions(year=year)
+    if not editions:
+        raise Http404
+    context = informe_context(editions[0].edicion, draft=False)
+    context["published"] = editions[0]
+    context["objectives_with_fichas"] = 23 - len(context["data"].empty_all)
+    return render(request, "compendium/public/edition_detail.html", context)
+
+
+def _cache_headers(build: PublicationBuild) -> dict[str, str]:
+    headers = {
+        "ETag": f'"{build.pk}-v{build.version}-{build.size or 0}"',
+        "Cache-Control": IMMUTABLE,
+    }
+    if build.published_at:
+        headers["Last-Modified"] = http_date(build.published_at.timestamp())
+    return headers
+
+
+@require_safe
+def public_download(request: HttpRequest, year: int, document: str, version: int) -> HttpResponse:
+    build = get_object_or_404(
+        published_builds(), edicion__ejercicio__year=year, document=document, version=version
+    )
+    headers = _cache_headers(build)
+    published = int(build.published_at.timestamp()) if build.published_at else None
+    response = get_conditional_response(request, etag=headers["ETag"], last_modified=published)
+    if response is None:
+        try:
+            handle = build.file.open("rb")
+        except FileNotFoundError as missing:
+            raise Http404 from missing
+        response = FileResponse(
+            handle,
+            as_attachment=True,
+            filename=download_name(build),
+            content_type="application/pdf",
+        )
+    for name, value in headers.items():
+        response[name] = value
+    return response

@@ -1,0 +1,193 @@
+"""The public pages: publications list, edition page, file downloads, home page.
+
+Published files are stored rows (``PublicationBuild`` with ``draft=False``) with a small file;
+these views never build anything, so no PDF is rendered here.
+"""
+
+import datetime
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+from django.utils import timezone
+
+from compendium.models import BuildStatus, Edicion, PublicationBuild
+from reporting.models import FichaStatus
+from tests import factories
+
+CONTACT = ("María Pérez López", "maria.perez@prueba.gob.mx", "Directora de Área", "1234")
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def publish(edicion, document, version, *, content=b"%PDF-1.7 fake", pages=12, day=1, **kw):
+    build = PublicationBuild(
+        edicion=edicion,
+        document=document,
+        draft=kw.pop("draft", False),
+        status=kw.pop("status", BuildStatus.DONE),
+        version=version,
+        pages=pages,
+        size=len(content),
+        published_at=timezone.make_aware(datetime.datetime(2024, 11, day, 10, 0)),
+        **kw,
+    )
+    build.file.save(f"{document}-{edicion.ejercicio.year}-{version}.pdf", ContentFile(content))
+    return build
+
+
+@pytest.fixture
+def edition(db):
+    e = factories.ejercicio(2024)
+    inm = factories.actor("INM", tipo="desconcentrado", name="Instituto Nacional de Migración")
+    nl = factories.actor("NUEVO LEÓN", tipo="estatal", entidad="19", name="Gobierno de Nuevo León")
+    for actor, objective in ((inm, 15), (inm, 7), (nl, 15)):
+        factories.ficha(actor, e, status=FichaStatus.APROBADA, objetivo_asignado_id=objective)
+    return Edicion.objects.create(ejercicio=e, title="Compendio General 2024", date_line="…")
+
+
+@pytest.fixture
+def published(edition):
+    return {
+        "c1": publish(edition, "compendio", 1, content=b"%PDF compendio v1", day=1),
+        "c2": publish(edition, "compendio", 2, content=b"%PDF compendio v2!", pages=13, day=5),
+        "i1": publish(edition, "informe", 1, content=b"%PDF informe v1", pages=19, day=5),
+        "draft": publish(edition, "informe", None, content=b"%PDF draft", draft=True),
+    }
+
+
+def test_list_shows_each_published_document_with_its_versions(client, published):
+    response = client.get(reverse("compendium:public_list"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    editions = response.context["editions"]
+    assert [e.year for e in editions] == [2024]
+    docs = {d.document: d for d in editions[0].documents}
+    assert docs["compendio"].current == published["c2"]
+    assert docs["compendio"].previous == [published["c1"]]
+    assert docs["informe"].current == published["i1"]
+    assert docs["informe"].previous == []
+    assert "/publicaciones/2024/compendio-v2.pdf" in html
+    assert "/publicaciones/2024/compendio-v1.pdf" in html
+    assert "/publicaciones/2024/informe-v1.pdf" in html
+    assert "19 páginas" in html
+    assert "publicado el 5 de noviembre de 2024" in html
+    assert "Versiones anteriores" in html
+
+
+def test_list_never_shows_drafts_or_failed_builds(client, edition):
+    publish(edition, "informe", None, draft=True)
+    publish(edition, "compendio", 1, status=BuildStatus.FAILED)
+    response = client.get(reverse("compendium:public_list"))
+    assert response.context["editions"] == []
+    assert "Todavía no hay publicaciones disponibles." in response.content.decode()
+
+
+def test_download_serves_the_stored_file_with_name_and_caching(client, published):
+    url = reverse("compendium:public_download", args=[2024, "compendio", 2])
+    assert url == "/publicaciones/2024/compendio-v2.pdf"
+    response = client.get(url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"%PDF compendio v2!"
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == (
+        'attachment; filename="compendio-general-2024-v2.pdf"'
+    )
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert response["ETag"] == f'"{published["c2"].pk}-v2-18"'
+    assert response["Last-Modified"] == "Tue, 05 Nov 2024 16:00:00 GMT"
+    informe = client.get(reverse("compendium:public_download", args=[2024, "informe", 1]))
+    assert informe["Content-Disposition"] == (
+        'attachment; filename="informe-ejecutivo-2024-v1.pdf"'
+    )
+
+
+def test_download_answers_not_modified_to_a_matching_etag(client, published):
+    url = reverse("compendium:public_download", args=[2024, "informe", 1])
+    etag = client.get(url)["ETag"]
+    response = client.get(url, headers={"if-none-match": etag})
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert response["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_drafts_and_unknown_versions_are_not_reachable(client, published, edition):
+    draft_with_version = publish(edition, "informe", 7, draft=True)
+    for year, document, version in (
+        (2024, "informe", 7),
+        (2024, "informe", 3),
+        (2023, "informe", 1),
+    ):
+        url = reverse("compendium:public_download", args=[year, document, version])
+        assert client.get(url).status_code == 404
+    assert draft_with_version.file.name not in client.get("/publicaciones/").content.decode()
+
+
+def test_download_of_a_file_missing_from_storage_is_404(client, published):
+    published["i1"].file.storage.delete(published["i1"].file.name)
+    url = reverse("compendium:public_download", args=[2024, "informe", 1])
+    assert client.get(url).status_code == 404
+
+
+def test_public_views_reject_post(client, published):
+    for url in (
+        reverse("compendium:public_list"),
+        reverse("compendium:public_edition", args=[2024]),
+        reverse("compendium:public_download", args=[2024, "informe", 1]),
+    ):
+        assert client.post(url).status_code == 405
+
+
+def test_edition_page_shows_figures_and_charts(client, published):
+    response = client.get(reverse("compendium:public_edition", args=[2024]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    data = response.context["data"]
+    assert (data.participation.fichas, data.participation.institutions) == (3, 2)
+    assert response.context["objectives_with_fichas"] == 2
+    assert "3 programas, acciones y buenas prácticas de 2 instituciones" in html
+    assert "1 de las 32 entidades federativas" in html
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart') == 4
+    assert "Fichas por Objetivo del PMM: todos los actores" in html
+    assert "Objetivo 15: 2" in html  # the chart's text alternative
+    assert "CC BY 4.0" in html
+    assert [r.number for r in data.most.rows][:2] == [15, 7]
+    assert "/publicaciones/2024/informe-v1.pdf" in html
+
+
+def test_edition_page_of_an_unpublished_edition_is_404(client, edition):
+    publish(edition, "informe", None, draft=True)
+    assert client.get(reverse("compendium:public_edition", args=[2024])).status_code == 404
+    assert client.get(reverse("compendium:public_edition", args=[1999])).status_code == 404
+
+
+def test_home_for_anonymous_shows_latest_edition_and_login(client, published):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["latest"].year == 2024
+    assert "Publicaciones del ejercicio 2024" in html
+    assert "/publicaciones/2024/compendio-v2.pdf" in html
+    assert reverse("login") in html
+    assert "23 objetivos" in html
+
+
+def test_home_without_publications(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert response.context["latest"] is None
+    assert reverse("compendium:public_list") in response.content.decode()
+
+
+def test_no_contact_data_on_any_public_page(client, published):
+    for url in (
+        "/",
+        reverse("compendium:public_list"),
+        reverse("compendium:public_edition", args=[2024]),
+    ):
+        html = client.get(url).content.decode()
+        for value in CONTACT:
+            assert value not in html, (url, value)
