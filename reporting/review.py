@@ -1,0 +1,398 @@
+"""What UPMRIP coordinators read and write while reviewing fichas (the status is workflow.py's).
+
+Queries for the review desk («bandeja») and the follow-up per institution run in a fixed number
+of statements whatever the number of fichas. The text search ignores case and accents the same
+way on PostgreSQL (``unaccent`` extension, migration 0003) and on SQLite (a Python function
+registered on the connection by ``Folded``), so there is no denormalised search column to keep
+in sync.
+"""
+
+import dataclasses
+import unicodedata
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.db.models import (
+    Count,
+    Exists,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
+from django.db.models.functions import Concat
+from django.utils import timezone
+
+from reporting.editing import StaleFicha, diff, snapshot
+from reporting.models import (
+    Actor,
+    ActorType,
+    ChallengeCategory,
+    Ejercicio,
+    EjeTematico,
+    EntidadFederativa,
+    Ficha,
+    FichaEvent,
+    FichaEventKind,
+    FichaStatus,
+    ObjetivoPMM,
+    Reto,
+    Role,
+    Subtema,
+    User,
+)
+from reporting.notifications import field_label
+from reporting.ordering import block_key
+
+# ---------------------------------------------------------------------------------------------
+# Accent- and case-insensitive text
+# ---------------------------------------------------------------------------------------------
+
+
+def fold(text: str | None) -> str | None:
+    """Lower-case ``text`` and drop its accents: «Niñas y NIÑOS» -> «ninas y ninos»."""
+    if text is None:
+        return None
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class Folded(Func):
+    """SQL twin of ``fold``: ``lower(unaccent(x))`` on PostgreSQL, ``pmm_fold(x)`` on SQLite."""
+
+    function = "pmm_fold"
+    arity = 1
+    output_field = TextField()
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        # unaccent first: lower() of a C-locale database leaves «Ñ» alone, but not «N».
+        return self.as_sql(
+            compiler, connection, template="lower(unaccent((%(expressions)s)::text))"
+        )
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        # Registering is idempotent and cheap; doing it here keeps the feature in one place.
+        connection.ensure_connection()
+        connection.connection.create_function("pmm_fold", 1, fold, deterministic=True)
+        return self.as_sql(compiler, connection, **extra_context)
+
+
+def search_fichas(fichas: QuerySet, text: str) -> QuerySet:
+    """Fichas whose name, description or results contain every word of ``text``."""
+    words = (fold(text) or "").split()
+    if not words:
+        return fichas
+    fichas = fichas.alias(
+        _search=Folded(
+            Concat("nombre", Value(" "), "descripcion", Value(" "), "resultados"),
+        )
+    )
+    for word in words:
+        fichas = fichas.filter(_search__contains=word)
+    return fichas
+
+
+# ---------------------------------------------------------------------------------------------
+# Review desk
+# ---------------------------------------------------------------------------------------------
+
+# Sort keys offered by the desk (value of ?orden=, optionally prefixed with «-»).
+DESK_SORTS: dict[str, tuple[str, ...]] = {
+    "institucion": ("actor__name", "nombre", "pk"),
+    "nombre": ("nombre", "pk"),
+    "capitulo": ("actor__tipo__chapter", "actor__name", "nombre", "pk"),
+    "estado": ("status", "actor__name", "nombre", "pk"),
+    "objetivo": ("objetivo_asignado", "actor__name", "nombre", "pk"),
+    "cambio": ("updated_at", "pk"),
+}
+DEFAULT_SORT = "-cambio"
+
+
+@dataclasses.dataclass(frozen=True)
+class DeskFilters:
+    """The desk's filters, as the filter form cleans them (None or "" means «any»)."""
+
+    ejercicio: Ejercicio
+    status: str = ""
+    chapter: int | None = None
+    actor: Actor | None = None
+    entidad: EntidadFederativa | None = None
+    objective: ObjetivoPMM | None = None
+    destacada: bool | None = None
+    q: str = ""
+    orden: str = DEFAULT_SORT
+
+
+def _filtered(filters: DeskFilters, *, with_status: bool) -> QuerySet:
+    fichas = Ficha.objects.filter(ejercicio=filters.ejercicio)
+    if with_status and filters.status:
+        fichas = fichas.filter(status=filters.status)
+    if filters.chapter:
+        fichas = fichas.filter(actor__tipo__chapter=filters.chapter)
+    if filters.actor:
+        joint = Ficha.co_actors.through.objects.filter(ficha_id=OuterRef("pk"), actor=filters.actor)
+        fichas = fichas.filter(Q(actor=filters.actor) | Exists(joint))
+    if filters.entidad:
+        # The state of a state government, or a state the program reached.
+        reached = Ficha.entidades.through.objects.filter(
+            ficha_id=OuterRef("pk"), entidadfederativa=filters.entidad
+        )
+        fichas = fichas.filter(Q(actor__entidad=filters.entidad) | Exists(reached))
+    if filters.objective:
+        proposed = Ficha.objetivos_propuestos.through.objects.filter(
+            ficha_id=OuterRef("pk"), objetivopmm=filters.objective
+        )
+        fichas = fichas.filter(Q(objetivo_asignado=filters.objective) | Exists(proposed))
+    if filters.destacada is not None:
+        fichas = fichas.filter(destacada=filters.destacada)
+    return search_fichas(fichas, filters.q)
+
+
+def desk_fichas(filters: DeskFilters) -> QuerySet:
+    """The desk's rows, sorted, with what each row shows loaded (constant number of queries)."""
+    key = filters.orden.removeprefix("-")
+    fields = DESK_SORTS.get(key, DESK_SORTS["cambio"])
+    if filters.orden.startswith("-"):
+        fields = tuple(f"-{f}" for f in fields)
+    return (
+        _filtered(filters, with_status=True)
+        .select_related(
+            "actor__tipo", "actor__entidad", "objetivo_asignado", "updated_by", "ejercicio"
+        )
+        .prefetch_related("objetivos_propuestos")
+        .order_by(*fields)
+    )
+
+
+def status_counts(filters: DeskFilters) -> dict[str, int]:
+    """How many fichas match the other filters, per status (one query), plus «total»."""
+    rows = (
+        _filtered(filters, with_status=False)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("pk", distinct=True))
+    )
+    counts = {status: 0 for status in FichaStatus.values}
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    counts["total"] = sum(counts[s] for s in FichaStatus.values)
+    return counts
+
+
+# ---------------------------------------------------------------------------------------------
+# Follow-up per institution
+# ---------------------------------------------------------------------------------------------
+
+SENT_STATUSES = (FichaStatus.ENVIADA, FichaStatus.EN_REVISION, FichaStatus.OBSERVADA)
+
+
+def follow_up(
+    ejercicio: Ejercicio, *, chapter: int | None = None, only_missing: bool = False
+) -> list[Actor]:
+    """Every institution invited to the exercise with its fichas counted per status (one query).
+
+    «Invited» means active institutions, plus inactive ones that reported in this exercise.
+    Each actor gets ``n_<status>`` counts, ``n_total``, ``n_sent`` (anything past draft) and
+    ``n_focal`` (active focal points who would receive a reminder).
+    """
+    in_year = Q(fichas__ejercicio=ejercicio)
+    counts = {
+        f"n_{status}": Count("fichas", filter=in_year & Q(fichas__status=status), distinct=True)
+        for status in FichaStatus.values
+    }
+    actors = (
+        Actor.objects.select_related("tipo", "entidad")
+        .annotate(
+            **counts,
+            n_total=Count("fichas", filter=in_year, distinct=True),
+            n_sent=Count(
+                "fichas",
+                filter=in_year & ~Q(fichas__status=FichaStatus.BORRADOR),
+                distinct=True,
+            ),
+            n_focal=Count(
+                "memberships",
+                filter=Q(memberships__role=Role.ENLACE, memberships__user__is_active=True),
+                distinct=True,
+            ),
+        )
+        .filter(Q(active=True) | Q(n_total__gt=0))
+        .order_by("tipo__chapter", "name")
+    )
+    if chapter:
+        actors = actors.filter(tipo__chapter=chapter)
+    if only_missing:
+        actors = actors.filter(n_sent=0)
+    return list(actors)
+
+
+def desk_choices() -> dict[str, QuerySet]:
+    """Querysets for the filter form's menus (one query each when rendered)."""
+    return {
+        "actors": Actor.objects.order_by("name"),
+        "entidades": EntidadFederativa.objects.order_by("name"),
+        "objectives": ObjetivoPMM.objects.order_by("number"),
+        "actor_types": ActorType.objects.order_by("chapter"),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Classification and order
+# ---------------------------------------------------------------------------------------------
+
+CLASSIFICATION_FIELDS = ("eje", "subtema", "ods", "destacada", "resumen_informe")
+
+
+def _classification_snapshot(ficha: Ficha) -> dict[str, str]:
+    values = snapshot(ficha, CLASSIFICATION_FIELDS)
+    for i, reto in enumerate(ficha.retos.select_related("categoria").order_by("position", "pk")):
+        values[f"reto_{reto.pk}"] = reto.categoria.name if reto.categoria else ""
+        values[f"reto_{reto.pk}__label"] = f"Categoría del reto {i + 1}"
+    return values
+
+
+def _classification_diff(before: dict[str, str], after: dict[str, str]) -> dict:
+    changes = diff(
+        {k: v for k, v in before.items() if k in CLASSIFICATION_FIELDS},
+        {k: v for k, v in after.items() if k in CLASSIFICATION_FIELDS},
+    )
+    for key, new in after.items():
+        if key.startswith("reto_") and not key.endswith("__label") and before.get(key) != new:
+            changes[key] = {"label": after[f"{key}__label"], "old": before.get(key, ""), "new": new}
+    return changes
+
+
+@transaction.atomic
+def classify_ficha(
+    ficha: Ficha,
+    *,
+    by: User,
+    expected_version: int,
+    eje: EjeTematico | None,
+    subtema: Subtema | None,
+    ods: Iterable,
+    destacada: bool,
+    resumen_informe: str,
+    categorias: dict[int, ChallengeCategory | None],
+) -> Ficha:
+    """Set the coordinator's classification of a ficha and the category of each challenge.
+
+    Side effects: locks the ficha, bumps ``version``, writes one ``FichaEvent`` of kind
+    «clasificación» with the field-by-field differences (none when nothing changed).
+    Raises ``StaleFicha`` when somebody saved the ficha since ``expected_version``.
+    ``categorias`` maps reto ids of this ficha to a category of the ficha's exercise.
+    """
+    ods = list(ods)
+    locked = Ficha.objects.select_for_update().get(pk=ficha.pk)
+    before = _classification_snapshot(locked)
+    if locked.version != expected_version:
+        mine = {**before}
+        mine.update(
+            {
+                "eje": str(eje or ""),
+                "subtema": str(subtema or ""),
+                "ods": ", ".join(str(o) for o in ods),
+                "destacada": "Sí" if destacada else "No",
+                "resumen_informe": resumen_informe,
+            }
+        )
+        raise StaleFicha(locked, _classification_diff(mine, before))
+    locked.eje, locked.subtema = eje, subtema
+    locked.destacada, locked.resumen_informe = destacada, resumen_informe
+    locked.version += 1
+    locked.updated_at, locked.updated_by = timezone.now(), by
+    locked.save(
+        update_fields=[
+            "eje",
+            "subtema",
+            "destacada",
+            "resumen_informe",
+            "version",
+            "updated_at",
+            "updated_by",
+        ]
+    )
+    locked.ods.set(ods)
+    retos = list(Reto.objects.filter(ficha=locked, pk__in=categorias))
+    for reto in retos:
+        reto.categoria = categorias[reto.pk]
+    Reto.objects.bulk_update(retos, ["categoria"])
+    changes = _classification_diff(before, _classification_snapshot(locked))
+    if changes:
+        FichaEvent.objects.create(
+            ficha=locked, kind=FichaEventKind.CLASSIFY, by=by, changes=changes
+        )
+    return locked
+
+
+def order_block(*, ejercicio: Ejercicio, chapter: int, objective: ObjetivoPMM) -> list[Ficha]:
+    """The approved fichas of one (chapter, objective) block in print order."""
+    fichas = Ficha.objects.approved().filter(
+        ejercicio=ejercicio, actor__tipo__chapter=chapter, objetivo_asignado=objective
+    )
+    return sorted(fichas.select_related("actor__tipo", "actor__entidad"), key=block_key)
+
+
+@transaction.atomic
+def save_block_order(
+    *,
+    ejercicio: Ejercicio,
+    chapter: int,
+    objective: ObjetivoPMM,
+    positions: dict[int, int],
+    by: User,
+) -> int:
+    """Number the block 1..n following ``positions`` (ficha id -> wanted position).
+
+    Fichas missing from ``positions`` (approved meanwhile) keep their place after the others;
+    ties keep the current order. Side effects: writes ``Ficha.orden`` for every ficha of the
+    block whose number changes and one «clasificación» event each. Returns how many changed.
+    ``version`` is not bumped: no form edits ``orden``, so no edit can be overwritten.
+    """
+    locked = {
+        f.pk: f
+        for f in Ficha.objects.select_for_update()
+        .approved()
+        .filter(ejercicio=ejercicio, actor__tipo__chapter=chapter, objetivo_asignado=objective)
+    }
+    current = [f for f in order_block(ejercicio=ejercicio, chapter=chapter, objective=objective)]
+    rank = {f.pk: i for i, f in enumerate(current)}
+    wanted = sorted(
+        (f for f in current if f.pk in locked),
+        key=lambda f: (f.pk not in positions, positions.get(f.pk, 0), rank[f.pk]),
+    )
+    changed = []
+    for number, ficha in enumerate(wanted, start=1):
+        if ficha.orden != number:
+            changed.append((ficha, ficha.orden))
+            ficha.orden = number
+    Ficha.objects.bulk_update([f for f, _old in changed], ["orden"])
+    FichaEvent.objects.bulk_create(
+        FichaEvent(
+            ficha=ficha,
+            kind=FichaEventKind.CLASSIFY,
+            by=by,
+            changes={
+                "orden": {
+                    "label": "Orden",
+                    "old": "" if old is None else str(old),
+                    "new": str(ficha.orden),
+                }
+            },
+        )
+        for ficha, old in changed
+    )
+    return len(changed)
+
+
+def ficha_history(ficha: Ficha) -> list[FichaEvent]:
+    """Events of a ficha, oldest first, with people and observations loaded."""
+    events = list(
+        ficha.events.select_related("by").prefetch_related("observaciones").order_by("at", "pk")
+    )
+    for event in events:
+        for obs in event.observaciones.all():
+            obs.label = field_label(obs.field) if obs.field else ""
+    return events

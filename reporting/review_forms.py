@@ -1,0 +1,405 @@
+"""Forms of the coordinators' review: they validate, the domain functions write."""
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from reporting.models import (
+    ODS,
+    Actor,
+    ActorType,
+    ChallengeCategory,
+    Ejercicio,
+    EjeTematico,
+    EntidadFederativa,
+    Ficha,
+    FichaStatus,
+    ObjetivoPMM,
+    Reto,
+    Subtema,
+)
+from reporting.review import DEFAULT_SORT, DeskFilters
+
+WORD_LIMIT = 180
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+class ObjectiveChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ObjetivoPMM) -> str:
+        return f"{obj.number}. {obj.title}"
+
+
+class ChapterChoiceField(forms.TypedChoiceField):
+    """Chapters as the Compendio prints them (one entry per chapter, not per actor type)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(coerce=int, empty_value=None, required=False, **kwargs)
+        self.choices = [("", _("Todos"))]
+
+    def load(self) -> None:
+        chapters = dict(
+            ActorType.objects.order_by("chapter").values_list("chapter", "chapter_title")
+        )
+        self.choices = [("", _("Todos"))] + [
+            (number, f"{number}. {title}") for number, title in chapters.items()
+        ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Desk and follow-up
+# ---------------------------------------------------------------------------------------------
+
+
+class DeskFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Buscar"),
+        required=False,
+        max_length=200,
+        help_text=_("En nombre, descripción y resultados; sin importar mayúsculas ni acentos."),
+    )
+    ejercicio = forms.ModelChoiceField(
+        label=_("Ejercicio"), queryset=Ejercicio.objects.order_by("-year"), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Estado"), choices=[("", _("Todos"))] + FichaStatus.choices, required=False
+    )
+    chapter = ChapterChoiceField(label=_("Capítulo (tipo de actor)"))
+    actor = forms.ModelChoiceField(
+        label=_("Institución"),
+        queryset=Actor.objects.order_by("name"),
+        required=False,
+        empty_label=_("Todas"),
+    )
+    entidad = forms.ModelChoiceField(
+        label=_("Entidad federativa"),
+        queryset=EntidadFederativa.objects.order_by("name"),
+        required=False,
+        empty_label=_("Todas"),
+        help_text=_("Gobierno del estado o entidad donde se aplicó el programa."),
+    )
+    objective = ObjectiveChoiceField(
+        label=_("Objetivo del PMM"),
+        queryset=ObjetivoPMM.objects.order_by("number"),
+        required=False,
+        empty_label=_("Todos"),
+        help_text=_("Propuesto o asignado."),
+    )
+    destacada = forms.NullBooleanField(
+        label=_("Destacada en el Informe Ejecutivo"),
+        required=False,
+        widget=forms.Select(
+            choices=[("unknown", _("Todas")), ("true", _("Sí")), ("false", _("No"))]
+        ),
+    )
+    orden = forms.ChoiceField(
+        label=_("Ordenar por"),
+        required=False,
+        choices=[
+            ("-cambio", _("Último cambio (reciente primero)")),
+            ("cambio", _("Último cambio (antiguo primero)")),
+            ("institucion", _("Institución (A-Z)")),
+            ("-institucion", _("Institución (Z-A)")),
+            ("nombre", _("Nombre del programa (A-Z)")),
+            ("-nombre", _("Nombre del programa (Z-A)")),
+            ("capitulo", _("Capítulo")),
+            ("-capitulo", _("Capítulo (descendente)")),
+            ("estado", _("Estado")),
+            ("-estado", _("Estado (descendente)")),
+            ("objetivo", _("Objetivo asignado")),
+            ("-objetivo", _("Objetivo asignado (descendente)")),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chapter"].load()
+
+    def filters(self, default_ejercicio: Ejercicio) -> DeskFilters:
+        data = self.cleaned_data if self.is_valid() else {}
+        return DeskFilters(
+            ejercicio=data.get("ejercicio") or default_ejercicio,
+            status=data.get("status") or "",
+            chapter=data.get("chapter"),
+            actor=data.get("actor"),
+            entidad=data.get("entidad"),
+            objective=data.get("objective"),
+            destacada=data.get("destacada"),
+            q=data.get("q") or "",
+            orden=data.get("orden") or DEFAULT_SORT,
+        )
+
+
+class FollowUpFilterForm(forms.Form):
+    ejercicio = forms.ModelChoiceField(
+        label=_("Ejercicio"), queryset=Ejercicio.objects.order_by("-year"), required=False
+    )
+    chapter = ChapterChoiceField(label=_("Capítulo (tipo de actor)"))
+    sin_envios = forms.BooleanField(
+        label=_("Sólo instituciones que no han enviado ninguna ficha"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["chapter"].load()
+
+
+class ReminderForm(forms.Form):
+    ejercicio = forms.ModelChoiceField(queryset=Ejercicio.objects.all(), widget=forms.HiddenInput)
+    actors = forms.ModelMultipleChoiceField(
+        label=_("Instituciones"),
+        queryset=Actor.objects.all(),
+        error_messages={"required": _("Seleccione al menos una institución.")},
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Reviewing one ficha
+# ---------------------------------------------------------------------------------------------
+
+# Fields a coordinator may comment on when returning a ficha, in the order of the form.
+OBSERVABLE_FIELDS = (
+    "nombre",
+    "objetivos_propuestos",
+    "objetivo_programa",
+    "poblacion_objetivo",
+    "fecha_inicio",
+    "temporalidad",
+    "descripcion",
+    "resultados",
+    "personas_atendidas",
+    "entidades",
+    "retos",
+    "contacto_nombre",
+)
+
+
+class VersionedForm(forms.Form):
+    """Carries the version of the ficha the person was looking at (optimistic locking)."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class ReturnForm(VersionedForm):
+    note = forms.CharField(
+        label=_("Observación general"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("La institución la recibe por correo y la ve al abrir la ficha."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in OBSERVABLE_FIELDS:
+            label = "Retos" if name == "retos" else Ficha._meta.get_field(name).verbose_name
+            self.fields[f"obs_{name}"] = forms.CharField(
+                label=_("Observación sobre «%(campo)s»") % {"campo": label},
+                required=False,
+                widget=forms.Textarea(
+                    attrs={"rows": 2, "form": "form-devolver", "class": "form-control"}
+                ),
+            )
+
+    def field_notes(self) -> dict[str, str]:
+        return {name: self.cleaned_data.get(f"obs_{name}", "") for name in OBSERVABLE_FIELDS}
+
+    def clean(self):
+        data = super().clean()
+        if not (data.get("note") or "").strip() and not any(
+            v.strip() for v in self.field_notes().values()
+        ):
+            raise forms.ValidationError(
+                _("Escriba una observación general o al menos una observación por campo.")
+            )
+        return data
+
+
+class ApproveForm(VersionedForm):
+    objective = ObjectiveChoiceField(
+        label=_("Objetivo del PMM asignado"),
+        queryset=ObjetivoPMM.objects.order_by("number"),
+        empty_label=_("Seleccione un objetivo"),
+        error_messages={"required": _("Asigne exactamente un Objetivo del PMM.")},
+    )
+    note = forms.CharField(
+        label=_("Justificación del objetivo asignado"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, ficha: Ficha, **kwargs):
+        self.proposed = list(ficha.objetivos_propuestos.all())
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("loaded_version", ficha.version)
+        if ficha.objetivo_asignado_id:
+            initial.setdefault("objective", ficha.objetivo_asignado_id)
+        elif len(self.proposed) == 1:
+            initial.setdefault("objective", self.proposed[0].pk)
+        super().__init__(*args, **kwargs)
+        if len(self.proposed) > 1:
+            self.fields["note"].required = True
+            self.fields["note"].help_text = _(
+                "La institución propuso varios objetivos: explique por qué se eligió este objetivo."
+            )
+            self.fields["note"].error_messages["required"] = _(
+                "Explique por qué se eligió este objetivo."
+            )
+
+
+class ReopenForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Motivo para reabrir"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Indique el motivo para reabrir la ficha.")},
+    )
+
+
+class EditorialForm(forms.ModelForm):
+    """Editorial corrections by UPMRIP; saved through ``editing.save_ficha_form``."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    edit_note = forms.CharField(
+        label=_("Nota de la corrección (opcional)"),
+        required=False,
+        max_length=300,
+        help_text=_("Queda en el historial de la ficha."),
+    )
+
+    class Meta:
+        model = Ficha
+        fields = [
+            "nombre",
+            "sigla_override",
+            "objetivo_programa",
+            "poblacion_objetivo",
+            "descripcion",
+            "resultados",
+        ]
+        widgets = {
+            "nombre": forms.TextInput(),
+            "objetivo_programa": forms.Textarea(attrs={"rows": 4}),
+            "poblacion_objetivo": forms.Textarea(attrs={"rows": 3}),
+            "descripcion": forms.Textarea(attrs={"rows": 8}),
+            "resultados": forms.Textarea(attrs={"rows": 8}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial["loaded_version"] = self.instance.version
+
+    def word_counts(self) -> list[tuple[str, int]]:
+        """(label, words) of each rubro with the 180-word limit, as typed or as stored."""
+        counts = []
+        for name in ("objetivo_programa", "poblacion_objetivo", "descripcion", "resultados"):
+            if self.is_bound:
+                value = self.data.get(name, "")
+            else:
+                value = getattr(self.instance, name)
+            counts.append((self.fields[name].label, word_count(value or "")))
+        return counts
+
+
+RetoTextFormSet = inlineformset_factory(
+    Ficha,
+    Reto,
+    fields=["texto"],
+    extra=0,
+    can_delete=False,
+    widgets={"texto": forms.Textarea(attrs={"rows": 2})},
+)
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ChallengeCategory) -> str:
+        return obj.name
+
+
+class ClassificationForm(VersionedForm):
+    eje = forms.ModelChoiceField(
+        label=_("Eje temático"), queryset=EjeTematico.objects.order_by("number"), required=False
+    )
+    subtema = forms.ModelChoiceField(
+        label=_("Subtema"),
+        queryset=Subtema.objects.select_related("eje").order_by("eje", "position"),
+        required=False,
+    )
+    ods = forms.ModelMultipleChoiceField(
+        label=_("ODS"),
+        queryset=ODS.objects.order_by("number"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Puede elegir varios."),
+    )
+    destacada = forms.BooleanField(label=_("Destacada en el Informe Ejecutivo"), required=False)
+    resumen_informe = forms.CharField(
+        label=_("Resumen para el Informe Ejecutivo"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, ficha: Ficha, **kwargs):
+        self.ficha = ficha
+        self.retos = list(ficha.retos.order_by("position", "pk"))
+        initial = kwargs.setdefault("initial", {})
+        initial.update(
+            {
+                "loaded_version": ficha.version,
+                "eje": ficha.eje_id,
+                "subtema": ficha.subtema_id,
+                "ods": [o.pk for o in ficha.ods.all()],
+                "destacada": ficha.destacada,
+                "resumen_informe": ficha.resumen_informe,
+            }
+        )
+        super().__init__(*args, **kwargs)
+        categories = ChallengeCategory.objects.filter(ejercicio=ficha.ejercicio_id)
+        self.fields["subtema"].label_from_instance = lambda s: f"{s.eje.number}. {s.name}"
+        for i, reto in enumerate(self.retos, start=1):
+            name = f"reto_{reto.pk}"
+            self.fields[name] = CategoryChoiceField(
+                label=_("Categoría del reto %(n)s") % {"n": i},
+                queryset=categories,
+                required=False,
+                empty_label=_("Sin categoría"),
+            )
+            self.initial.setdefault(name, reto.categoria_id)
+
+    def reto_fields(self):
+        return [(reto, self[f"reto_{reto.pk}"]) for reto in self.retos]
+
+    def categorias(self) -> dict[int, ChallengeCategory | None]:
+        return {reto.pk: self.cleaned_data.get(f"reto_{reto.pk}") for reto in self.retos}
+
+    def clean(self):
+        data = super().clean()
+        eje, subtema = data.get("eje"), data.get("subtema")
+        if subtema and eje and subtema.eje_id != eje.pk:
+            self.add_error("subtema", _("El subtema no pertenece al eje temático elegido."))
+        if subtema and not eje:
+            data["eje"] = subtema.eje
+        return data
+
+
+class BlockOrderForm(forms.Form):
+    """Positions for the fichas of one (chapter, objective) block: field ``pos_<id>``."""
+
+    def __init__(self, *args, fichas: list[Ficha], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fichas = fichas
+        for i, ficha in enumerate(fichas, start=1):
+            name = f"pos_{ficha.pk}"
+            self.fields[name] = forms.IntegerField(
+                label=_("Posición de «%(nombre)s»") % {"nombre": ficha.nombre},
+                min_value=1,
+                max_value=max(len(fichas), 1) * 10,
+            )
+            self.initial[name] = i
+
+    def rows(self):
+        return [(ficha, self[f"pos_{ficha.pk}"]) for ficha in self.fichas]
+
+    def positions(self) -> dict[int, int]:
+        return {ficha.pk: self.cleaned_data[f"pos_{ficha.pk}"] for ficha in self.fichas}

@@ -1,0 +1,255 @@
+"""UPMRIP's review: the desk, the follow-up per institution and the review of one ficha."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from reporting import editing, notifications, review, workflow
+from reporting.access import coordinator_required, get_ficha_for_user
+from reporting.models import Ejercicio, Ficha, FichaStatus, ObjetivoPMM, Observacion
+from reporting.review_forms import (
+    WORD_LIMIT,
+    ApproveForm,
+    BlockOrderForm,
+    ClassificationForm,
+    DeskFilterForm,
+    EditorialForm,
+    FollowUpFilterForm,
+    ReminderForm,
+    ReopenForm,
+    RetoTextFormSet,
+    ReturnForm,
+)
+
+PAGE_SIZE = 50
+
+
+def _current_ejercicio() -> Ejercicio:
+    ejercicio = Ejercicio.objects.current()
+    if ejercicio is None:
+        raise Http404(_("Todavía no hay ejercicios."))
+    return ejercicio
+
+
+@coordinator_required
+def bandeja(request: HttpRequest) -> HttpResponse:
+    form = DeskFilterForm(request.GET or None)
+    filters = form.filters(_current_ejercicio())
+    page = Paginator(review.desk_fichas(filters), PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = review.status_counts(filters)
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "total": counts["total"],
+        "status_tabs": [(value, label, counts[value]) for value, label in FichaStatus.choices],
+    }
+    return render(request, "reporting/review/bandeja.html", context)
+
+
+@coordinator_required
+def seguimiento(request: HttpRequest) -> HttpResponse:
+    form = FollowUpFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    ejercicio = data.get("ejercicio") or _current_ejercicio()
+    actors = review.follow_up(
+        ejercicio, chapter=data.get("chapter"), only_missing=data.get("sin_envios", False)
+    )
+    context = {"form": form, "ejercicio": ejercicio, "actors": actors}
+    return render(request, "reporting/review/seguimiento.html", context)
+
+
+@coordinator_required
+@require_POST
+def send_reminders(request: HttpRequest) -> HttpResponse:
+    form = ReminderForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("reporting:seguimiento")
+    ejercicio = form.cleaned_data["ejercicio"]
+    n = notifications.remind_institutions(
+        ejercicio=ejercicio, actors=form.cleaned_data["actors"], by=request.user
+    )
+    messages.success(request, _("Se envió el recordatorio a %(n)s institución(es).") % {"n": n})
+    return redirect(f"{reverse('reporting:seguimiento')}?ejercicio={ejercicio.pk}")
+
+
+# ---------------------------------------------------------------------------------------------
+# One ficha
+# ---------------------------------------------------------------------------------------------
+
+
+def _render_review(request: HttpRequest, ficha: Ficha, *, status: int = 200, **forms):
+    """The ficha as sent, its history and the coordinator panel (forms may carry errors)."""
+    initial = {"loaded_version": ficha.version}
+    latest_return = ficha.events.filter(to_status=FichaStatus.OBSERVADA).order_by("-at").first()
+    context = {
+        "ficha": ficha,
+        "history": review.ficha_history(ficha),
+        "observaciones": Observacion.objects.filter(event=latest_return) if latest_return else [],
+        "return_form": forms.get("return_form") or ReturnForm(initial=initial),
+        "approve_form": forms.get("approve_form") or ApproveForm(ficha=ficha),
+        "reopen_form": forms.get("reopen_form") or ReopenForm(initial=initial),
+        "classify_form": forms.get("classify_form") or ClassificationForm(ficha=ficha),
+        "stale": forms.get("stale"),
+        "can_start": ficha.status == FichaStatus.ENVIADA,
+        "can_return": ficha.status in {FichaStatus.ENVIADA, FichaStatus.EN_REVISION},
+        "can_reopen": ficha.status == FichaStatus.APROBADA,
+    }
+    return render(request, "reporting/review/ficha.html", context, status=status)
+
+
+@coordinator_required
+def review_ficha(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_review(request, get_ficha_for_user(request, pk))
+
+
+@coordinator_required
+@require_POST
+def review_start(request: HttpRequest, pk: int) -> HttpResponse:
+    ficha = get_ficha_for_user(request, pk, write=True)
+    try:
+        workflow.start_review(ficha, by=request.user)
+    except workflow.TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("La ficha quedó en revisión."))
+    return redirect("reporting:review_ficha", pk=ficha.pk)
+
+
+@coordinator_required
+@require_POST
+def review_return(request: HttpRequest, pk: int) -> HttpResponse:
+    ficha = get_ficha_for_user(request, pk, write=True)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _render_review(request, ficha, return_form=form, status=400)
+    try:
+        workflow.return_for_changes(
+            ficha,
+            by=request.user,
+            note=form.cleaned_data["note"],
+            field_notes=form.field_notes(),
+            expected_version=form.cleaned_data["loaded_version"],
+        )
+    except workflow.TransitionError as error:
+        form.add_error(None, str(error))
+        return _render_review(request, ficha, return_form=form, status=409)
+    messages.success(request, _("La ficha se devolvió a la institución con sus observaciones."))
+    return redirect("reporting:review_ficha", pk=ficha.pk)
+
+
+@coordinator_required
+@require_POST
+def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    ficha = get_ficha_for_user(request, pk, write=True)
+    form = ApproveForm(request.POST, ficha=ficha)
+    if not form.is_valid():
+        return _render_review(request, ficha, approve_form=form, status=400)
+    try:
+        workflow.approve(
+            ficha,
+            by=request.user,
+            objective=form.cleaned_data["objective"],
+            note=form.cleaned_data["note"],
+            expected_version=form.cleaned_data["loaded_version"],
+        )
+    except workflow.TransitionError as error:
+        form.add_error(None, str(error))
+        return _render_review(request, ficha, approve_form=form, status=409)
+    messages.success(request, _("La ficha fue aprobada."))
+    return redirect("reporting:review_ficha", pk=ficha.pk)
+
+
+@coordinator_required
+@require_POST
+def review_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    ficha = get_ficha_for_user(request, pk, write=True)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        return _render_review(request, ficha, reopen_form=form, status=400)
+    try:
+        workflow.reopen(
+            ficha,
+            by=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["loaded_version"],
+        )
+    except workflow.TransitionError as error:
+        form.add_error(None, str(error))
+        return _render_review(request, ficha, reopen_form=form, status=409)
+    messages.success(request, _("La ficha se reabrió y está de nuevo en revisión."))
+    return redirect("reporting:review_ficha", pk=ficha.pk)
+
+
+@coordinator_required
+@require_POST
+def review_classify(request: HttpRequest, pk: int) -> HttpResponse:
+    ficha = get_ficha_for_user(request, pk, write=True)
+    form = ClassificationForm(request.POST, ficha=ficha)
+    if not form.is_valid():
+        return _render_review(request, ficha, classify_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        review.classify_ficha(
+            ficha,
+            by=request.user,
+            expected_version=data["loaded_version"],
+            eje=data["eje"],
+            subtema=data["subtema"],
+            ods=data["ods"],
+            destacada=data["destacada"],
+            resumen_informe=data["resumen_informe"],
+            categorias=form.categorias(),
+        )
+    except editing.StaleFicha as stale:
+        return _render_review(request, ficha, classify_form=form, stale=stale, status=409)
+    messages.success(request, _("Se guardó la clasificación."))
+    return redirect("reporting:review_ficha", pk=ficha.pk)
+
+
+@coordinator_required
+def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    ficha = get_ficha_for_user(request, pk, write=True)
+    form = EditorialForm(request.POST or None, instance=ficha)
+    formset = RetoTextFormSet(request.POST or None, instance=ficha, prefix="retos")
+    stale = None
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            editing.save_ficha_form(
+                form,
+                by=request.user,
+                expected_version=form.cleaned_data["loaded_version"],
+                formsets=[formset],
+                record_edit=True,
+                note=form.cleaned_data["edit_note"],
+            )
+        except editing.StaleFicha as error:
+            stale = error
+        else:
+            messages.success(request, _("Se guardaron las correcciones editoriales."))
+            return redirect("reporting:review_ficha", pk=ficha.pk)
+    context = {"ficha": ficha, "form": form, "formset": formset, "stale": stale}
+    context["word_limit"] = WORD_LIMIT
+    status = 409 if stale else 400 if request.method == "POST" else 200
+    return render(request, "reporting/review/ficha_edit.html", context, status=status)
+
+
+@coordinator_required
+def review_reorder(request: HttpRequest, year: int, chapter: int, objective: int) -> HttpResponse:
+    ejercicio = get_object_or_404(Ejercicio, year=year)
+    objetivo = get_object_or_404(ObjetivoPMM, number=objective)
+    block = {"ejercicio": ejercicio, "chapter": chapter, "objective": objetivo}
+    fichas = review.order_block(**block)
+    form = BlockOrderForm(request.POST or None, fichas=fichas)
+    if request.method == "POST" and form.is_valid():
+        n = review.save_block_order(**block, positions=form.positions(), by=request.user)
+        messages.success(request, _("Orden guardado (%(n)s ficha(s) cambiaron).") % {"n": n})
+        return redirect(request.path)
+    context = {"form": form, **block}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reporting/review/orden.html", context, status=status)
