@@ -1,10 +1,22 @@
 from django.urls import path  # noqa: F401
 
+from reporting.views import accounts, fichas
+
 app_name = "reporting"
 
 # Views are split by purpose: reporting/views/fichas.py (institutions), review.py (UPMRIP),
 # accounts.py (invitations).
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", fichas.mis_fichas, name="mis_fichas"),
+    path("nueva/", fichas.ficha_new, name="ficha_new"),
+    path("<int:pk>/", fichas.ficha_edit, name="ficha_edit"),
+    path("<int:pk>/autoguardado/", fichas.ficha_autosave, name="ficha_autosave"),
+    path("<int:pk>/enviar/", fichas.ficha_submit, name="ficha_submit"),
+    path("<int:pk>/duplicar/", fichas.ficha_duplicate, name="ficha_duplicate"),
+    path("traer-del-ejercicio-anterior/", fichas.carry_over, name="carry_over"),
+    path("invitaciones/", accounts.invite, name="invite"),
+    path("invitacion/<uidb64>/<token>/", accounts.invitation_accept, name="invitation_accept"),
+]
 
 # UPMRIP review (reporting/views/review.py).
 from reporting.views import review as review_views  # noqa: E402
