@@ -408,3 +408,28 @@ def test_html_refers_only_to_static_files(edicion):
     assert all(
         i.etree_element.get("src", "").startswith(STATIC_BASE) for i in root.query_all("img")
     )
+
+
+@pytest.mark.slow
+def test_draft_pdf_is_marked_and_fetches_only_static_files(edicion, tmp_path):
+    from pypdf import PdfReader
+
+    from compendium.pdf import StaticOnlyFetcher, render_pdf
+
+    fetcher = StaticOnlyFetcher()
+    target = tmp_path / "informe.pdf"
+    html = informe.render_informe_html(edicion, draft=True)
+    pages = render_pdf(html, target=target, draft=True, url_fetcher=fetcher)
+    reader = PdfReader(target)
+    assert len(reader.pages) == pages
+    # The watermark is rotated: plain extraction drops it, the text visitor sees its runs.
+    for page in reader.pages:
+        runs: list[str] = []
+        page.extract_text(visitor_text=lambda text, *args, runs=runs: runs.append(text))
+        assert "Versión" in runs and "preliminar" in runs
+    assert fetcher.refused == []
+    assert any(url.endswith("print/informe.css") for url in fetcher.served)
+    assert any("Montserrat" in url for url in fetcher.served)
+    text = " ".join(" ".join(page.extract_text() for page in reader.pages).split())
+    assert "Registro de personas extranjeras" in text
+    assert "María Pérez López" not in text
