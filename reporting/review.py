@@ -86,7 +86,14 @@ def search_fichas(fichas: QuerySet, text: str) -> QuerySet:
         return fichas
     fichas = fichas.alias(
         _search=Folded(
-            Concat("nombre", Value(" "), "descripcion", Value(" "), "resultados"),
+            Concat(
+                "nombre",
+                Value(" "),
+                "descripcion",
+                Value(" "),
+                "resultados",
+                output_field=TextField(),
+            ),
         )
     )
     for word in words:
