@@ -8,6 +8,7 @@ version never changes: a correction is a new version number).
 
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import get_conditional_response
@@ -20,6 +21,7 @@ from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
 from reporting.models import Ejercicio, ObjetivoPMM
 
 IMMUTABLE = "public, max-age=31536000, immutable"
+EDITION_CACHE_SECONDS = 60 * 60
 
 
 def published_builds():
@@ -101,8 +103,15 @@ def public_edition(request: HttpRequest, year: int) -> HttpResponse:
     editions = published_editions(year=year)
     if not editions:
         raise Http404
-    context = informe_context(editions[0].edicion, draft=False)
-    context["published"] = editions[0]
+    edition = editions[0]
+    # Figures of a published edition change only with a new publication: cache them per version.
+    newest = max(d.current.pk for d in edition.documents)
+    context = cache.get_or_set(
+        f"public-edition:{year}:{newest}",
+        lambda: informe_context(edition.edicion, draft=False),
+        EDITION_CACHE_SECONDS,
+    )
+    context["published"] = edition
     context["objectives_with_fichas"] = 23 - len(context["data"].empty_all)
     return render(request, "compendium/public/edition_detail.html", context)
 

@@ -7,6 +7,7 @@ these views never build anything, so no PDF is rendered here.
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
@@ -21,6 +22,7 @@ CONTACT = ("María Pérez López", "maria.perez@prueba.gob.mx", "Directora de Á
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
+    cache.clear()  # the edition page caches its figures per published version
 
 
 def publish(edicion, document, version, *, content=b"%PDF-1.7 fake", pages=12, day=1, **kw):
@@ -191,3 +193,13 @@ def test_no_contact_data_on_any_public_page(client, published):
         html = client.get(url).content.decode()
         for value in CONTACT:
             assert value not in html, (url, value)
+
+
+def test_edition_figures_are_cached_until_a_new_version_is_published(client, published, edition):
+    url = reverse("compendium:public_edition", args=[2024])
+    assert client.get(url).context["data"].participation.fichas == 3
+    inm = published["c1"].edicion.ejercicio.fichas.first().actor
+    factories.ficha(inm, edition.ejercicio, status=FichaStatus.APROBADA, objetivo_asignado_id=1)
+    assert client.get(url).context["data"].participation.fichas == 3
+    publish(edition, "informe", 2, day=9)
+    assert client.get(url).context["data"].participation.fichas == 4
