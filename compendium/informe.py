@@ -28,7 +28,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from compendium.pdf import STATIC_BASE
 from reporting.models import (
     Actor,
     ActorType,
@@ -597,7 +596,7 @@ def compute_informe(ejercicio: Ejercicio) -> InformeData:
 
 def informe_context(edicion, *, draft: bool) -> dict:
     """Template context shared by the print template and the public edition page."""
-    from compendium import charts
+    from compendium import charts  # charts imports this module
 
     data = compute_informe(edicion.ejercicio)
     names = {e.inegi_code: e.name for e in EntidadFederativa.objects.all()}
@@ -609,7 +608,6 @@ def informe_context(edicion, *, draft: bool) -> dict:
         "edicion": edicion,
         "ejercicio": edicion.ejercicio,
         "draft": draft,
-        "static_base": STATIC_BASE,
         "data": data,
         "period": period_text(edicion.ejercicio),
         "retos_total": sum(c.total for c in data.challenges),
