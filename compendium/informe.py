@@ -628,4 +628,9 @@ def render_informe_html(edicion, *, draft: bool) -> str:
 
     No side effects: reads the approved fichas of the edition's exercise.
     """
-    return render_to_string("compendium/print/informe.html", informe_context(edicion, draft=draft))
+    # Imported here so that the public pages, which share the context, never load WeasyPrint.
+    from compendium.pdf import STATIC_BASE
+
+    context = informe_context(edicion, draft=draft)
+    context["static_base"] = STATIC_BASE
+    return render_to_string("compendium/print/informe.html", context)
