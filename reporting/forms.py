@@ -33,7 +33,7 @@ TEXT_MAX_CHARS = 5000
 # Text boxes that make up each «rubro» of the official ficha; the 180-word limit is per rubro.
 WORD_SECTIONS: dict[str, tuple[str, ...]] = {
     "descripcion": ("objetivo_programa", "poblacion_objetivo", "descripcion"),
-    "resultados": ("resultados", "explicacion_sin_cifras"),
+    "resultados": ("explicacion_sin_cifras", "resultados"),
     "retos": (),
 }
 SECTION_LABELS = {
@@ -629,6 +629,7 @@ class FichaForm(forms.ModelForm):
             if not names:
                 continue
             words = sum(count_words(data.get(n) or "") for n in names)
+            # The error goes on the section's main text box, the last one of the section.
             if words > WORD_LIMIT:
                 self.add_error(
                     names[-1],
