@@ -285,7 +285,15 @@ def test_other_years_text_is_refused(db) -> None:
     assert Ficha.objects.count() == 0
 
 
-def test_existing_open_exercise_without_fichas_is_used(db) -> None:
+def test_unknown_state_is_reported_not_imported(db) -> None:
+    text = excerpt_text().replace("Personas - TABASCO.", "Personas - ATLANTIS.")
+    report = import_compendio(text, year=2023)
+    assert report.unplaced_lines == [(428, "Entidad federativa desconocida: ATLANTIS")]
+    assert report.fichas_per_chapter == {1: 15, 2: 4, 5: 5, 6: 4}
+    assert not Actor.objects.filter(sigla="ATLANTIS").exists()
+
+
+def test_existing_exercise_without_fichas_is_kept_and_used(db) -> None:
     ejercicio = factories.ejercicio(2023, status=EjercicioStatus.CERRADO)
     report = import_compendio(excerpt_text(), year=2023)
     assert report.ejercicio.pk == ejercicio.pk

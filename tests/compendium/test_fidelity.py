@@ -183,6 +183,11 @@ def check_compendio_text(
         if flexible(typo).search(text):
             problems.append(f"2023 typo printed: «{typo}»")
 
+    # Storage markup never reaches the page: footnote tokens, table placeholders, escapes.
+    for token in ("[^", "[[tabla", "\\$"):
+        if count := text.count(token):
+            problems.append(f"raw «{token}» printed {count}×")
+
     # No contact data.
     for name, value in CONTACT.items():
         if flexible(value, ignore_case=True).search(text):
@@ -263,7 +268,7 @@ def test_checker_reports_what_a_faulty_build_gets_wrong(db, excerpt_programas) -
     )
     # The 2023 typo, contact data, a heading printed twice.
     typo = {**titles, 13: titles[13].replace(" solo ", " sólo ")}
-    extra = f"\n{CONTACT['contacto_correo']}\n{heading(programas[16])}"
+    extra = f"\n{CONTACT['contacto_correo']}\n{heading(programas[16])}\nTotal[^2]"
     assert problems_of(programas, typo, extra) == [
         f"printed 2× (expected 1×): {heading(programas[16])}",
         # The misspelt title is not one of the table's: objective 13 has no heading.
@@ -272,6 +277,7 @@ def test_checker_reports_what_a_faulty_build_gets_wrong(db, excerpt_programas) -
         f"chapter 2 objective headings {[n for n in range(1, 24) if n != 13]}, "
         f"expected {list(range(1, 24))}",
         "2023 typo printed: «Utilizar la detención de migrantes sólo»",
+        "raw «[^» printed 1×",
         "private field printed: contacto_correo",
     ]
 
@@ -291,7 +297,8 @@ def seed_text() -> str:
     strict=True,
     reason=(
         "builder, seen 2026-11: compendio.programa() strips the final period of «EE.UU.» in "
-        "a name; 176 pages before the annexes (10pt body) against 238-322"
+        "a name; «[^2]» printed raw in a table header; 176 pages before the annexes "
+        "(10pt body) against 238-322"
     ),
 )
 def test_compendio_2023_pdf_reproduces_the_printed_edition(db, seed_text, tmp_path) -> None:
