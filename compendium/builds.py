@@ -1,0 +1,278 @@
+"""PDF builds of an edition's documents: drafts and published (frozen) versions.
+
+``request_build`` and ``publish`` create a ``PublicationBuild`` row and queue the task
+``run_build``; the task renders the HTML of the document, turns it into a PDF through
+``compendium.pdf.render_pdf`` and stores it through Django's storage API: the PDF is written
+under a temporary name next to its final place and moved there atomically, so a crash never
+leaves a half-written file behind a published link. A published version is never rebuilt or
+overwritten; a correction is a new version and the earlier ones stay available.
+"""
+
+import logging
+import os
+import pathlib
+import tempfile
+import time
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import Max
+from django.tasks import task
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
+from compendium.pdf import render_pdf
+from reporting.models import Ficha, FichaEvent, FichaEventKind, User
+
+logger = logging.getLogger(__name__)
+
+ACTIVE = (BuildStatus.QUEUED, BuildStatus.BUILDING)
+
+
+class BuildRefused(Exception):
+    """A build that cannot be requested now; the message is for the user (Spanish)."""
+
+
+def render_html(edicion: Edicion, document: str, *, draft: bool) -> tuple[str, list[int]]:
+    """HTML of ``document`` and the ids of the fichas it prints (empty for the Informe)."""
+    if document == Document.COMPENDIO:
+        from compendium.compendio import compendio_context
+        from django.template.loader import render_to_string
+
+        context = compendio_context(edicion, draft=draft)
+        html = render_to_string("compendium/print/compendio.html", context)
+        return html, context["ficha_ids"]
+    if document == Document.INFORME:
+        # Imported lazily: the Informe module is optional for the Compendio.
+        from compendium.informe import render_informe_html
+
+        return render_informe_html(edicion, draft=draft), []
+    raise ValueError(f"Unknown document: {document}")
+
+
+def file_name(build: PublicationBuild) -> str:
+    year = build.edicion.ejercicio.year
+    if build.draft:
+        return f"publicaciones/{year}/borradores/{build.document}-{year}-borrador-{build.pk}.pdf"
+    return f"publicaciones/{year}/{build.document}-{year}-v{build.version}.pdf"
+
+
+def _active(edicion: Edicion, document: str, *, draft: bool):
+    return PublicationBuild.objects.filter(
+        edicion=edicion, document=document, draft=draft, status__in=ACTIVE
+    )
+
+
+def request_build(edicion: Edicion, document: str, *, draft: bool, by: User) -> PublicationBuild:
+    """Queue a build of ``document``; a draft request while one is queued returns that one.
+
+    Side effects: one PublicationBuild row (status «queued»), one task in the queue.
+    Published versions go through ``publish``.
+    """
+    if not draft:
+        return publish(edicion, document, by=by)
+    existing = _active(edicion, document, draft=True).first()
+    if existing:
+        return existing
+    build = PublicationBuild.objects.create(
+        edicion=edicion,
+        document=document,
+        draft=True,
+        requested_by=by,
+        progress=_("En espera de un proceso disponible"),
+    )
+    return _enqueue(build)
+
+
+def publish(edicion: Edicion, document: str, *, by: User) -> PublicationBuild:
+    """Queue the final build of ``document`` as the next published version.
+
+    The version number is the previous maximum + 1 (the edition row is locked while it is
+    chosen). Side effects: one PublicationBuild row, one task. When the task succeeds the
+    version gets its ``published_at`` and, for the Compendio, the printed fichas theirs.
+    """
+    with transaction.atomic():
+        Edicion.objects.select_for_update().filter(pk=edicion.pk).first()
+        if _active(edicion, document, draft=False).exists():
+            raise BuildRefused(_("Ya se está generando una versión publicada de este documento."))
+        last = PublicationBuild.objects.filter(
+            edicion=edicion, document=document, draft=False
+        ).aggregate(v=Max("version"))["v"]
+        build = PublicationBuild.objects.create(
+            edicion=edicion,
+            document=document,
+            draft=False,
+            version=(last or 0) + 1,
+            requested_by=by,
+            progress=_("En espera de un proceso disponible"),
+        )
+    return _enqueue(build)
+
+
+def _enqueue(build: PublicationBuild) -> PublicationBuild:
+    result = run_build.enqueue(build.pk)
+    PublicationBuild.objects.filter(pk=build.pk, task_id="").update(task_id=str(result.id)[:64])
+    build.refresh_from_db()
+    return build
+
+
+def _set(build: PublicationBuild, **fields) -> None:
+    for name, value in fields.items():
+        setattr(build, name, value)
+    build.save(update_fields=list(fields))
+
+
+def _claim(build_id: int) -> PublicationBuild | None:
+    """Mark the build as building, unless it is finished already (the task is idempotent)."""
+    with transaction.atomic():
+        build = (
+            PublicationBuild.objects.select_for_update()
+            .select_related("edicion__ejercicio")
+            .filter(pk=build_id)
+            .first()
+        )
+        if build is None or build.status == BuildStatus.DONE:
+            return None
+        _set(
+            build,
+            status=BuildStatus.BUILDING,
+            started_at=timezone.now(),
+            error="",
+            progress=_("Reuniendo las fichas aprobadas"),
+        )
+    return build
+
+
+def store_atomically(name: str, source: pathlib.Path) -> str:
+    """Put the file ``source`` at ``name`` in the default storage; return the stored name.
+
+    On a local file system the file is moved with ``os.replace`` from a temporary name in the
+    same directory, so readers see either the old file or the complete new one. Other storages
+    save the object in one call.
+    """
+    try:
+        final = pathlib.Path(default_storage.path(name))
+    except NotImplementedError:
+        with source.open("rb") as fh:
+            return default_storage.save(name, File(fh, name=os.path.basename(name)))
+    final.parent.mkdir(parents=True, exist_ok=True)
+    if source.parent != final.parent:
+        fd, staged = tempfile.mkstemp(dir=final.parent, prefix=".tmp-", suffix=".pdf")
+        os.close(fd)
+        staged = pathlib.Path(staged)
+        try:
+            with source.open("rb") as src, staged.open("wb") as dst:
+                while chunk := src.read(1 << 20):
+                    dst.write(chunk)
+                dst.flush()
+                os.fsync(dst.fileno())
+            os.replace(staged, final)
+        finally:
+            staged.unlink(missing_ok=True)
+    else:
+        os.replace(source, final)
+    return name
+
+
+def _scratch_path(name: str) -> pathlib.Path:
+    """A temporary file next to the final place when the storage is local, else in /tmp."""
+    try:
+        folder = pathlib.Path(default_storage.path(name)).parent
+        folder.mkdir(parents=True, exist_ok=True)
+    except NotImplementedError:
+        folder = None
+    fd, path = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".pdf")
+    os.close(fd)
+    return pathlib.Path(path)
+
+
+def _published_elsewhere(build: PublicationBuild, name: str) -> bool:
+    return (
+        PublicationBuild.objects.filter(file=name, status=BuildStatus.DONE)
+        .exclude(pk=build.pk)
+        .exists()
+    )
+
+
+def _mark_published(build: PublicationBuild, ficha_ids: list[int], by: User | None) -> None:
+    """Fichas printed in a published Compendio get their first publication date and event."""
+    now = build.published_at
+    fichas = Ficha.objects.filter(pk__in=ficha_ids, published_at__isnull=True)
+    ids = list(fichas.values_list("pk", flat=True))
+    Ficha.objects.filter(pk__in=ids).update(published_at=now)
+    note = _("Publicada en %(doc)s, versión %(v)s.") % {
+        "doc": build.get_document_display(),
+        "v": build.version,
+    }
+    FichaEvent.objects.bulk_create(
+        FichaEvent(ficha_id=pk, kind=FichaEventKind.PUBLISHED, by=by, at=now, note=note)
+        for pk in ids
+    )
+
+
+def execute_build(build_id: int) -> PublicationBuild | None:
+    """Build one PDF (the body of the task, callable directly by scripts and tests).
+
+    Side effects: the build row goes queued → building → done (file, size, pages, seconds)
+    or failed (with the reason); the file is stored atomically; a published Compendio marks
+    its fichas as published. A finished build is left untouched.
+    """
+    build = _claim(build_id)
+    if build is None:
+        return None
+    started = time.monotonic()
+    scratch = None
+    try:
+        html, ficha_ids = render_html(build.edicion, build.document, draft=build.draft)
+        name = file_name(build)
+        if not build.draft and _published_elsewhere(build, name):
+            raise RuntimeError(_("Ya existe un archivo publicado con ese nombre."))
+        scratch = _scratch_path(name)
+        pages = render_pdf(
+            html,
+            target=scratch,
+            draft=build.draft,
+            progress=lambda text: _set(build, progress=text),
+        )
+        _set(build, progress=_("Guardando el archivo"))
+        size = scratch.stat().st_size
+        stored = store_atomically(name, scratch)
+        with transaction.atomic():
+            _set(
+                build,
+                status=BuildStatus.DONE,
+                file=stored,
+                size=size,
+                pages=pages,
+                seconds=round(time.monotonic() - started, 1),
+                finished_at=timezone.now(),
+                progress="",
+                published_at=None if build.draft else timezone.now(),
+            )
+            if not build.draft and build.document == Document.COMPENDIO:
+                _mark_published(build, ficha_ids, build.requested_by)
+    except Exception as error:  # noqa: BLE001 - any failure is recorded for the coordinator
+        logger.exception("PDF build %s failed", build_id)
+        fields = dict(
+            status=BuildStatus.FAILED,
+            error=f"{type(error).__name__}: {error}"[:2000],
+            progress="",
+            finished_at=timezone.now(),
+            seconds=round(time.monotonic() - started, 1),
+        )
+        if not build.draft:
+            # A failed publication does not consume its version number.
+            fields["version"] = None
+        _set(build, **fields)
+    finally:
+        if scratch is not None:
+            scratch.unlink(missing_ok=True)
+    return build
+
+
+@task
+def run_build(build_id: int) -> None:
+    """Background task: build the PDF of one PublicationBuild (see ``execute_build``)."""
+    execute_build(build_id)

@@ -1,0 +1,495 @@
+"""The Compendio General as data, then as HTML (domain.md §B).
+
+``compendio_context`` turns the approved fichas of an exercise into chapters → objectives →
+numbered programs, each with its text already split into blocks (paragraphs, bullets, tables)
+and segments (plain text or a footnote). Nothing here builds markup: the print templates render
+every piece of user text with autoescaping. Footnotes are numbered through the whole book in
+print order, which is also the order WeasyPrint counts its ``float: footnote`` boxes.
+
+Never printed: contact data, the unit, proposed objectives, coordinator notes (domain.md §A.4).
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from compendium.models import Edicion
+from compendium.pdf import STATIC_BASE
+from reporting.models import ActorType, Ficha, ObjetivoPMM
+from reporting.ordering import numbered_blocks
+
+MONTHS = (
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
+).split()
+
+NO_ACTIONS = "No se reportaron acciones."
+NO_RESULTS = "No se reportaron resultados."
+NO_CHALLENGES = "No se reportaron retos."
+
+_MARKER_RE = re.compile(r"\[\^([^\]\s]+)\]")
+_TABLE_RE = re.compile(r"^\[\[tabla (\d+)\]\]$")
+_NUMBER_RE = re.compile(r"\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?!\d)|\d+")
+
+
+# --- Data the templates print ----------------------------------------------------------------
+
+
+@dataclass
+class Segment:
+    """A run of text, or a footnote: ``note`` is the footnote text, ``number`` its number.
+
+    ``repeat`` marks a second call of a footnote that was already printed (superscript only).
+    """
+
+    text: str = ""
+    number: int | None = None
+    note: str = ""
+    repeat: bool = False
+
+
+@dataclass
+class Block:
+    """``kind`` is "p" (``lines`` of segments), "ul" (``items``) or "table"."""
+
+    kind: str
+    lines: list[list[Segment]] = field(default_factory=list)
+    items: list[tuple[int, list[Segment]]] = field(default_factory=list)
+    caption: list[Segment] = field(default_factory=list)
+    header: list[list[Segment]] = field(default_factory=list)
+    rows: list[list[list[Segment]]] = field(default_factory=list)
+
+
+@dataclass
+class Programa:
+    number: int
+    nombre: str
+    sigla: str
+    heading_notes: list[Segment]
+    description: list[Block]
+    results: list[Block]
+    challenges: list[list[Segment]]
+    ficha_id: int
+
+    @property
+    def heading(self) -> str:
+        """The canonical heading (domain.md §B.5): «N. Nombre – SIGLA.»"""
+        return f"{self.number}. {self.nombre} – {self.sigla}."
+
+
+@dataclass
+class ObjectiveSection:
+    number: int
+    title: str
+    programas: list[Programa]
+
+    @property
+    def heading(self) -> str:
+        return f"Objetivo {self.number}. {self.title}"
+
+
+@dataclass
+class Chapter:
+    number: int
+    title: str
+    objectives: list[ObjectiveSection]
+
+    @property
+    def anchor(self) -> str:
+        return f"capitulo-{self.number}"
+
+
+# --- Plain-text helpers ------------------------------------------------------------------------
+
+
+def format_number(value: int) -> str:
+    """House style of the 2023 edition: comma thousands («1,245»)."""
+    return f"{value:,}"
+
+
+def spanish_date(value) -> str:
+    return f"{value.day} de {MONTHS[value.month - 1]} de {value.year}"
+
+
+def period_text(ejercicio) -> str:
+    """«del mes de junio de 2022 a junio de 2023» for the introduction's ``{periodo}``."""
+    start, end = ejercicio.period_start, ejercicio.period_end
+    return (
+        f"del mes de {MONTHS[start.month - 1]} de {start.year} "
+        f"a {MONTHS[end.month - 1]} de {end.year}"
+    )
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(plain.split())
+
+
+def _numbers_in(text: str) -> set[int]:
+    return {int(re.sub(r"\D", "", match)) for match in _NUMBER_RE.findall(text)}
+
+
+def paragraphs(text: str) -> list[str]:
+    """Blocks separated by blank lines, stripped; empty ones dropped."""
+    return [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
+
+
+# --- Footnotes ---------------------------------------------------------------------------------
+
+
+class Footnotes:
+    """Numbers the notes of the whole book in print order."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def start_ficha(self, ficha: Ficha, texts: list[str]) -> list[Segment]:
+        """Remember the ficha's notes; return the ones printed after the heading.
+
+        Notes without a marker, and notes whose marker appears in none of ``texts``, attach to
+        the heading so that no note is ever lost.
+        """
+        used = {m for text in texts for m in _MARKER_RE.findall(text)}
+        self.by_marker: dict[str, str] = {}
+        self.printed: dict[str, int] = {}
+        heading = []
+        for nota in ficha.notas.all():
+            key = _MARKER_RE.fullmatch(nota.marker.strip())
+            if key and key[1] in used and key[1] not in self.by_marker:
+                self.by_marker[key[1]] = nota.texto.strip()
+            else:
+                heading.append(self._new(nota.texto.strip()))
+        return heading
+
+    def _new(self, text: str) -> Segment:
+        self.count += 1
+        return Segment(number=self.count, note=text)
+
+    def segments(self, text: str) -> list[Segment]:
+        """Split a line at its ``[^N]`` markers; unknown markers are dropped."""
+        out: list[Segment] = []
+        position = 0
+        for match in _MARKER_RE.finditer(text):
+            if match.start() > position:
+                out.append(Segment(text=text[position : match.start()]))
+            key = match[1]
+            if key in self.printed:
+                out.append(Segment(number=self.printed[key], repeat=True))
+            elif key in self.by_marker:
+                segment = self._new(self.by_marker[key])
+                self.printed[key] = segment.number
+                out.append(segment)
+            position = match.end()
+        if position < len(text):
+            out.append(Segment(text=text[position:]))
+        return out
+
+
+# --- Ficha → blocks ---------------------------------------------------------------------------
+
+
+def text_blocks(text: str, notes: Footnotes, tablas: list) -> list[Block]:
+    """Paragraphs, bullet lists («- » lines) and ``[[tabla N]]`` references of a plain text."""
+    blocks: list[Block] = []
+    for chunk in paragraphs(text):
+        current: Block | None = None
+        for raw in chunk.split("\n"):
+            line = raw.rstrip()
+            stripped = line.strip()
+            if not stripped:
+                continue
+            table = _TABLE_RE.match(stripped)
+            if table:
+                index = int(table[1]) - 1
+                if 0 <= index < len(tablas):
+                    blocks.append(_table_block(tablas[index], notes))
+                current = None
+            elif stripped.startswith("- ") or stripped == "-":
+                level = 2 if line.startswith((" ", "\t")) else 1
+                if current is None or current.kind != "ul":
+                    current = Block(kind="ul")
+                    blocks.append(current)
+                current.items.append((level, notes.segments(stripped[2:].strip())))
+            else:
+                if current is None or current.kind != "p":
+                    current = Block(kind="p")
+                    blocks.append(current)
+                current.lines.append(notes.segments(stripped))
+    return blocks
+
+
+def _table_block(tabla: dict, notes: "Footnotes") -> Block:
+    """A ficha's table; cells are segments, since a header may carry a footnote marker."""
+
+    def cell(value) -> list[Segment]:
+        return notes.segments(" ".join(str(value or "").split()))
+
+    return Block(
+        kind="table",
+        caption=cell(tabla.get("caption")),
+        header=[cell(c) for c in tabla.get("header") or []],
+        rows=[[cell(c) for c in row] for row in tabla.get("rows") or []],
+    )
+
+
+def _plain_paragraph(text: str) -> Block:
+    return Block(kind="p", lines=[[Segment(text=text)]])
+
+
+def description_extras(ficha: Ficha) -> list[str]:
+    """The structured description fields, as sentences, when the description lacks them."""
+    described = _fold(ficha.descripcion)
+    out = []
+    if ficha.objetivo_programa.strip() and _fold(ficha.objetivo_programa) not in described:
+        out.append(f"Objetivo del programa: {_sentence(ficha.objetivo_programa)}")
+    if ficha.poblacion_objetivo.strip() and _fold(ficha.poblacion_objetivo) not in described:
+        out.append(f"Población objetivo: {_sentence(ficha.poblacion_objetivo)}")
+    timing = _timing(ficha)
+    mentioned = ficha.fecha_inicio and str(ficha.fecha_inicio.year) in ficha.descripcion
+    if timing and not mentioned:
+        out.append(timing)
+    return out
+
+
+def _sentence(text: str) -> str:
+    text = " ".join(text.split())
+    return text if text.endswith((".", "!", "?", "»", ":")) else text + "."
+
+
+def _timing(ficha: Ficha) -> str:
+    parts = []
+    if ficha.temporalidad:
+        parts.append(ficha.get_temporalidad_display().lower())
+    if ficha.fecha_inicio:
+        parts.append(f"inicio: {spanish_date(ficha.fecha_inicio)}")
+    if ficha.fecha_conclusion:
+        parts.append(f"conclusión: {spanish_date(ficha.fecha_conclusion)}")
+    if not parts:
+        return ""
+    return "Temporalidad: " + "; ".join(parts) + "."
+
+
+def figure_sentences(ficha: Ficha) -> list[str]:
+    """Structured results as sentences, only for figures the narrative does not already give."""
+    narrative = ficha.resultados
+    present = _numbers_in(narrative)
+    out = []
+    if ficha.num_acciones is not None and ficha.num_acciones not in present:
+        n = ficha.num_acciones
+        verb, noun = ("Se realizó", "acción") if n == 1 else ("Se realizaron", "acciones")
+        kind = f" ({ficha.tipo_acciones.strip().rstrip('.')})" if ficha.tipo_acciones.strip() else ""
+        out.append(f"{verb} {format_number(n)} {noun}{kind}.")
+    people = [ficha.personas_atendidas, ficha.mujeres, ficha.hombres, ficha.otras_personas]
+    if any(v is not None and v not in present for v in people):
+        out.append(_people_sentence(ficha))
+    out.extend(_scope_sentences(ficha, narrative))
+    return out
+
+
+def _people_sentence(ficha: Ficha) -> str:
+    groups = []
+    if ficha.mujeres is not None:
+        groups.append(f"{format_number(ficha.mujeres)} mujeres")
+    if ficha.hombres is not None:
+        groups.append(f"{format_number(ficha.hombres)} hombres")
+    if ficha.otras_personas is not None:
+        groups.append(
+            f"{format_number(ficha.otras_personas)} personas de otro sexo o sexo no especificado"
+        )
+    listed = groups[0] if len(groups) == 1 else ", ".join(groups[:-1]) + " y " + groups[-1]
+    total = ficha.personas_atendidas
+    if total is None:
+        return f"Se atendieron {listed}."
+    head = (
+        "Se atendió 1 persona" if total == 1 else f"Se atendieron {format_number(total)} personas"
+    )
+    return f"{head}: {listed}." if groups else f"{head}."
+
+
+def _scope_sentences(ficha: Ficha, narrative: str) -> list[str]:
+    folded = _fold(narrative)
+    out = []
+    where = []
+    # Lower-case «nacional» only: «Instituto Nacional de…» says nothing about scope.
+    national = "nacional" in narrative or "todo el pais" in folded
+    if ficha.alcance_nacional and not national:
+        where.append("nacional")
+    if ficha.alcance_extranjero and "extranjero" not in folded:
+        where.append("en el extranjero")
+    if where:
+        out.append("Alcance: " + " y ".join(where) + ".")
+    states = [e.name for e in ficha.entidades.all()]
+    if states and not all(_fold(name) in folded for name in states):
+        out.append("Entidades: " + ", ".join(states) + ".")
+    regions = ficha.alcance_regiones.strip()
+    if regions and _fold(regions) not in folded:
+        out.append(f"Regiones: {_sentence(regions)}")
+    return out
+
+
+def results_blocks(ficha: Ficha, notes: Footnotes) -> list[Block]:
+    tablas = ficha.tablas or []
+    blocks = text_blocks(ficha.resultados, notes, tablas)
+    extra = ficha.explicacion_sin_cifras.strip()
+    if extra and _fold(extra) not in _fold(ficha.resultados):
+        blocks += text_blocks(extra, notes, tablas)
+    if not blocks and not ficha.has_figures:
+        return [_plain_paragraph(NO_RESULTS)]
+    sentences = figure_sentences(ficha)
+    if sentences:
+        blocks.append(_plain_paragraph(" ".join(sentences)))
+    return blocks
+
+
+def program_name(nombre: str) -> str:
+    """The name as printed before the dash: one line, no final period of its own.
+
+    A period that belongs to an abbreviation («EE.UU.», «A.C.») stays.
+    """
+    name = " ".join(nombre.split())
+    last_word = name.rsplit(" ", 1)[-1]
+    if name.endswith(".") and "." not in last_word[:-1]:
+        name = name[:-1].rstrip()
+    return name or "Programa sin nombre"
+
+
+def programa(ficha: Ficha, number: int, notes: Footnotes) -> Programa:
+    challenges = [r.texto.strip() for r in ficha.retos.all() if r.texto.strip()]
+    texts = [ficha.descripcion, ficha.resultados, ficha.explicacion_sin_cifras, *challenges]
+    heading_notes = notes.start_ficha(ficha, texts)
+    tablas = ficha.tablas or []
+    description = text_blocks(ficha.descripcion, notes, tablas)
+    description += [_plain_paragraph(s) for s in description_extras(ficha)]
+    return Programa(
+        number=number,
+        nombre=program_name(ficha.nombre),
+        sigla=ficha.printed_sigla,
+        heading_notes=heading_notes,
+        description=description,
+        results=results_blocks(ficha, notes),
+        challenges=[notes.segments(" ".join(text.split())) for text in challenges],
+        ficha_id=ficha.pk,
+    )
+
+
+# --- The book ----------------------------------------------------------------------------------
+
+
+def print_fichas(ejercicio) -> list[Ficha]:
+    """Approved fichas of the exercise with everything the Compendio prints."""
+    return list(
+        Ficha.objects.filter(ejercicio=ejercicio)
+        .for_print()
+        .prefetch_related("entidades")
+        .order_by("pk")
+    )
+
+
+def chapters(fichas: list[Ficha], notes: Footnotes) -> list[Chapter]:
+    """Chapters in order, numbered 1.. among those present, with their objective sections."""
+    blocks = numbered_blocks(fichas)
+    objetivos = {o.number: o.title for o in ObjetivoPMM.objects.all()}
+    types = list(ActorType.objects.order_by("chapter", "code"))
+    titles = {}
+    list_all = {}
+    for t in types:
+        titles.setdefault(t.chapter, t.chapter_title)
+        list_all[t.chapter] = list_all.get(t.chapter, False) or t.lists_all_objectives
+    present = sorted({chapter for chapter, _objective in blocks})
+    out = []
+    for position, chapter in enumerate(present, start=1):
+        sections = []
+        for number, title in objetivos.items():
+            group = blocks.get((chapter, number), [])
+            if not group and not list_all.get(chapter):
+                continue
+            sections.append(
+                ObjectiveSection(
+                    number=number,
+                    title=title,
+                    programas=[programa(f, i, notes) for i, f in enumerate(group, start=1)],
+                )
+            )
+        out.append(Chapter(number=position, title=titles.get(chapter, ""), objectives=sections))
+    return out
+
+
+def institutions_glossary(fichas: list[Ficha]) -> list[tuple[str, str]]:
+    """Annex 1: (name, sigla) of every non-state institution printed, alphabetical by name."""
+    actors = {}
+    for ficha in fichas:
+        for actor in [ficha.actor, *ficha.co_actors.all()]:
+            if not actor.entidad_id:
+                actors[actor.pk] = (actor.name, actor.sigla)
+    return sorted(actors.values(), key=lambda pair: _fold(pair[0]))
+
+
+def reporting_states(fichas: list[Ficha]) -> list[str]:
+    """Annex 2: the states whose governments have a printed ficha, alphabetical."""
+    names = {f.actor.entidad.name for f in fichas if f.actor.entidad_id}
+    return sorted(names, key=_fold)
+
+
+def other_acronyms(edicion: Edicion) -> list[tuple[str, str]]:
+    """Annex 3: the edition's «Nombre | Sigla» lines, alphabetical by name."""
+    rows = []
+    for line in edicion.other_acronyms.splitlines():
+        if "|" in line:
+            name, sigla = (part.strip() for part in line.split("|", 1))
+            if name and sigla:
+                rows.append((name, sigla))
+    return sorted(rows, key=lambda pair: _fold(pair[0]))
+
+
+def authorities(text: str) -> list[tuple[str, str]]:
+    """(NAME, position) rows; a line without «|» is a heading (position empty)."""
+    rows = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        name, _sep, position = line.partition("|")
+        rows.append((name.strip(), position.strip()))
+    return rows
+
+
+def compendio_context(edicion: Edicion, *, draft: bool) -> dict:
+    """Everything the print template needs; ``ficha_ids`` lists the fichas printed."""
+    from compendium.editions import default_texts  # editions imports this module
+
+    ejercicio = edicion.ejercicio
+    fichas = print_fichas(ejercicio)
+    notes = Footnotes()
+    book = chapters(fichas, notes)
+    periodo = period_text(ejercicio)
+    # An edition saved before its texts were written (e.g. by an importer) prints the defaults.
+    fallback = default_texts(ejercicio)
+    texts = {
+        name: getattr(edicion, name).strip() or fallback[name]
+        for name in ("introduction", "credits", "authorities", "closing_text")
+    }
+    return {
+        "edicion": edicion,
+        "year": ejercicio.year,
+        "draft": draft,
+        "static": STATIC_BASE,
+        "chapters": book,
+        "introduction": [p.replace("{periodo}", periodo) for p in paragraphs(texts["introduction"])],
+        "credits": [p.split("\n") for p in paragraphs(texts["credits"])],
+        "authorities": authorities(texts["authorities"]),
+        "closing": [p.split("\n") for p in paragraphs(texts["closing_text"])],
+        "glossary": institutions_glossary(fichas),
+        "states": reporting_states(fichas),
+        "acronyms": other_acronyms(edicion),
+        "ficha_ids": [f.pk for f in fichas],
+        "programs": sum(len(s.programas) for c in book for s in c.objectives),
+        "footnotes": notes.count,
+        "generated_at": timezone.now(),
+    }
+
+
+def render_compendio_html(edicion: Edicion, *, draft: bool) -> str:
+    """The whole Compendio General as one HTML document for ``compendium.pdf.render_pdf``."""
+    return render_to_string("compendium/print/compendio.html", compendio_context(edicion, draft=draft))

@@ -1,0 +1,53 @@
+"""Forms of the editions page. They validate; ``compendium.editions`` writes."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from compendium.editions import TEXT_FIELDS
+from compendium.models import Edicion
+
+
+class EdicionForm(forms.ModelForm):
+    """Every editable text of an edition: the Compendio's and the Informe's."""
+
+    class Meta:
+        model = Edicion
+        fields = TEXT_FIELDS
+        widgets = {
+            "credits": forms.Textarea(attrs={"rows": 12}),
+            "authorities": forms.Textarea(attrs={"rows": 5}),
+            "introduction": forms.Textarea(attrs={"rows": 10}),
+            "closing_text": forms.Textarea(attrs={"rows": 10}),
+            "other_acronyms": forms.Textarea(attrs={"rows": 8}),
+            "preambulo": forms.Textarea(attrs={"rows": 6}),
+            "analisis_general": forms.Textarea(attrs={"rows": 4}),
+            "analisis_federal": forms.Textarea(attrs={"rows": 4}),
+            "analisis_estatal": forms.Textarea(attrs={"rows": 4}),
+            "conclusiones": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def clean_introduction(self) -> str:
+        text = self.cleaned_data["introduction"]
+        if text.strip() and "{periodo}" not in text:
+            raise forms.ValidationError(
+                _("Incluya {periodo} donde debe aparecer el periodo de reporte.")
+            )
+        return text
+
+    def clean_authorities(self) -> str:
+        text = self.cleaned_data["authorities"]
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.count("|") > 1:
+                raise forms.ValidationError(
+                    _("Línea %(n)s: use una sola «|» entre el nombre y el cargo.") % {"n": number}
+                )
+        return text
+
+    def clean_other_acronyms(self) -> str:
+        text = self.cleaned_data["other_acronyms"]
+        for number, line in enumerate(text.splitlines(), start=1):
+            if line.strip() and "|" not in line:
+                raise forms.ValidationError(
+                    _("Línea %(n)s: escriba «Nombre | Sigla».") % {"n": number}
+                )
+        return text

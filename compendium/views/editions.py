@@ -1,0 +1,119 @@
+"""UPMRIP's editions page: the texts of each edition, draft builds and published versions."""
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from compendium import builds, editions
+from compendium.forms import EdicionForm
+from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
+from reporting.access import coordinator_required
+from reporting.models import Ejercicio
+
+
+def _document(value: str) -> str:
+    if value not in Document.values:
+        raise Http404
+    return value
+
+
+def _edition_url(edicion: Edicion, document: str) -> str:
+    return reverse("compendium:edition_edit", args=[edicion.pk]) + f"#documento-{document}"
+
+
+def _panels(edicion: Edicion) -> list[dict]:
+    """Per document: its latest draft, its latest publication attempt and published versions."""
+    rows = list(edicion.builds.order_by("-created_at"))
+    panels = []
+    for value, label in Document.choices:
+        mine = [b for b in rows if b.document == value]
+        panels.append(
+            {
+                "document": value,
+                "label": label,
+                "draft": next((b for b in mine if b.draft), None),
+                "publication": next((b for b in mine if not b.draft), None),
+                "published": [b for b in mine if not b.draft and b.status == BuildStatus.DONE],
+            }
+        )
+    return panels
+
+
+@coordinator_required
+@require_GET
+def edition_list(request: HttpRequest) -> HttpResponse:
+    ejercicios = Ejercicio.objects.select_related("edicion").order_by("-year")
+    rows = [(e, getattr(e, "edicion", None)) for e in ejercicios]
+    return render(request, "compendium/editions/edition_list.html", {"rows": rows})
+
+
+@coordinator_required
+def edition_create(request: HttpRequest, year: int) -> HttpResponse:
+    ejercicio = get_object_or_404(Ejercicio, year=year)
+    if Edicion.objects.filter(ejercicio=ejercicio).exists():
+        return redirect("compendium:edition_edit", pk=ejercicio.edicion.pk)
+    form = EdicionForm(request.POST or None, initial=editions.default_texts(ejercicio))
+    if request.method == "POST" and form.is_valid():
+        edicion = editions.create_edicion(ejercicio=ejercicio, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Se creó la edición «%(t)s».") % {"t": edicion.title})
+        return redirect("compendium:edition_edit", pk=edicion.pk)
+    context = {"form": form, "ejercicio": ejercicio}
+    return render(request, "compendium/editions/edition_form.html", context)
+
+
+@coordinator_required
+def edition_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    edicion = get_object_or_404(Edicion.objects.select_related("ejercicio"), pk=pk)
+    form = EdicionForm(request.POST or None, instance=edicion)
+    if request.method == "POST" and form.is_valid():
+        editions.update_edicion(edicion, by=request.user, **form.cleaned_data)
+        messages.success(request, _("Se guardaron los textos de la edición."))
+        return redirect("compendium:edition_edit", pk=edicion.pk)
+    context = {"form": form, "edicion": edicion, "panels": _panels(edicion)}
+    return render(request, "compendium/editions/edition_edit.html", context)
+
+
+@coordinator_required
+@require_POST
+def build_request(request: HttpRequest, pk: int, document: str) -> HttpResponse:
+    edicion = get_object_or_404(Edicion, pk=pk)
+    builds.request_build(edicion, _document(document), draft=True, by=request.user)
+    messages.info(request, _("Se solicitó el borrador; el avance se muestra abajo."))
+    return redirect(_edition_url(edicion, document))
+
+
+@coordinator_required
+@require_POST
+def build_publish(request: HttpRequest, pk: int, document: str) -> HttpResponse:
+    edicion = get_object_or_404(Edicion, pk=pk)
+    try:
+        build = builds.publish(edicion, _document(document), by=request.user)
+    except builds.BuildRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.info(
+            request, _("Se está generando la versión %(v)s para publicar.") % {"v": build.version}
+        )
+    return redirect(_edition_url(edicion, document))
+
+
+@coordinator_required
+@require_GET
+def build_status(request: HttpRequest, pk: int) -> HttpResponse:
+    build = get_object_or_404(PublicationBuild.objects.select_related("edicion"), pk=pk)
+    return render(request, "compendium/editions/edition_edit.html#build", {"build": build})
+
+
+@coordinator_required
+@require_GET
+def build_download(request: HttpRequest, pk: int) -> FileResponse:
+    build = get_object_or_404(PublicationBuild, pk=pk, status=BuildStatus.DONE)
+    if not build.file:
+        raise Http404
+    year = build.edicion.ejercicio.year
+    suffix = "borrador" if build.draft else f"v{build.version}"
+    name = f"{build.get_document_display()} {year} {suffix}.pdf".replace(" ", "-")
+    return FileResponse(build.file.open("rb"), as_attachment=True, filename=name)
