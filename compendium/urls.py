@@ -13,3 +13,24 @@ urlpatterns: list = [
         name="public_download",
     ),
 ]
+
+# UPMRIP's editions page and PDF builds (compendium/views/editions.py).
+from compendium.views import editions as edition_views  # noqa: E402
+
+urlpatterns += [
+    path("ediciones/", edition_views.edition_list, name="editions"),
+    path("ediciones/<int:year>/nueva/", edition_views.edition_create, name="edition_create"),
+    path("ediciones/<int:pk>/", edition_views.edition_edit, name="edition_edit"),
+    path(
+        "ediciones/<int:pk>/<str:document>/borrador/",
+        edition_views.build_request,
+        name="build_request",
+    ),
+    path(
+        "ediciones/<int:pk>/<str:document>/publicar/",
+        edition_views.build_publish,
+        name="build_publish",
+    ),
+    path("generaciones/<int:pk>/estado/", edition_views.build_status, name="build_status"),
+    path("generaciones/<int:pk>/descargar/", edition_views.build_download, name="build_download"),
+]
