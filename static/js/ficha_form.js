@@ -27,6 +27,7 @@
   var inFlight = false;
   var pending = false;
   var leaving = false;
+  var waitingSubmit = null;
   var overLimit = {};
 
   function fmt(text, values) {
@@ -369,6 +370,14 @@
       })
       .then(function () {
         inFlight = false;
+        if (waitingSubmit) {
+          // The person pressed a button during the save: submit now, with the new version.
+          var submitter = waitingSubmit;
+          waitingSubmit = null;
+          pending = false;
+          form.requestSubmit(submitter === true ? undefined : submitter);
+          return;
+        }
         if (pending) {
           pending = false;
           save();
@@ -383,7 +392,12 @@
     if (dirty && event.target.name) save();
   });
   setInterval(save, AUTOSAVE_MS);
-  form.addEventListener("submit", function () {
+  form.addEventListener("submit", function (event) {
+    if (inFlight) {
+      event.preventDefault();
+      waitingSubmit = event.submitter || true;
+      return;
+    }
     leaving = true;
     backup();
   });
