@@ -177,12 +177,23 @@ OBSERVABLE_FIELDS = (
 
 
 class VersionedForm(forms.Form):
-    """Carries the version of the ficha the person was looking at (optimistic locking)."""
+    """Carries the version of the ficha the person was looking at (optimistic locking).
 
+    Several of these forms share one page, so each gets its own id prefix (``id_prefix``):
+    two «note» fields must not both be ``id_note``.
+    """
+
+    id_prefix = "id"
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
+        super().__init__(*args, **kwargs)
 
 
 class ReturnForm(VersionedForm):
+    id_prefix = "devolver"
+
     note = forms.CharField(
         label=_("Observación general"),
         required=False,
@@ -217,6 +228,8 @@ class ReturnForm(VersionedForm):
 
 
 class ApproveForm(VersionedForm):
+    id_prefix = "aprobar"
+
     objective = ObjectiveChoiceField(
         label=_("Objetivo del PMM asignado"),
         queryset=ObjetivoPMM.objects.order_by("number"),
@@ -249,6 +262,8 @@ class ApproveForm(VersionedForm):
 
 
 class ReopenForm(VersionedForm):
+    id_prefix = "reabrir"
+
     reason = forms.CharField(
         label=_("Motivo para reabrir"),
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -318,6 +333,8 @@ class CategoryChoiceField(forms.ModelChoiceField):
 
 
 class ClassificationForm(VersionedForm):
+    id_prefix = "clasificar"
+
     eje = forms.ModelChoiceField(
         label=_("Eje temático"), queryset=EjeTematico.objects.order_by("number"), required=False
     )
