@@ -18,6 +18,19 @@ def _immediate_tasks(settings):
     }
 
 
+@pytest.fixture(autouse=True)
+def _reference_data_after_flush(request):
+    """Transactional tests flush every table, reference data included: load it again."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        import importlib
+
+        from django.apps import apps
+
+        importlib.import_module("reporting.migrations.0002_reference_data").load(apps, None)
+
+
 @pytest.fixture
 def ejercicio(db):
     return factories.ejercicio(2024)

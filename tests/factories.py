@@ -61,7 +61,7 @@ def ficha(actor: Actor, ejercicio_obj: Ejercicio | None = None, **kw) -> Ficha:
         alcance_nacional=True,
         contacto_nombre="María Pérez López",
         contacto_cargo="Directora de Área",
-        contacto_telefono="55 5128 0000",
+        contacto_telefono="55 4321 8765",
         contacto_extension="1234",
         contacto_correo="maria.perez@prueba.gob.mx",
     )

@@ -394,7 +394,7 @@ def test_html_highlights_and_no_contact_data(edicion, world):
         "2 fichas reportadas; ninguna seleccionada como destacada."
     )
     assert text(root.query("#objetivo-10 + .empty")) == "No se reportaron acciones."
-    for field in ("María Pérez López", "maria.perez@prueba.gob.mx", "55 5128 0000", "Directora"):
+    for field in ("María Pérez López", "maria.perez@prueba.gob.mx", "55 4321 8765", "Directora"):
         assert field not in html
 
 

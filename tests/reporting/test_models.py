@@ -63,7 +63,7 @@ def test_ficha_export_never_contains_contact_data(ficha_a):
     for value in (
         "María Pérez López",
         "maria.perez@prueba.gob.mx",
-        "55 5128 0000",
+        "55 4321 8765",
         "Directora de Área",
     ):
         assert value not in exported
