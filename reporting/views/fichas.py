@@ -125,9 +125,9 @@ def _history(ficha: Ficha) -> list:
 
 def _error_summary(form: FichaForm, formset) -> list[dict]:
     items = [{"href": "#contenido", "label": "", "message": e} for e in form.non_field_errors()]
-    for name, errors in form.errors.items():
-        if name == "__all__":
-            continue
+    # In the order of the page, so the summary reads like the form.
+    for name in (n for n in form.fields if n in form.errors):
+        errors = form.errors[name]
         bound = form[name]
         href = f"#{bound.auto_id}_0" if bound.field.widget.use_fieldset else f"#{bound.auto_id}"
         items += [{"href": href, "label": bound.label, "message": e} for e in errors]
