@@ -19,9 +19,11 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.tasks import task
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from compendium.compendio import compendio_context
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
 from compendium.pdf import render_pdf
 from reporting.models import Ficha, FichaEvent, FichaEventKind, User
@@ -38,9 +40,6 @@ class BuildRefused(Exception):
 def render_html(edicion: Edicion, document: str, *, draft: bool) -> tuple[str, list[int]]:
     """HTML of ``document`` and the ids of the fichas it prints (empty for the Informe)."""
     if document == Document.COMPENDIO:
-        from compendium.compendio import compendio_context
-        from django.template.loader import render_to_string
-
         context = compendio_context(edicion, draft=draft)
         html = render_to_string("compendium/print/compendio.html", context)
         return html, context["ficha_ids"]

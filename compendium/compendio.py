@@ -280,7 +280,9 @@ def figure_sentences(ficha: Ficha) -> list[str]:
     if ficha.num_acciones is not None and ficha.num_acciones not in present:
         n = ficha.num_acciones
         verb, noun = ("Se realizó", "acción") if n == 1 else ("Se realizaron", "acciones")
-        kind = f" ({ficha.tipo_acciones.strip().rstrip('.')})" if ficha.tipo_acciones.strip() else ""
+        kind = (
+            f" ({ficha.tipo_acciones.strip().rstrip('.')})" if ficha.tipo_acciones.strip() else ""
+        )
         out.append(f"{verb} {format_number(n)} {noun}{kind}.")
     people = [ficha.personas_atendidas, ficha.mujeres, ficha.hombres, ficha.otras_personas]
     if any(v is not None and v not in present for v in people):
@@ -358,9 +360,15 @@ def program_name(nombre: str) -> str:
 
 def programa(ficha: Ficha, number: int, notes: Footnotes) -> Programa:
     challenges = [r.texto.strip() for r in ficha.retos.all() if r.texto.strip()]
-    texts = [ficha.descripcion, ficha.resultados, ficha.explicacion_sin_cifras, *challenges]
-    heading_notes = notes.start_ficha(ficha, texts)
     tablas = ficha.tablas or []
+    cells = [
+        str(cell)
+        for tabla in tablas
+        for cell in [tabla.get("caption"), *(tabla.get("header") or [])]
+        + [c for row in tabla.get("rows") or [] for c in row]
+    ]
+    texts = [ficha.descripcion, ficha.resultados, ficha.explicacion_sin_cifras, *challenges, *cells]
+    heading_notes = notes.start_ficha(ficha, texts)
     description = text_blocks(ficha.descripcion, notes, tablas)
     description += [_plain_paragraph(s) for s in description_extras(ficha)]
     return Programa(
@@ -476,7 +484,9 @@ def compendio_context(edicion: Edicion, *, draft: bool) -> dict:
         "draft": draft,
         "static": STATIC_BASE,
         "chapters": book,
-        "introduction": [p.replace("{periodo}", periodo) for p in paragraphs(texts["introduction"])],
+        "introduction": [
+            p.replace("{periodo}", periodo) for p in paragraphs(texts["introduction"])
+        ],
         "credits": [p.split("\n") for p in paragraphs(texts["credits"])],
         "authorities": authorities(texts["authorities"]),
         "closing": [p.split("\n") for p in paragraphs(texts["closing_text"])],
@@ -492,4 +502,6 @@ def compendio_context(edicion: Edicion, *, draft: bool) -> dict:
 
 def render_compendio_html(edicion: Edicion, *, draft: bool) -> str:
     """The whole Compendio General as one HTML document for ``compendium.pdf.render_pdf``."""
-    return render_to_string("compendium/print/compendio.html", compendio_context(edicion, draft=draft))
+    return render_to_string(
+        "compendium/print/compendio.html", compendio_context(edicion, draft=draft)
+    )

@@ -125,9 +125,7 @@ def default_texts(ejercicio: Ejercicio, *, today: datetime.date | None = None) -
         "closing_text": CLOSING.format(year=year, date=date),
         "other_acronyms": "",
     }
-    previous = (
-        Edicion.objects.filter(ejercicio__year__lt=year).order_by("-ejercicio__year").first()
-    )
+    previous = Edicion.objects.filter(ejercicio__year__lt=year).order_by("-ejercicio__year").first()
     if previous:
         for name in ("authorities", "other_acronyms"):
             if getattr(previous, name).strip():
