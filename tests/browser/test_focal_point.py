@@ -8,10 +8,10 @@ from playwright.sync_api import expect
 from reporting.models import Ficha, FichaStatus
 from tests import factories
 
-# serialized_rollback restores the reference data (migrations) that the flush removes.
+# tests/conftest.py reloads the reference data that the flush of a transactional test removes.
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 
