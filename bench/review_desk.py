@@ -64,16 +64,17 @@ def build(n: int):
     return coordinator
 
 
-def measure(client: Client, params: dict, repeat: int = 7) -> tuple[int, float, int]:
-    times = []
+def measure(client: Client, params: dict, repeat: int = 7) -> tuple[int, float, float, int]:
+    times, sql_times = [], []
     for _ in range(repeat):
         with CaptureQueriesContext(connection) as queries:
             start = time.perf_counter()
             response = client.get("/fichas/revision/", params)
             times.append(time.perf_counter() - start)
+        sql_times.append(sum(float(q["time"]) for q in queries.captured_queries))
         assert response.status_code == 200, response.status_code
     rows = len(response.context["page"].object_list)
-    return len(queries), statistics.median(times) * 1000, rows
+    return len(queries), statistics.median(times) * 1000, statistics.median(sql_times) * 1000, rows
 
 
 def main() -> None:
@@ -94,10 +95,10 @@ def main() -> None:
         "objective 7 (proposed or assigned)": {"objective": 7},
         "sorted by institution": {"orden": "institucion"},
     }
-    print(f"{'case':40} {'queries':>7} {'median ms':>10} {'rows':>5}")
+    print(f"{'case':40} {'queries':>7} {'median ms':>10} {'of it SQL':>10} {'rows':>5}")
     for label, params in cases.items():
-        queries, ms, rows = measure(client, params)
-        print(f"{label:40} {queries:7d} {ms:10.1f} {rows:5d}")
+        queries, ms, sql_ms, rows = measure(client, params)
+        print(f"{label:40} {queries:7d} {ms:10.1f} {sql_ms:10.1f} {rows:5d}")
 
 
 if __name__ == "__main__":
