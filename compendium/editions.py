@@ -133,6 +133,19 @@ def default_texts(ejercicio: Ejercicio, *, today: datetime.date | None = None) -
     return texts
 
 
+def form_initial(edicion: Edicion) -> dict[str, str]:
+    """The edition's texts for its form; blank front and back matter shows what will print.
+
+    (``compendium.compendio`` prints the defaults for those blank texts, e.g. after an import.)
+    """
+    defaults = default_texts(edicion.ejercicio)
+    initial = {name: getattr(edicion, name) for name in TEXT_FIELDS}
+    for name in ("introduction", "credits", "authorities", "closing_text"):
+        if not initial[name].strip():
+            initial[name] = defaults[name]
+    return initial
+
+
 @transaction.atomic
 def create_edicion(*, ejercicio: Ejercicio, by: User, **texts: str) -> Edicion:
     """Create the edition of ``ejercicio`` with the given texts (defaults for missing ones).

@@ -67,7 +67,8 @@ def edition_create(request: HttpRequest, year: int) -> HttpResponse:
 @coordinator_required
 def edition_edit(request: HttpRequest, pk: int) -> HttpResponse:
     edicion = get_object_or_404(Edicion.objects.select_related("ejercicio"), pk=pk)
-    form = EdicionForm(request.POST or None, instance=edicion)
+    # No ``instance``: validating must not change the edition; update_edicion writes.
+    form = EdicionForm(request.POST or None, initial=editions.form_initial(edicion))
     if request.method == "POST" and form.is_valid():
         editions.update_edicion(edicion, by=request.user, **form.cleaned_data)
         messages.success(request, _("Se guardaron los textos de la edición."))

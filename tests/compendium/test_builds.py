@@ -1,0 +1,186 @@
+"""Background PDF builds: drafts, published versions, atomic storage, failures.
+
+tests/conftest.py switches TASKS to the ImmediateBackend, so ``request_build`` and ``publish``
+run the task inline; the last test uses the database backend and its ``db_worker``.
+"""
+
+import pathlib
+
+import pytest
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from pypdf import PdfReader
+
+from compendium import builds
+from compendium.editions import create_edicion
+from compendium.models import BuildStatus, Document, PublicationBuild
+from reporting.models import Ficha, FichaEvent, FichaEventKind, ObjetivoPMM
+from tests import factories
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def edicion(db, ejercicio, coordinator, media):
+    actor = factories.actor("INM", tipo="desconcentrado")
+    for objective in (1, 7):
+        factories.ficha(
+            actor,
+            ejercicio,
+            status="aprobada",
+            objetivo_asignado=ObjetivoPMM.objects.get(number=objective),
+        )
+    return create_edicion(ejercicio=ejercicio, by=coordinator)
+
+
+def pdf_of(build: PublicationBuild) -> PdfReader:
+    return PdfReader(pathlib.Path(default_storage.path(build.file.name)))
+
+
+def test_draft_has_the_watermark_on_every_page(edicion, coordinator) -> None:
+    build = builds.request_build(edicion, Document.COMPENDIO, draft=True, by=coordinator)
+    build.refresh_from_db()
+    assert (build.status, build.draft, build.version, build.published_at) == (
+        BuildStatus.DONE,
+        True,
+        None,
+        None,
+    )
+    assert (
+        build.file.name == f"publicaciones/2024/borradores/compendio-2024-borrador-{build.pk}.pdf"
+    )
+    reader = pdf_of(build)
+    assert build.pages == len(reader.pages) > 5
+    for page in reader.pages:
+        assert "Versión preliminar" in " ".join(page.extract_text().split())
+    assert build.size == default_storage.size(build.file.name)
+    assert build.seconds > 0 and build.progress == "" and build.error == ""
+    # Drafts never mark fichas as published.
+    assert not Ficha.objects.filter(published_at__isnull=False).exists()
+
+
+def test_publish_freezes_versions_and_marks_fichas(edicion, coordinator) -> None:
+    first = builds.publish(edicion, Document.COMPENDIO, by=coordinator)
+    first.refresh_from_db()
+    assert (first.status, first.draft, first.version) == (BuildStatus.DONE, False, 1)
+    assert first.file.name == "publicaciones/2024/compendio-2024-v1.pdf"
+    assert all("preliminar" not in p.extract_text() for p in pdf_of(first).pages)
+    fichas = Ficha.objects.filter(ejercicio=edicion.ejercicio).approved()
+    assert {f.published_at for f in fichas} == {first.published_at}
+    assert FichaEvent.objects.filter(kind=FichaEventKind.PUBLISHED).count() == 2
+    path = pathlib.Path(default_storage.path(first.file.name))
+    before = (path.read_bytes(), path.stat().st_mtime_ns)
+
+    # A correction: a new approved ficha, then a second version.
+    factories.ficha(
+        factories.actor("SRE", tipo="apf"),
+        edicion.ejercicio,
+        status="aprobada",
+        objetivo_asignado=ObjetivoPMM.objects.get(number=3),
+        nombre="Programa agregado en la corrección",
+    )
+    second = builds.publish(edicion, Document.COMPENDIO, by=coordinator)
+    second.refresh_from_db()
+    assert (second.status, second.version) == (BuildStatus.DONE, 2)
+    assert second.file.name == "publicaciones/2024/compendio-2024-v2.pdf"
+    # Version 1 is untouched and still there.
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+    text = " ".join(p.extract_text() for p in pdf_of(second).pages)
+    assert "Programa agregado en la corrección" in " ".join(text.split())
+    # The first publication date of the earlier fichas is kept.
+    assert Ficha.objects.filter(published_at=first.published_at).count() == 2
+    assert Ficha.objects.filter(published_at=second.published_at).count() == 1
+    # Running a finished task again changes nothing (idempotent).
+    assert builds.execute_build(first.pk) is None
+    assert (path.read_bytes(), path.stat().st_mtime_ns) == before
+
+
+def test_failure_is_recorded_with_its_reason_and_frees_the_version(
+    edicion, coordinator, monkeypatch, media
+) -> None:
+    def broken(html, *, target, draft, **kwargs):
+        target.write_bytes(b"%PDF-1.7 half a file")
+        raise OSError("disco lleno")
+
+    monkeypatch.setattr(builds, "render_pdf", broken)
+    failed = builds.publish(edicion, Document.COMPENDIO, by=coordinator)
+    failed.refresh_from_db()
+    assert (failed.status, failed.error, failed.version, failed.file.name) == (
+        BuildStatus.FAILED,
+        "OSError: disco lleno",
+        None,
+        "",
+    )
+    assert failed.finished_at is not None
+    # Neither the half-written temporary file nor a final file is left behind.
+    assert [p.name for p in pathlib.Path(media).rglob("*") if p.is_file()] == []
+    assert not Ficha.objects.filter(published_at__isnull=False).exists()
+
+    monkeypatch.undo()
+    retried = builds.publish(edicion, Document.COMPENDIO, by=coordinator)
+    retried.refresh_from_db()
+    assert (retried.status, retried.version) == (BuildStatus.DONE, 1)
+
+
+def test_store_atomically_replaces_in_one_step(media, tmp_path) -> None:
+    name = "publicaciones/2024/prueba.pdf"
+    final = pathlib.Path(default_storage.path(name))
+    final.parent.mkdir(parents=True)
+    final.write_bytes(b"old")
+    staged = final.parent / ".tmp-nuevo.pdf"
+    staged.write_bytes(b"new")
+    inode = staged.stat().st_ino
+
+    assert builds.store_atomically(name, staged) == name
+
+    # Same directory: a rename, not a copy (readers see old or new, never half).
+    assert (final.read_bytes(), final.stat().st_ino, staged.exists()) == (b"new", inode, False)
+    elsewhere = tmp_path / "otro.pdf"
+    elsewhere.write_bytes(b"newer")
+    builds.store_atomically(name, elsewhere)
+    assert final.read_bytes() == b"newer"
+    assert sorted(p.name for p in final.parent.iterdir()) == ["prueba.pdf"]
+
+
+def test_second_publish_while_one_runs_is_refused(edicion, coordinator) -> None:
+    PublicationBuild.objects.create(
+        edicion=edicion, document=Document.COMPENDIO, draft=False, version=1
+    )
+    with pytest.raises(builds.BuildRefused):
+        builds.publish(edicion, Document.COMPENDIO, by=coordinator)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_database_backend_queues_and_db_worker_builds(
+    ejercicio, coordinator, media, settings
+) -> None:
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+    from django_tasks_db.models import DBTaskResult
+
+    edicion = create_edicion(ejercicio=ejercicio, by=coordinator)
+    build = builds.request_build(edicion, Document.COMPENDIO, draft=True, by=coordinator)
+    assert build.status == BuildStatus.QUEUED
+    task = DBTaskResult.objects.get()
+    assert (str(task.id), task.status, task.args_kwargs["args"]) == (
+        build.task_id,
+        "READY",
+        [build.pk],
+    )
+    # A second click while it waits returns the same build.
+    again = builds.request_build(edicion, Document.COMPENDIO, draft=True, by=coordinator)
+    assert again.pk == build.pk and DBTaskResult.objects.count() == 1
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    build.refresh_from_db()
+    task.refresh_from_db()
+    assert (build.status, task.status) == (BuildStatus.DONE, "SUCCESSFUL")
+    assert build.pages == len(pdf_of(build).pages)
