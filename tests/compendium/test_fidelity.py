@@ -293,14 +293,6 @@ def seed_text() -> str:
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "builder, seen 2026-11: compendio.programa() strips the final period of «EE.UU.» in "
-        "a name; «[^2]» printed raw in a table header; 176 pages before the annexes "
-        "(10pt body) against 238-322"
-    ),
-)
 def test_compendio_2023_pdf_reproduces_the_printed_edition(db, seed_text, tmp_path) -> None:
     compendio = pytest.importorskip("compendium.compendio")
     pdf = pytest.importorskip("compendium.pdf")
