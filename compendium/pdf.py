@@ -87,10 +87,11 @@ body::before {
   content: "%(label)s";
   position: fixed;
   top: 45%%;
-  left: 0;
-  right: 0;
+  left: -3cm;
+  right: -3cm;
   text-align: center;
-  font-size: 54pt;
+  font-size: 46pt;
+  white-space: nowrap;
   font-weight: 700;
   color: rgba(155, 34, 71, 0.13);
   transform: rotate(-35deg);

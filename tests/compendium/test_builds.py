@@ -128,6 +128,16 @@ def test_failure_is_recorded_with_its_reason_and_frees_the_version(
     assert (retried.status, retried.version) == (BuildStatus.DONE, 1)
 
 
+def test_informe_draft_goes_through_the_same_builds(edicion, coordinator) -> None:
+    build = builds.request_build(edicion, Document.INFORME, draft=True, by=coordinator)
+    build.refresh_from_db()
+    assert (build.status, build.error) == (BuildStatus.DONE, "")
+    assert build.file.name == f"publicaciones/2024/borradores/informe-2024-borrador-{build.pk}.pdf"
+    reader = pdf_of(build)
+    assert build.pages == len(reader.pages)
+    assert all("Versión preliminar" in p.extract_text() for p in reader.pages)
+
+
 def test_store_atomically_replaces_in_one_step(media, tmp_path) -> None:
     name = "publicaciones/2024/prueba.pdf"
     final = pathlib.Path(default_storage.path(name))
