@@ -8,6 +8,7 @@ leaves a half-written file behind a published link. A published version is never
 overwritten; a correction is a new version and the earlier ones stay available.
 """
 
+import datetime
 import logging
 import os
 import pathlib
@@ -58,9 +59,18 @@ def file_name(build: PublicationBuild) -> str:
     return f"publicaciones/{year}/{build.document}-{year}-v{build.version}.pdf"
 
 
+# A build still queued or building after this long lost its worker (a crash, a restart):
+# it no longer blocks a new request. The 2023 Compendio takes well under a minute.
+STALE_AFTER = datetime.timedelta(hours=1)
+
+
 def _active(edicion: Edicion, document: str, *, draft: bool):
     return PublicationBuild.objects.filter(
-        edicion=edicion, document=document, draft=draft, status__in=ACTIVE
+        edicion=edicion,
+        document=document,
+        draft=draft,
+        status__in=ACTIVE,
+        created_at__gte=timezone.now() - STALE_AFTER,
     )
 
 
@@ -94,6 +104,18 @@ def publish(edicion: Edicion, document: str, *, by: User) -> PublicationBuild:
     """
     with transaction.atomic():
         Edicion.objects.select_for_update().filter(pk=edicion.pk).first()
+        PublicationBuild.objects.filter(
+            edicion=edicion,
+            document=document,
+            draft=False,
+            status__in=ACTIVE,
+            created_at__lt=timezone.now() - STALE_AFTER,
+        ).update(
+            status=BuildStatus.FAILED,
+            version=None,
+            finished_at=timezone.now(),
+            error=_("La generación se interrumpió (el proceso terminó antes de acabar)."),
+        )
         if _active(edicion, document, draft=False).exists():
             raise BuildRefused(_("Ya se está generando una versión publicada de este documento."))
         last = PublicationBuild.objects.filter(
@@ -132,7 +154,8 @@ def _claim(build_id: int) -> PublicationBuild | None:
             .filter(pk=build_id)
             .first()
         )
-        if build is None or build.status == BuildStatus.DONE:
+        # Done and failed are final: a finished task run again changes nothing.
+        if build is None or build.status not in ACTIVE:
             return None
         _set(
             build,

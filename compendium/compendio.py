@@ -14,7 +14,6 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
-from django.utils import timezone
 
 from compendium.models import Edicion
 from compendium.pdf import STATIC_BASE
@@ -496,7 +495,6 @@ def compendio_context(edicion: Edicion, *, draft: bool) -> dict:
         "ficha_ids": [f.pk for f in fichas],
         "programs": sum(len(s.programas) for c in book for s in c.objectives),
         "footnotes": notes.count,
-        "generated_at": timezone.now(),
     }
 
 

@@ -117,4 +117,8 @@ def build_download(request: HttpRequest, pk: int) -> FileResponse:
     year = build.edicion.ejercicio.year
     suffix = "borrador" if build.draft else f"v{build.version}"
     name = f"{build.get_document_display()} {year} {suffix}.pdf".replace(" ", "-")
-    return FileResponse(build.file.open("rb"), as_attachment=True, filename=name)
+    try:
+        handle = build.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    return FileResponse(handle, as_attachment=True, filename=name, content_type="application/pdf")

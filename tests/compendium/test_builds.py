@@ -4,11 +4,13 @@ tests/conftest.py switches TASKS to the ImmediateBackend, so ``request_build`` a
 run the task inline; the last test uses the database backend and its ``db_worker``.
 """
 
+import datetime
 import pathlib
 
 import pytest
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.utils import timezone
 from pypdf import PdfReader
 
 from compendium import builds
@@ -164,6 +166,19 @@ def test_second_publish_while_one_runs_is_refused(edicion, coordinator) -> None:
     )
     with pytest.raises(builds.BuildRefused):
         builds.publish(edicion, Document.COMPENDIO, by=coordinator)
+    # A build abandoned by a crashed worker stops blocking after an hour.
+    PublicationBuild.objects.update(created_at=timezone.now() - datetime.timedelta(hours=2))
+    assert builds.publish(edicion, Document.COMPENDIO, by=coordinator).version == 1
+    assert list(
+        PublicationBuild.objects.order_by("pk").values_list("status", "version", "error")
+    ) == [
+        (
+            BuildStatus.FAILED,
+            None,
+            "La generación se interrumpió (el proceso terminó antes de acabar).",
+        ),
+        (BuildStatus.DONE, 1, ""),
+    ]
 
 
 @pytest.mark.django_db(transaction=True)
