@@ -6,6 +6,7 @@ run the task inline; the last test uses the database backend and its ``db_worker
 
 import datetime
 import pathlib
+import re
 
 import pytest
 from django.core.files.storage import default_storage
@@ -61,6 +62,24 @@ def test_draft_has_the_watermark_on_every_page(edicion, coordinator) -> None:
     assert build.pages == len(reader.pages) > 5
     for page in reader.pages:
         assert "Versión preliminar" in " ".join(page.extract_text().split())
+    # Tagged PDF with title and language; bookmarks: chapters, then their objectives.
+    root = reader.trailer["/Root"]
+    assert (reader.metadata.title, root["/Lang"], root["/MarkInfo"]["/Marked"]) == (
+        "Compendio General 2024",
+        "es-MX",
+        True,
+    )
+    top = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert top == [
+        "Introducción",
+        "Capítulo 1. Dependencias de la Administración Pública Federal",
+        "Anexos",
+    ]
+    objectives = reader.outline[2]
+    assert len(objectives) == 23 and objectives[0].title.startswith("Objetivo 1. Recopilar")
+    # Page numbers start at the introduction: the índice points to page 1 for it.
+    toc = next(p.extract_text() for p in reader.pages if "Índice" in p.extract_text())
+    assert re.search(r"Introducción\s*\.+\s*1\b", toc)
     assert build.size == default_storage.size(build.file.name)
     assert build.seconds > 0 and build.progress == "" and build.error == ""
     # Drafts never mark fichas as published.
