@@ -12,8 +12,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.mark.smoke
 def test_production_settings_pass_check_deploy(tmp_path):
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_ENV": "production",
         "SECRET_KEY": "k" * 20 + "-a-long-random-production-secret-key-0123456789",
         "ALLOWED_HOSTS": "pmm.example.gob.mx",

@@ -8,11 +8,11 @@ from reporting import workflow
 from reporting.models import Ficha, FichaStatus, Observacion
 from tests import factories
 
-# serialized_rollback restores the reference data (migrations) that the flush removes.
+# tests/conftest.py reloads the reference data that the flush of a transactional test removes.
 pytestmark = [
     pytest.mark.browser,
     pytest.mark.slow,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.django_db(transaction=True),
 ]
 
 

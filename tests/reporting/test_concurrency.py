@@ -12,8 +12,8 @@ from reporting import editing, review, workflow
 from reporting.models import Ficha, FichaEvent, FichaEventKind, FichaStatus, ObjetivoPMM
 from reporting.review_forms import EditorialForm
 
-# serialized_rollback restores the reference data (migrations) that a flush would remove.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# tests/conftest.py reloads the reference data that the flush of a transactional test removes.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture(autouse=True)
