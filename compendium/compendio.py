@@ -464,7 +464,7 @@ def authorities(text: str) -> list[tuple[str, str]]:
 
 def compendio_context(edicion: Edicion, *, draft: bool) -> dict:
     """Everything the print template needs; ``ficha_ids`` lists the fichas printed."""
-    from compendium.editions import default_texts  # editions imports this module
+    from compendium.editions import default_texts, edition_date  # editions imports this module
 
     ejercicio = edicion.ejercicio
     fichas = print_fichas(ejercicio)
@@ -472,7 +472,7 @@ def compendio_context(edicion: Edicion, *, draft: bool) -> dict:
     book = chapters(fichas, notes)
     periodo = period_text(ejercicio)
     # An edition saved before its texts were written (e.g. by an importer) prints the defaults.
-    fallback = default_texts(ejercicio)
+    fallback = default_texts(ejercicio, date=edition_date(edicion))
     texts = {
         name: getattr(edicion, name).strip() or fallback[name]
         for name in ("introduction", "credits", "authorities", "closing_text")

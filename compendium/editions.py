@@ -6,6 +6,7 @@ earlier edition, since the people and acronyms rarely change from one year to th
 """
 
 import datetime
+import re
 
 from django.db import transaction
 from django.utils import timezone
@@ -104,12 +105,16 @@ TEXT_FIELDS = (
 )
 
 
-def default_texts(ejercicio: Ejercicio, *, today: datetime.date | None = None) -> dict[str, str]:
-    """Initial texts of a new edition of ``ejercicio`` (year and dates filled in)."""
-    today = today or timezone.localdate()
+def default_texts(
+    ejercicio: Ejercicio, *, today: datetime.date | None = None, date: str = ""
+) -> dict[str, str]:
+    """Initial texts of a new edition of ``ejercicio`` (year and dates filled in).
+
+    ``date`` («28 de noviembre de 2023») overrides ``today`` (default: the current date).
+    """
     year = ejercicio.year
     title = f"Compendio General {year}"
-    date = spanish_date(today)
+    date = date or spanish_date(today or timezone.localdate())
     texts = {
         "title": title,
         "date_line": f"Ciudad de México a {date}.",
@@ -133,12 +138,18 @@ def default_texts(ejercicio: Ejercicio, *, today: datetime.date | None = None) -
     return texts
 
 
+def edition_date(edicion: Edicion) -> str:
+    """The date of the edition's date line («… a 28 de noviembre de 2023.»), or ""."""
+    match = re.search(r"\d{1,2} de [a-záéíóú]+ de \d{4}", edicion.date_line or "")
+    return match[0] if match else ""
+
+
 def form_initial(edicion: Edicion) -> dict[str, str]:
     """The edition's texts for its form; blank front and back matter shows what will print.
 
     (``compendium.compendio`` prints the defaults for those blank texts, e.g. after an import.)
     """
-    defaults = default_texts(edicion.ejercicio)
+    defaults = default_texts(edicion.ejercicio, date=edition_date(edicion))
     initial = {name: getattr(edicion, name) for name in TEXT_FIELDS}
     for name in ("introduction", "credits", "authorities", "closing_text"):
         if not initial[name].strip():

@@ -234,6 +234,15 @@ def test_front_matter_and_toc(book) -> None:
     assert "LUISA MARÍA ALCALDE LUJÁN" in markup
 
 
+def test_blank_front_matter_prints_the_defaults_with_the_edition_date(book) -> None:
+    edicion, _f = book
+    edicion.credits = edicion.closing_text = ""
+    edicion.date_line = "Ciudad de México a 28 de noviembre de 2024."
+    markup = render_compendio_html(edicion, draft=False)
+    assert "Fecha de última modificación 28 de noviembre de 2024." in markup
+    assert "Este Compendio fue elaborado en su edición 2024" in markup
+
+
 def test_private_and_internal_data_never_printed(book) -> None:
     edicion, _f = book
     markup = render_compendio_html(edicion, draft=False)
