@@ -103,17 +103,17 @@ class ImportReport:
 # --- Annexes ---------------------------------------------------------------------------------
 
 
-def parse_glossary(text: str) -> dict[str, str]:
-    """Official names by sigla from the «Nombre | Sigla» annexes after «ANEXOS».
+def annex_tables(text: str) -> dict[int, list[tuple[str, str]]]:
+    """The «Nombre | Sigla» rows of each numbered annex after «ANEXOS», in printed order.
 
-    Annex 1 (institutions) wins over annex 3 (other acronyms, which names IMSS). Known errors
-    of the 2023 annex are corrected; rows broken by the export (an empty name) are skipped.
+    Known errors of the 2023 annex siglas are corrected; rows broken by the export (an empty
+    cell) are skipped.
     """
     lines = text.splitlines()
     start = next((i for i, line in enumerate(lines) if line.strip() == "ANEXOS"), None)
     if start is None:
         return {}
-    tables: dict[int, dict[str, str]] = {}
+    tables: dict[int, list[tuple[str, str]]] = {}
     annex = 0
     for line in lines[start + 1 :]:
         if match := _ANNEX_TITLE_RE.match(line):
@@ -123,9 +123,17 @@ def parse_glossary(text: str) -> dict[str, str]:
         if len(cells) != 2 or cells == ["Nombre", "Sigla"] or not all(cells):
             continue
         name, sigla = cells
-        sigla = _GLOSSARY_SIGLA_FIXES.get(sigla, sigla)
-        tables.setdefault(annex, {}).setdefault(sigla, name)
-    glossary = {**tables.get(3, {}), **tables.get(1, {})}
+        tables.setdefault(annex, []).append((name, _GLOSSARY_SIGLA_FIXES.get(sigla, sigla)))
+    return tables
+
+
+def parse_glossary(text: str) -> dict[str, str]:
+    """Official names by sigla: annex 1 (institutions) wins over annex 3 (which names IMSS)."""
+    tables = annex_tables(text)
+    glossary: dict[str, str] = {}
+    for annex in (1, 3):
+        for name, sigla in tables.get(annex, []):
+            glossary.setdefault(sigla, name)
     return {sigla: _GLOSSARY_NAME_FIXES.get(sigla, name) for sigla, name in glossary.items()}
 
 
@@ -323,9 +331,9 @@ def import_compendio(
     """Import the text export of a Compendio General as the approved fichas of ``year``.
 
     Side effects, in one transaction: creates the Ejercicio (status «publicado») unless it
-    exists, its Edicion (title and date line) unless it exists, the missing actors, and one
-    ficha per program with its Reto and Nota rows, co-actors and one audit event; with
-    ``replace``, first deletes the exercise's fichas. Raises ``ImportRefused`` when the
+    exists, its Edicion (title, date line, annex 3 acronyms) unless it exists, the missing
+    actors, and one ficha per program with its Reto and Nota rows, co-actors and one audit
+    event; with ``replace``, first deletes the exercise's fichas. Raises ``ImportRefused`` when the
     exercise already has fichas (without ``replace``) or the text is of another year.
     """
     parsed = parse_compendio(text)
@@ -340,6 +348,10 @@ def import_compendio(
         defaults={
             "title": f"Compendio General {year}",
             "date_line": parsed.date_line,
+            # Annex 3 («Otras siglas y abreviaturas») is an editable list of the edition.
+            "other_acronyms": "\n".join(
+                f"{name} | {sigla}" for name, sigla in annex_tables(text).get(3, [])
+            ),
         },
     )
     report = ImportReport(

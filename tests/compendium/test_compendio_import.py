@@ -356,6 +356,15 @@ def test_parse_glossary_tolerates_the_known_errors() -> None:
     assert parse_glossary("Sin anexos.") == {}
 
 
+@pytest.mark.slow
+def test_seed_annex_3_becomes_the_editions_acronym_list(db, seed_text) -> None:
+    report = import_compendio(seed_text, year=2023)
+    lines = report.ejercicio.edicion.other_acronyms.splitlines()
+    assert len(lines) == 119
+    assert lines[0] == "Administración Pública Federal | APF"
+    assert lines[-1] == "Virus de la inmunodeficiencia humana | VIH"
+
+
 # --- Command --------------------------------------------------------------------------------
 
 
