@@ -27,7 +27,14 @@ from django.utils.translation import gettext as _
 from compendium.compendio import compendio_context
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
 from compendium.pdf import render_pdf
-from reporting.models import Ficha, FichaEvent, FichaEventKind, User
+from reporting.models import (
+    Ejercicio,
+    EjercicioStatus,
+    Ficha,
+    FichaEvent,
+    FichaEventKind,
+    User,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -219,8 +226,12 @@ def _published_elsewhere(build: PublicationBuild, name: str) -> bool:
 
 
 def _mark_published(build: PublicationBuild, ficha_ids: list[int], by: User | None) -> None:
-    """Fichas printed in a published Compendio get their first publication date and event."""
+    """Fichas printed in a published Compendio get their first publication date and event.
+
+    The exercise becomes «publicado»: institutions can no longer edit or send its fichas.
+    """
     now = build.published_at
+    Ejercicio.objects.filter(pk=build.edicion.ejercicio_id).update(status=EjercicioStatus.PUBLICADO)
     fichas = Ficha.objects.filter(pk__in=ficha_ids, published_at__isnull=True)
     ids = list(fichas.values_list("pk", flat=True))
     Ficha.objects.filter(pk__in=ids).update(published_at=now)
