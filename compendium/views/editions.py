@@ -90,8 +90,13 @@ def build_request(request: HttpRequest, pk: int, document: str) -> HttpResponse:
 @require_POST
 def build_publish(request: HttpRequest, pk: int, document: str) -> HttpResponse:
     edicion = get_object_or_404(Edicion, pk=pk)
+    document = _document(document)
+    if request.POST.get("confirmar") != "1":
+        # A published version is public and permanent: publishing takes an explicit yes.
+        messages.error(request, _("Marque la casilla de confirmación para publicar."))
+        return redirect(_edition_url(edicion, document))
     try:
-        build = builds.publish(edicion, _document(document), by=request.user)
+        build = builds.publish(edicion, document, by=request.user)
     except builds.BuildRefused as error:
         messages.error(request, str(error))
     else:

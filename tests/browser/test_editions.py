@@ -50,6 +50,7 @@ def test_coordinator_generates_a_draft_and_publishes(page, login, media):
         compendio.get_by_role("link", name="Descargar el borrador (PDF)").click()
     assert download_info.value.suggested_filename == "Compendio-General-2024-borrador.pdf"
 
+    compendio.get_by_label(re.compile("Confirmo que esta versión")).check()
     compendio.get_by_role("button", name="Publicar").click()
     expect(
         compendio.get_by_role("link", name=re.compile(r"^Versión 1, publicada el"))

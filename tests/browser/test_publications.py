@@ -6,6 +6,7 @@ stored; the timeouts are generous because WeasyPrint shares two cores with other
 
 import importlib
 import io
+import re
 
 import pytest
 from pypdf import PdfReader
@@ -58,7 +59,9 @@ def test_coordinator_publishes_both_documents_and_anonymous_downloads_them(page,
     informe.get_by_role("button", name="Generar borrador").click()
     page.locator("#documento-informe").get_by_text("Terminado").first.wait_for()
     for document in ("informe", "compendio"):
-        page.locator(f"#documento-{document}").get_by_role("button", name="Publicar").click()
+        panel = page.locator(f"#documento-{document}")
+        panel.get_by_label(re.compile("Confirmo que esta versión")).check()
+        panel.get_by_role("button", name="Publicar").click()
         page.locator(f"#documento-{document}").get_by_text("Versión 1, publicada el").wait_for()
 
     published = {b.document: b for b in PublicationBuild.objects.filter(draft=False)}

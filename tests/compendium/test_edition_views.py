@@ -152,3 +152,15 @@ def test_anonymous_goes_to_login(client, edicion) -> None:
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("login") + "?next="), url
     assert PublicationBuild.objects.count() == 1
+
+
+def test_publishing_needs_an_explicit_confirmation(client_coord, edicion, media) -> None:
+    url = reverse("compendium:build_publish", args=[edicion.pk, "informe"])
+    response = client_coord.post(url, follow=True)
+    assert "Marque la casilla de confirmación para publicar." in response.content.decode()
+    assert PublicationBuild.objects.count() == 0
+
+    client_coord.post(url, {"confirmar": "1"})
+    published = PublicationBuild.objects.get()
+    assert (published.document, published.draft, published.version) == ("informe", False, 1)
+    assert published.status == BuildStatus.DONE
