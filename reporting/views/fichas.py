@@ -221,6 +221,8 @@ def _save(request: HttpRequest, form, formset, ficha: Ficha):
             by=request.user,
             expected_version=_posted_version(request, ficha),
             formsets=[formset],
+            # Corrections after a return are audited, so reviewers see what was fixed.
+            record_edit=ficha.status == FichaStatus.OBSERVADA,
         ), None
     except StaleFicha as exc:
         return None, exc

@@ -44,7 +44,7 @@ def form_data(ficha: Ficha | None = None, retos=("Falta de personal en oficinas.
         "resultados": "Se atendió a 2,500 personas.",
         "contacto_nombre": "María Pérez",
         "contacto_cargo": "Directora",
-        "contacto_telefono": "55 5128 0000",
+        "contacto_telefono": "55 4321 8765",
         "contacto_extension": "1234",
         "contacto_correo": "maria@prueba.gob.mx",
         "retos-TOTAL_FORMS": str(len(existing) + len(retos)),
@@ -358,6 +358,26 @@ def test_observations_of_a_returned_ficha_show_at_top_and_beside_fields(
     # History: created, sent, returned with its note; no email addresses.
     assert "Observada" in html and "Enviada" in html
     assert coordinator.email not in html
+
+
+def test_corrections_after_a_return_are_audited_but_draft_edits_are_not(
+    client_a, draft_a, focal_a, coordinator
+):
+    client_a.post(url("ficha_edit", draft_a.pk), form_data(draft_a, retos=(), nombre="Borrador"))
+    assert not draft_a.events.filter(kind=FichaEventKind.EDIT).exists()
+    draft_a.refresh_from_db()
+    workflow.submit(draft_a, by=focal_a)
+    workflow.return_for_changes(draft_a, by=coordinator, note="Use el nombre oficial.")
+    draft_a.refresh_from_db()
+    data = form_data(draft_a, retos=(), nombre="Nombre oficial del programa")
+    client_a.post(url("ficha_edit", draft_a.pk), data)
+    edit = draft_a.events.get(kind=FichaEventKind.EDIT)
+    assert edit.by == focal_a
+    assert edit.changes["nombre"] == {
+        "label": "Nombre del programa",
+        "old": "Borrador",
+        "new": "Nombre oficial del programa",
+    }
 
 
 def test_coordinator_is_sent_to_the_review_page(client_coord, draft_a):
