@@ -40,3 +40,11 @@ def test_spanish_dates_use_lower_case_month_names():
     with translation.override("es-mx"):
         text = dateformat.format(datetime.date(2023, 11, 28), r"j \d\e F \d\e Y")
     assert text == "28 de noviembre de 2023"
+
+
+def test_blank_choice_label_is_spanish():
+    from django.db.models.fields import BLANK_CHOICE_LABEL
+    from django.utils import translation
+
+    with translation.override("es-mx"):
+        assert str(BLANK_CHOICE_LABEL) == "- Seleccione una opción -"

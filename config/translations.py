@@ -1,7 +1,10 @@
-"""Spanish (Mexico) writes month and weekday names in lower case («15 de marzo»).
+"""Django strings that our es-MX catalogue (locale/es_MX) translates better than Django's.
 
-Django's es_MX catalogue capitalises them; these msgids put the lower-case forms in our own
-catalogue (locale/es_MX), which takes precedence. Nothing imports this module.
+* Spanish (Mexico) writes month and weekday names in lower case («15 de marzo»); Django's
+  es_MX catalogue capitalises them.
+* Django 6.1's blank choice label has no Spanish translation yet.
+
+These msgids only exist so that ``makemessages`` keeps them; nothing imports this module.
 """
 
 from django.utils.translation import gettext_noop, pgettext_lazy
@@ -45,3 +48,5 @@ WEEKDAYS = [
     gettext_noop("Saturday"),
     gettext_noop("Sunday"),
 ]
+
+BLANK_CHOICE = [gettext_noop("- Select an option -")]
