@@ -403,7 +403,8 @@ def test_html_refers_only_to_static_files(edicion):
 
     root = parse(informe.render_informe_html(edicion, draft=False))
     assert [link.etree_element.get("href") for link in root.query_all("link")] == [
-        STATIC_BASE + "print/informe.css"
+        STATIC_BASE + "print/fonts.css",
+        STATIC_BASE + "print/informe.css",
     ]
     assert all(
         i.etree_element.get("src", "").startswith(STATIC_BASE) for i in root.query_all("img")
