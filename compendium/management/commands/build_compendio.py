@@ -1,58 +1,10 @@
-"""``manage.py build_compendio --year 2023 --output FILE.pdf``: the Compendio, in the foreground.
-
-The same HTML and renderer as the background builds of the editions page (for scripts and
-benchmarks); nothing is published. Without an Edición for the year, the default texts are used
-(and nothing is saved).
-"""
-
-import time
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+"""``manage.py build_compendio --year 2023 --output FILE.pdf``: the Compendio, in the foreground."""
 
 from compendium.compendio import render_compendio_html
-from compendium.editions import default_texts
-from compendium.models import Edicion
-from compendium.pdf import render_pdf
-from reporting.models import Ejercicio
+from compendium.management.build_command import BuildDocumentCommand
 
 
-class Command(BaseCommand):
+class Command(BuildDocumentCommand):
     help = "Genera el PDF del Compendio General de un ejercicio y muestra páginas y tiempo."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--year", type=int, required=True, help="Año del ejercicio.")
-        parser.add_argument("--output", type=Path, required=True, help="Archivo PDF de salida.")
-        parser.add_argument(
-            "--draft", action="store_true", help="Marca cada página como versión preliminar."
-        )
-        parser.add_argument(
-            "--html", type=Path, help="Guarda también el HTML intermedio (para revisarlo)."
-        )
-
-    def handle(self, *args, year: int, output: Path, draft: bool, html: Path | None, **options):
-        ejercicio = Ejercicio.objects.filter(year=year).first()
-        if ejercicio is None:
-            raise CommandError(f"No existe el ejercicio {year}.")
-        edicion = Edicion.objects.filter(ejercicio=ejercicio).first()
-        if edicion is None:
-            edicion = Edicion(ejercicio=ejercicio, **default_texts(ejercicio))
-        started = time.monotonic()
-        markup = render_compendio_html(edicion, draft=draft)
-        if html:
-            html.write_text(markup, encoding="utf-8")
-        rendered = time.monotonic()
-        output.parent.mkdir(parents=True, exist_ok=True)
-        partial = output.with_name(output.name + ".part")
-        try:
-            pages = render_pdf(markup, target=partial, draft=draft)
-            partial.replace(output)
-        finally:
-            partial.unlink(missing_ok=True)
-        finished = time.monotonic()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Compendio General {year}: {pages} páginas, {output.stat().st_size:,} bytes, "
-                f"{finished - started:.1f} s (HTML {rendered - started:.2f} s) → {output}"
-            )
-        )
+    title = "Compendio General"
+    render_html = staticmethod(render_compendio_html)
