@@ -47,13 +47,17 @@ def require_focal_point(request: HttpRequest):
 
 
 def coordinator_required(view):
-    """Anonymous visitors go to the login page; logged-in non-coordinators get 403."""
+    """Anonymous visitors go to the login page; logged-in non-coordinators get 404.
+
+    For a focal point the coordinators' pages do not exist, like any ficha of another
+    institution: the same answer whatever the ficha, so nothing leaks.
+    """
 
     @wraps(view)
     @login_required
     def wrapper(request: HttpRequest, *args, **kwargs):
         if not request.user.is_coordinator:
-            raise PermissionDenied
+            raise Http404
         return view(request, *args, **kwargs)
 
     return wrapper

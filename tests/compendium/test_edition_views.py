@@ -134,12 +134,12 @@ def _urls(edicion: Edicion, build: PublicationBuild) -> list[tuple[str, str]]:
     ]
 
 
-def test_focal_points_get_403_and_change_nothing(client_a, edicion) -> None:
+def test_focal_points_get_404_and_change_nothing(client_a, edicion) -> None:
     build = PublicationBuild.objects.create(
         edicion=edicion, document=Document.COMPENDIO, status=BuildStatus.DONE, file="x.pdf"
     )
     for method, url in _urls(edicion, build):
-        assert getattr(client_a, method)(url).status_code == 403, url
+        assert getattr(client_a, method)(url).status_code == 404, url
     assert PublicationBuild.objects.count() == 1
     edicion.refresh_from_db()
     assert edicion.title == "Compendio General 2024"

@@ -38,8 +38,8 @@ def test_coordinator_invites_a_focal_point(
 
 
 def test_invite_page_is_for_coordinators_only(client, client_a, actor_a):
-    assert client_a.get(reverse("reporting:invite")).status_code == 403
-    assert client_a.post(reverse("reporting:invite"), invite_data(actor_a)).status_code == 403
+    assert client_a.get(reverse("reporting:invite")).status_code == 404
+    assert client_a.post(reverse("reporting:invite"), invite_data(actor_a)).status_code == 404
     assert client.get(reverse("reporting:invite")).status_code == 302
     assert not User.objects.filter(email="nueva.enlace@prueba.gob.mx").exists()
 

@@ -1,6 +1,6 @@
 """The coordinators' review pages: each works, write views reject GET, and only UPMRIP gets in.
 
-For these coordinator-only views every non-coordinator gets 403 whatever the ficha (so nothing
+For these coordinator-only views every non-coordinator gets 404 whatever the ficha (so nothing
 leaks about which fichas exist), anonymous visitors go to the login page, and a coordinator
 asking for a ficha that does not exist gets 404.
 """
@@ -43,8 +43,8 @@ def test_write_views_reject_get_and_non_coordinators(
 ):
     url = reverse(name, args=[sent.pk])
     assert client_coord.get(url).status_code == 405
-    assert client_a.post(url, {}).status_code == 403
-    assert client_b.post(url, {}).status_code == 403
+    assert client_a.post(url, {}).status_code == 404
+    assert client_b.post(url, {}).status_code == 404
     response = client.post(url, {})
     assert (response.status_code, response.url.startswith("/cuentas/login/")) == (302, True)
     assert client_coord.post(reverse(name, args=[sent.pk + 999]), {}).status_code == 404
@@ -60,7 +60,7 @@ def test_write_views_reject_get_and_non_coordinators(
     ],
 )
 def test_pages_are_for_coordinators_only(url, client_a, client_coord, ejercicio):
-    assert client_a.get(url).status_code == 403
+    assert client_a.get(url).status_code == 404
     assert client_coord.get(url).status_code == 200
 
 
@@ -354,7 +354,7 @@ def client_a_cannot(url, user):
 
     c = Client()
     c.force_login(user)
-    return c.post(url, {}).status_code == 403
+    return c.post(url, {}).status_code == 404
 
 
 def test_seguimiento_counts_and_reminders(
