@@ -10,19 +10,16 @@ Never printed: contact data, the unit, proposed objectives, coordinator notes (d
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
 
+from compendium.editions import default_texts, edition_date
 from compendium.models import Edicion
 from compendium.pdf import STATIC_BASE
 from reporting.models import ActorType, Ficha, ObjetivoPMM
 from reporting.ordering import numbered_blocks
-
-MONTHS = (
-    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
-).split()
+from reporting.text import fold_spaces, format_number, month_year, spanish_date
 
 NO_ACTIONS = "No se reportaron acciones."
 NO_RESULTS = "No se reportaron resultados."
@@ -103,28 +100,9 @@ class Chapter:
 # --- Plain-text helpers ------------------------------------------------------------------------
 
 
-def format_number(value: int) -> str:
-    """House style of the 2023 edition: comma thousands («1,245»)."""
-    return f"{value:,}"
-
-
-def spanish_date(value) -> str:
-    return f"{value.day} de {MONTHS[value.month - 1]} de {value.year}"
-
-
 def period_text(ejercicio) -> str:
     """«del mes de junio de 2022 a junio de 2023» for the introduction's ``{periodo}``."""
-    start, end = ejercicio.period_start, ejercicio.period_end
-    return (
-        f"del mes de {MONTHS[start.month - 1]} de {start.year} "
-        f"a {MONTHS[end.month - 1]} de {end.year}"
-    )
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.split())
+    return f"del mes de {month_year(ejercicio.period_start)} a {month_year(ejercicio.period_end)}"
 
 
 def _numbers_in(text: str) -> set[int]:
@@ -240,11 +218,11 @@ def _plain_paragraph(text: str) -> Block:
 
 def description_extras(ficha: Ficha) -> list[str]:
     """The structured description fields, as sentences, when the description lacks them."""
-    described = _fold(ficha.descripcion)
+    described = fold_spaces(ficha.descripcion)
     out = []
-    if ficha.objetivo_programa.strip() and _fold(ficha.objetivo_programa) not in described:
+    if ficha.objetivo_programa.strip() and fold_spaces(ficha.objetivo_programa) not in described:
         out.append(f"Objetivo del programa: {_sentence(ficha.objetivo_programa)}")
-    if ficha.poblacion_objetivo.strip() and _fold(ficha.poblacion_objetivo) not in described:
+    if ficha.poblacion_objetivo.strip() and fold_spaces(ficha.poblacion_objetivo) not in described:
         out.append(f"Población objetivo: {_sentence(ficha.poblacion_objetivo)}")
     timing = _timing(ficha)
     mentioned = ficha.fecha_inicio and str(ficha.fecha_inicio.year) in ficha.descripcion
@@ -311,7 +289,7 @@ def _people_sentence(ficha: Ficha) -> str:
 
 
 def _scope_sentences(ficha: Ficha, narrative: str) -> list[str]:
-    folded = _fold(narrative)
+    folded = fold_spaces(narrative)
     out = []
     where = []
     # Lower-case «nacional» only: «Instituto Nacional de…» says nothing about scope.
@@ -323,10 +301,10 @@ def _scope_sentences(ficha: Ficha, narrative: str) -> list[str]:
     if where:
         out.append("Alcance: " + " y ".join(where) + ".")
     states = [e.name for e in ficha.entidades.all()]
-    if states and not all(_fold(name) in folded for name in states):
+    if states and not all(fold_spaces(name) in folded for name in states):
         out.append("Entidades: " + ", ".join(states) + ".")
     regions = ficha.alcance_regiones.strip()
-    if regions and _fold(regions) not in folded:
+    if regions and fold_spaces(regions) not in folded:
         out.append(f"Regiones: {_sentence(regions)}")
     return out
 
@@ -335,7 +313,7 @@ def results_blocks(ficha: Ficha, notes: Footnotes) -> list[Block]:
     tablas = ficha.tablas or []
     blocks = text_blocks(ficha.resultados, notes, tablas)
     extra = ficha.explicacion_sin_cifras.strip()
-    if extra and _fold(extra) not in _fold(ficha.resultados):
+    if extra and fold_spaces(extra) not in fold_spaces(ficha.resultados):
         blocks += text_blocks(extra, notes, tablas)
     if not blocks and not ficha.has_figures:
         return [_plain_paragraph(NO_RESULTS)]
@@ -431,13 +409,13 @@ def institutions_glossary(fichas: list[Ficha]) -> list[tuple[str, str]]:
         for actor in [ficha.actor, *ficha.co_actors.all()]:
             if not actor.entidad_id:
                 actors[actor.pk] = (actor.name, actor.sigla)
-    return sorted(actors.values(), key=lambda pair: _fold(pair[0]))
+    return sorted(actors.values(), key=lambda pair: fold_spaces(pair[0]))
 
 
 def reporting_states(fichas: list[Ficha]) -> list[str]:
     """Annex 2: the states whose governments have a printed ficha, alphabetical."""
     names = {f.actor.entidad.name for f in fichas if f.actor.entidad_id}
-    return sorted(names, key=_fold)
+    return sorted(names, key=fold_spaces)
 
 
 def other_acronyms(edicion: Edicion) -> list[tuple[str, str]]:
@@ -448,7 +426,7 @@ def other_acronyms(edicion: Edicion) -> list[tuple[str, str]]:
             name, sigla = (part.strip() for part in line.split("|", 1))
             if name and sigla:
                 rows.append((name, sigla))
-    return sorted(rows, key=lambda pair: _fold(pair[0]))
+    return sorted(rows, key=lambda pair: fold_spaces(pair[0]))
 
 
 def authorities(text: str) -> list[tuple[str, str]]:
@@ -464,8 +442,6 @@ def authorities(text: str) -> list[tuple[str, str]]:
 
 def compendio_context(edicion: Edicion, *, draft: bool) -> dict:
     """Everything the print template needs; ``ficha_ids`` lists the fichas printed."""
-    from compendium.editions import default_texts, edition_date  # editions imports this module
-
     ejercicio = edicion.ejercicio
     fichas = print_fichas(ejercicio)
     notes = Footnotes()

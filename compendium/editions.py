@@ -11,9 +11,9 @@ import re
 from django.db import transaction
 from django.utils import timezone
 
-from compendium.compendio import spanish_date
 from compendium.models import Edicion
 from reporting.models import Ejercicio, User
+from reporting.text import spanish_date
 
 ACTORS_LIST = (
     "Dependencias, Órganos Desconcentrados de la Administración Pública Federal, Organismos "
