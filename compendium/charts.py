@@ -1,8 +1,10 @@
-"""Charts of the Informe Ejecutivo as inline SVG, drawn here (no plotting library).
+"""Charts of the Informe Ejecutivo as inline SVG (no plotting library).
 
-The same strings go into the PDF (WeasyPrint renders inline SVG as vectors) and into the public
-edition page. Every chart carries ``role="img"``, a ``<title>`` and a ``<desc>`` that states the
-numbers; the templates add a data table next to it for screen readers and for print.
+This module computes the geometry; the markup lives in ``templates/compendium/charts/*.svg`` and is
+rendered with autoescaping, like every other template. The same SVG goes into the PDF (WeasyPrint
+renders inline SVG as vectors) and into the public edition page. Every chart carries
+``role="img"``, a ``<title>`` and a ``<desc>`` that states the numbers; the templates add a data
+table next to it for screen readers and for print.
 
 Colours follow the Gobierno de México palette: guinda and verde pass WCAG AA on white; dorado
 is never used for data.
@@ -14,13 +16,14 @@ import functools
 import json
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 from django.conf import settings
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.template.loader import render_to_string
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
-from compendium.informe import MAP_CLASSES, ObjectiveCount, format_number, map_class
+from reporting.text import format_number
 
 GUINDA = "#9B2247"
 GUINDA_OSCURO = "#611232"
@@ -30,7 +33,15 @@ TEXT = "#1A1A1A"
 FONT = "Montserrat, 'Noto Sans', sans-serif"
 
 BAR_COLOURS = {"total": GUINDA, "federal": VERDE, "state": GUINDA_OSCURO}
-# Sequential classes for the map: 0, 1-3, 4-10, more than 10 (MAP_CLASSES).
+
+# (lowest count, highest count or None, label): the classes of [004]'s 2022 map.
+MAP_CLASSES: list[tuple[int, int | None, str]] = [
+    (0, 0, "Sin fichas"),
+    (1, 3, "Entre 1 y 3"),
+    (4, 10, "Entre 4 y 10"),
+    (11, None, "Más de 10"),
+]
+# Sequential fills of those classes.
 MAP_FILLS = ["#F2F2F2", "#EBC7D2", "#C45C7E", GUINDA]
 MAP_CREDIT = (
     "Mapa: «Map of Mexico» de Victor Cazanave (@svg-maps/mexico), basado en MapSVG, CC BY 4.0."
@@ -43,8 +54,24 @@ _CHART_TITLES = {
 }
 
 
+class ObjectiveCounts(Protocol):
+    """One objective's counts (``compendium.informe.ObjectiveCount``): ``number`` and one
+    attribute per kind of actor, named by ``objective_bar_chart``'s ``attr``."""
+
+    @property
+    def number(self) -> int: ...
+
+
 def chart_title(attr: str) -> str:
     return _(_CHART_TITLES[attr])
+
+
+def map_class(count: int) -> int:
+    """Index in ``MAP_CLASSES`` of a state's number of fichas."""
+    for index, (low, high, _label) in enumerate(MAP_CLASSES):
+        if count >= low and (high is None or count <= high):
+            return index
+    raise ValueError(count)
 
 
 def _nice_step(maximum: int) -> int:
@@ -55,66 +82,66 @@ def _nice_step(maximum: int) -> int:
     return 10 ** len(str(maximum))
 
 
+def _c(value: float) -> str:
+    """A coordinate as the SVG prints it (one decimal)."""
+    return f"{value:.1f}"
+
+
 def objective_bar_chart(
-    counts: Sequence[ObjectiveCount], *, attr: str = "total", chart_id: str = "grafica"
+    counts: Sequence[ObjectiveCounts], *, attr: str = "total", chart_id: str = "grafica"
 ) -> SafeString:
     """Vertical bars of fichas per objective (1..23) with value labels and numbered axis."""
     width, height = 680, 280
     left, right, top, bottom = 34, 8, 22, 42
     plot_w, plot_h = width - left - right, height - top - bottom
-    values = [getattr(c, attr) for c in counts]
+    values: list[int] = [getattr(c, attr) for c in counts]
     maximum = max(values, default=0) or 1
     step = _nice_step(maximum)
     scale_max = ((maximum + step - 1) // step) * step
     slot = plot_w / max(len(counts), 1)
     bar_w = slot * 0.68
-    colour = BAR_COLOURS[attr]
-    title = chart_title(attr)
-    desc = "; ".join(
-        _("Objetivo %(n)s: %(v)s") % {"n": c.number, "v": format_number(v)}
-        for c, v in zip(counts, values, strict=True)
-    )
-
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" '
-        f'viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{escape(chart_id)}-t {escape(chart_id)}-d" '
-        f'font-family="{FONT}" font-size="11">',
-        f'<title id="{escape(chart_id)}-t">{escape(title)}</title>',
-        f'<desc id="{escape(chart_id)}-d">{escape(desc)}.</desc>',
-    ]
+    ticks = []
     for tick in range(0, scale_max + 1, step):
         y = top + plot_h - plot_h * tick / scale_max
-        parts.append(
-            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
-            f'stroke="{GRID}" stroke-width="0.8"/>'
-            f'<text x="{left - 5}" y="{y + 4:.1f}" text-anchor="end" fill="{TEXT}">'
-            f"{format_number(tick)}</text>"
-        )
+        ticks.append({"y": _c(y), "label_y": _c(y + 4), "label": format_number(tick)})
+    bars = []
     for index, (count, value) in enumerate(zip(counts, values, strict=True)):
         x = left + slot * index + (slot - bar_w) / 2
         h = plot_h * value / scale_max
         y = top + plot_h - h
-        centre = x + bar_w / 2
-        if value:
-            parts.append(
-                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar_w:.1f}" height="{h:.1f}" '
-                f'fill="{colour}"/>'
-            )
-        parts.append(
-            f'<text x="{centre:.1f}" y="{y - 4:.1f}" text-anchor="middle" font-weight="600" '
-            f'fill="{TEXT}">{format_number(value)}</text>'
-            f'<text x="{centre:.1f}" y="{top + plot_h + 15:.1f}" text-anchor="middle" '
-            f'fill="{TEXT}">{count.number}</text>'
+        bars.append(
+            {
+                "number": count.number,
+                "value": format_number(value),
+                "drawn": bool(value),
+                "x": _c(x),
+                "y": _c(y),
+                "width": _c(bar_w),
+                "height": _c(h),
+                "centre": _c(x + bar_w / 2),
+                "value_y": _c(y - 4),
+            }
         )
-    parts.append(
-        f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" '
-        f'stroke="{TEXT}" stroke-width="1"/>'
-        f'<text x="{left + plot_w / 2:.1f}" y="{height - 6}" text-anchor="middle" '
-        f'fill="{TEXT}">{escape(_("Objetivo del PMM"))}</text>'
-        "</svg>"
-    )
-    return mark_safe("".join(parts))
+    context = {
+        "chart_id": chart_id,
+        "title": chart_title(attr),
+        "width": width,
+        "height": height,
+        "left": left,
+        "right_x": width - right,
+        "tick_x": left - 5,
+        "axis_y": top + plot_h,
+        "number_y": _c(top + plot_h + 15),
+        "axis_label_x": _c(left + plot_w / 2),
+        "axis_label_y": height - 6,
+        "colour": BAR_COLOURS[attr],
+        "ticks": ticks,
+        "bars": bars,
+        "font": FONT,
+        "ink": TEXT,
+        "grid": GRID,
+    }
+    return render_to_string("compendium/charts/bar.svg", context)
 
 
 @functools.cache
@@ -139,39 +166,32 @@ def map_legend(per_state: dict[str, int]) -> list[dict]:
 def state_map(per_state: dict[str, int], *, map_id: str = "mapa") -> SafeString:
     """Choropleth of the 32 states by number of fichas, with its legend drawn in the SVG."""
     viewbox, shapes = _map_shapes()
-    legend = map_legend(per_state)
-    with_fichas = [(name, per_state[code]) for code, name, _p in shapes if per_state.get(code)]
-    desc = _("%(n)s de 32 entidades con fichas. ") % {"n": len(with_fichas)} + "; ".join(
-        f"{name}: {format_number(n)}" for name, n in with_fichas
-    )
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart chart--map" id="{escape(map_id)}" '
-        f'viewBox="{escape(viewbox)}" role="img" '
-        f'aria-labelledby="{escape(map_id)}-t {escape(map_id)}-d" font-family="{FONT}">',
-        f'<title id="{escape(map_id)}-t">{escape(_("Fichas por entidad federativa"))}</title>',
-        f'<desc id="{escape(map_id)}-d">{escape(desc)}</desc>',
+    states = [
+        {
+            "code": code,
+            "name": name,
+            "path": path,
+            "count": format_number(per_state.get(code, 0)),
+            "fill": MAP_FILLS[map_class(per_state.get(code, 0))],
+        }
+        for code, name, path in shapes
     ]
-    for code, name, path in shapes:
-        count = per_state.get(code, 0)
-        label = _("%(state)s: %(n)s fichas") % {"state": name, "n": format_number(count)}
-        parts.append(
-            f'<path d="{escape(path)}" fill="{MAP_FILLS[map_class(count)]}" stroke="#FFFFFF" '
-            f'stroke-width="0.8" data-inegi="{code}"><title>{escape(label)}</title></path>'
-        )
     # Legend in the Pacific, below the Baja California peninsula.
     x, y = 24, 368
-    parts.append(
-        f'<text x="{x}" y="{y}" font-size="14" font-weight="600" fill="{TEXT}">'
-        f"{escape(_('Fichas por entidad'))}</text>"
-    )
-    for i, item in enumerate(legend):
-        row_y = y + 12 + i * 24
-        states = _("%(n)s entidades") % {"n": item["states"]}
-        parts.append(
-            f'<rect x="{x}" y="{row_y}" width="22" height="16" fill="{item["fill"]}" '
-            f'stroke="#8C8C8C" stroke-width="0.6"/>'
-            f'<text x="{x + 30}" y="{row_y + 13}" font-size="13" fill="{TEXT}">'
-            f"{escape(item['label'])} ({escape(states)})</text>"
-        )
-    parts.append("</svg>")
-    return mark_safe("".join(parts))
+    legend = [
+        {**item, "y": y + 12 + i * 24, "text_y": y + 12 + i * 24 + 13}
+        for i, item in enumerate(map_legend(per_state))
+    ]
+    context = {
+        "map_id": map_id,
+        "viewbox": viewbox,
+        "states": states,
+        "with_fichas": [s for s in states if per_state.get(s["code"])],
+        "legend": legend,
+        "legend_x": x,
+        "legend_y": y,
+        "legend_text_x": x + 30,
+        "font": FONT,
+        "ink": TEXT,
+    }
+    return render_to_string("compendium/charts/map.svg", context)

@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from compendium import charts
+from compendium.pdf import STATIC_BASE
 from reporting.models import (
     Actor,
     ActorType,
@@ -38,16 +39,12 @@ from reporting.models import (
     ObjetivoPMM,
 )
 from reporting.ordering import print_key
+from reporting.text import fold, format_number, month_year
 
 TOTAL_STATES = 32
 RANKED_ROWS = 5
 EXAMPLES_PER_CATEGORY = 3
 SUMMARY_WORDS = 60
-
-
-def format_number(value: int) -> str:
-    """Whole numbers the way the 2023 Compendio prints them: «1,245»."""
-    return f"{value:,}"
 
 
 def _spanish_list(items: Sequence[str]) -> str:
@@ -240,28 +237,11 @@ def participation(fichas: Sequence[Ficha], actor_types: Iterable[ActorType]) -> 
 
 def period_text(ejercicio: Ejercicio) -> str:
     """«junio de 2022 a junio de 2023»."""
-    start = date_format(ejercicio.period_start, "F \\d\\e Y").lower()
-    end = date_format(ejercicio.period_end, "F \\d\\e Y").lower()
+    start, end = month_year(ejercicio.period_start), month_year(ejercicio.period_end)
     return _("%(start)s a %(end)s") % {"start": start, "end": end}
 
 
-# --- III. Map: fichas per state --------------------------------------------------------------
-
-# (lowest count, highest count or None, label): the classes of [004]'s 2022 map.
-MAP_CLASSES: list[tuple[int, int | None, str]] = [
-    (0, 0, "Sin fichas"),
-    (1, 3, "Entre 1 y 3"),
-    (4, 10, "Entre 4 y 10"),
-    (11, None, "Más de 10"),
-]
-
-
-def map_class(count: int) -> int:
-    """Index in ``MAP_CLASSES`` of a state's number of fichas."""
-    for index, (low, high, _label) in enumerate(MAP_CLASSES):
-        if count >= low and (high is None or count <= high):
-            return index
-    raise ValueError(count)
+# --- III. Map: fichas per state (drawn by ``compendium.charts.state_map``) ----------------------
 
 
 def fichas_per_state(fichas: Iterable[Ficha]) -> dict[str, int]:
@@ -512,7 +492,7 @@ def participants_table(fichas: Sequence[Ficha]) -> list[ParticipantRow]:
 
     def sort_key(actor: Actor) -> tuple:
         name = actor.entidad.name if actor.tipo.is_state and actor.entidad_id else actor.name
-        return (actor.tipo.chapter, _fold(name))
+        return (actor.tipo.chapter, fold(name))
 
     return [
         ParticipantRow(
@@ -526,13 +506,6 @@ def participants_table(fichas: Sequence[Ficha]) -> list[ParticipantRow]:
         )
         for a in sorted(actors.values(), key=sort_key)
     ]
-
-
-def _fold(value: str) -> str:
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 # --- Everything together ---------------------------------------------------------------------
@@ -596,13 +569,11 @@ def compute_informe(ejercicio: Ejercicio) -> InformeData:
 
 def informe_context(edicion, *, draft: bool) -> dict:
     """Template context shared by the print template and the public edition page."""
-    from compendium import charts  # charts imports this module
-
     data = compute_informe(edicion.ejercicio)
     names = {e.inegi_code: e.name for e in EntidadFederativa.objects.all()}
     state_rows = sorted(
         ({"name": names.get(code, code), "count": n} for code, n in data.per_state.items()),
-        key=lambda row: (-row["count"], _fold(row["name"])),
+        key=lambda row: (-row["count"], fold(row["name"])),
     )
     return {
         "edicion": edicion,
@@ -628,9 +599,6 @@ def render_informe_html(edicion, *, draft: bool) -> str:
 
     No side effects: reads the approved fichas of the edition's exercise.
     """
-    # Imported here so that the public pages, which share the context, never load WeasyPrint.
-    from compendium.pdf import STATIC_BASE
-
     context = informe_context(edicion, draft=draft)
     context["static_base"] = STATIC_BASE
     return render_to_string("compendium/print/informe.html", context)

@@ -185,7 +185,7 @@ def test_period_text(world):
 def test_fichas_per_state_and_map_classes(data):
     # CHIAPAS leads 3 and co-signs NUEVO LEÓN's objective-7 program.
     assert data.per_state == {"19": 4, "07": 4}
-    assert [informe.map_class(n) for n in (0, 1, 3, 4, 10, 11, 48)] == [0, 1, 1, 2, 2, 3, 3]
+    assert [charts.map_class(n) for n in (0, 1, 3, 4, 10, 11, 48)] == [0, 1, 1, 2, 2, 3, 3]
     legend = charts.map_legend({"19": 22, "07": 4, "04": 2, "06": 1})
     assert [(item["label"], item["states"]) for item in legend] == [
         ("Sin fichas", 28),
@@ -295,6 +295,31 @@ def test_state_map_shades_each_state_by_class():
     assert paths["04"].get("fill") == charts.MAP_FILLS[1]
     assert paths["09"].get("fill") == charts.MAP_FILLS[0]
     assert paths["19"].find(f"{SVG}title").text == "Nuevo León: 22 fichas"
+
+
+HOSTILE = 'Coahuila <script>alert("x")</script> & Zaragoza'
+
+
+def test_state_map_escapes_names_and_ids(monkeypatch):
+    # The names come from a vendored file: were one ever edited badly, the SVG must stay inert.
+    viewbox, shapes = charts._map_shapes()
+    code, _name, path = shapes[0]
+    monkeypatch.setattr(charts, "_map_shapes", lambda: (viewbox, ((code, HOSTILE, path),)))
+    markup = str(charts.state_map({code: 2}, map_id='m"<b>&'))
+    assert "<script" not in markup and "<b>" not in markup
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Zaragoza" in markup
+    svg = ET.fromstring(markup)  # well-formed: every «<» and «&» of the data is escaped
+    assert svg.get("id") == 'm"<b>&'
+    assert svg.find(f"{SVG}desc").text == f"1 de 32 entidades con fichas. {HOSTILE}: 2"
+    assert next(svg.iter(f"{SVG}path")).find(f"{SVG}title").text == f"{HOSTILE}: 2 fichas"
+
+
+def test_bar_chart_escapes_its_id(data):
+    markup = str(charts.objective_bar_chart(data.counts, chart_id=HOSTILE))
+    assert "<script" not in markup
+    svg = ET.fromstring(markup)
+    assert svg.get("id") == HOSTILE
+    assert svg.find(f"{SVG}title").get("id") == f"{HOSTILE}-t"
 
 
 # --- The rendered HTML -----------------------------------------------------------------------
