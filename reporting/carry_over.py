@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from reporting import audit
 from reporting.models import (
     Actor,
     Ejercicio,
     Ficha,
-    FichaEvent,
     FichaEventKind,
     Nota,
     Reto,
@@ -82,9 +82,9 @@ def _copy(source: Ficha, *, ejercicio: Ejercicio, by: User, fields: Iterable[str
         Nota(ficha=copy, position=n.position, marker=n.marker, texto=n.texto)
         for n in source.notas.all()
     )
-    FichaEvent.objects.create(
-        ficha=copy,
-        kind=FichaEventKind.CREATED,
+    audit.record_event(
+        copy,
+        FichaEventKind.CREATED,
         by=by,
         note=_("Copia de «%(nombre)s» (ejercicio %(year)s).")
         % {"nombre": source.nombre or source.pk, "year": source.ejercicio.year},

@@ -13,7 +13,8 @@ from django import forms
 from django.db import models, transaction
 from django.utils import timezone
 
-from reporting.models import Ficha, FichaEvent, FichaEventKind, User
+from reporting import audit
+from reporting.models import Ficha, FichaEventKind, User
 
 
 class StaleFicha(Exception):
@@ -95,7 +96,7 @@ def save_ficha_form(
     """Save a valid ficha form (and its formsets) if nobody saved since ``expected_version``.
 
     Side effects: bumps ``version``, sets ``updated_at``/``updated_by``; with ``record_edit``
-    writes a ``FichaEvent`` (kind «edición») holding the field-by-field differences. Only the
+    writes an audit row (kind «edición») holding the field-by-field differences. Only the
     form's own fields are written, so a concurrent status change is never overwritten.
     Raises ``StaleFicha`` when the stored version is newer.
     """
@@ -108,7 +109,7 @@ def save_ficha_form(
         for formset in formsets:
             formset.instance = ficha
             formset.save()
-        FichaEvent.objects.create(ficha=ficha, kind=FichaEventKind.CREATED, by=by)
+        audit.record_event(ficha, FichaEventKind.CREATED, by=by)
         return ficha
 
     locked = Ficha.objects.select_for_update().get(pk=ficha.pk)
@@ -132,7 +133,5 @@ def save_ficha_form(
     if record_edit:
         changes = diff(before, snapshot(ficha, names))
         if changes:
-            FichaEvent.objects.create(
-                ficha=ficha, kind=FichaEventKind.EDIT, by=by, changes=changes, note=note
-            )
+            audit.record_event(ficha, FichaEventKind.EDIT, by=by, changes=changes, note=note)
     return ficha

@@ -1,10 +1,11 @@
-"""Creating annual exercises."""
+"""Annual exercises: creating them and changing their state (docs/workflow.md, «Ejercicios»)."""
 
 import datetime
 
 from django.db import transaction
 
-from reporting.models import ChallengeCategory, Ejercicio, EjercicioStatus
+from reporting import audit
+from reporting.models import ChallengeCategory, Ejercicio, EjercicioStatus, User
 from reporting.reference import DEFAULT_CHALLENGE_CATEGORIES
 
 
@@ -35,3 +36,27 @@ def create_ejercicio(
         for i, (name, definition) in enumerate(DEFAULT_CHALLENGE_CATEGORIES, start=1)
     )
     return ejercicio
+
+
+@transaction.atomic
+def mark_exercise_published(ejercicio: Ejercicio, *, by: User | None) -> None:
+    """The exercise whose Compendio was published becomes «publicado» (read-only for all).
+
+    Side effects: ``Ejercicio.status``; a ``LogEntry`` when a person did it.
+    """
+    if ejercicio.status == EjercicioStatus.PUBLICADO:
+        return
+    old = ejercicio.get_status_display()
+    Ejercicio.objects.filter(pk=ejercicio.pk).update(status=EjercicioStatus.PUBLICADO)
+    ejercicio.status = EjercicioStatus.PUBLICADO
+    audit.record_change(
+        ejercicio,
+        by=by,
+        changes={
+            "status": {
+                "label": str(Ejercicio._meta.get_field("status").verbose_name),
+                "old": str(old),
+                "new": str(ejercicio.get_status_display()),
+            }
+        },
+    )

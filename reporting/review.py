@@ -8,7 +8,6 @@ in sync.
 """
 
 import dataclasses
-import unicodedata
 from collections.abc import Iterable
 
 from django.db import transaction
@@ -25,6 +24,8 @@ from django.db.models import (
 from django.db.models.functions import Concat
 from django.utils import timezone
 
+from reporting import audit
+from reporting import text as text_rules
 from reporting.editing import StaleFicha, diff, snapshot
 from reporting.models import (
     Actor,
@@ -43,8 +44,8 @@ from reporting.models import (
     Subtema,
     User,
 )
-from reporting.notifications import field_label
 from reporting.ordering import block_key
+from reporting.text import field_label
 
 # ---------------------------------------------------------------------------------------------
 # Accent- and case-insensitive text
@@ -53,10 +54,7 @@ from reporting.ordering import block_key
 
 def fold(text: str | None) -> str | None:
     """Lower-case ``text`` and drop its accents: «Niñas y NIÑOS» -> «ninas y ninos»."""
-    if text is None:
-        return None
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return None if text is None else text_rules.fold(text)
 
 
 class Folded(Func):
@@ -328,9 +326,7 @@ def classify_ficha(
     Reto.objects.bulk_update(retos, ["categoria"])
     changes = _classification_diff(before, _classification_snapshot(locked))
     if changes:
-        FichaEvent.objects.create(
-            ficha=locked, kind=FichaEventKind.CLASSIFY, by=by, changes=changes
-        )
+        audit.record_event(locked, FichaEventKind.CLASSIFY, by=by, changes=changes)
     return locked
 
 
@@ -376,20 +372,20 @@ def save_block_order(
             changed.append((ficha, ficha.orden))
             ficha.orden = number
     Ficha.objects.bulk_update([f for f, _old in changed], ["orden"])
-    FichaEvent.objects.bulk_create(
-        FichaEvent(
-            ficha=ficha,
-            kind=FichaEventKind.CLASSIFY,
-            by=by,
-            changes={
+    audit.record_events(
+        [ficha for ficha, _old in changed],
+        FichaEventKind.CLASSIFY,
+        by=by,
+        changes_by_ficha={
+            ficha.pk: {
                 "orden": {
-                    "label": "Orden",
+                    "label": field_label("orden"),
                     "old": "" if old is None else str(old),
                     "new": str(ficha.orden),
                 }
-            },
-        )
-        for ficha, old in changed
+            }
+            for ficha, old in changed
+        },
     )
     return len(changed)
 

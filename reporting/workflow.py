@@ -1,10 +1,13 @@
 """Every change of a ficha's status goes through one function here.
 
 Each function locks the row, checks the transition and the person's role, saves with
-``update_fields``, writes one ``FichaEvent`` and queues notifications after commit. Nothing else
-in the code base assigns ``Ficha.status``.
+``update_fields``, writes one audit row (``reporting.audit``) and queues notifications after
+commit. Nothing else in the code base assigns ``Ficha.status`` or marks a ficha published;
+``tests/test_architecture.py`` fails when something does. The statuses and who may move a ficha
+between them are described in docs/workflow.md.
 """
 
+import datetime
 from collections.abc import Iterable
 
 from django.core.exceptions import PermissionDenied
@@ -12,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from reporting import notifications
+from reporting import audit, notifications
 from reporting.models import (
     Ficha,
     FichaEvent,
@@ -68,7 +71,7 @@ def _transition(
     *,
     by: User,
     note: str = "",
-    extra_fields: Iterable[str] = (),
+    extra_values: dict[str, object] | None = None,
     expected_version: int | None = None,
     only_from: frozenset[str] | None = None,
 ) -> tuple[Ficha, FichaEvent]:
@@ -85,9 +88,6 @@ def _transition(
                 "Revise la versión actual antes de continuar."
             )
         )
-    # Values the caller set on its copy (e.g. objetivo_asignado) are carried onto the locked row.
-    for field in extra_fields:
-        setattr(locked, field, getattr(ficha, field))
     if only_from is not None and locked.status not in only_from:
         # Two actions share a (from, to) pair: «en revisión» is reached by taking a sent ficha
         # or by reopening an approved one, and only reopening may (with a reason) undo approval.
@@ -96,15 +96,20 @@ def _transition(
             % {"status": S(locked.status).label}
         )
     _check(locked, to_status, by)
+    # Values that travel with the transition (the assigned objective) are set on the locked
+    # row only, after the checks: the caller's instance is never changed.
+    extra_values = extra_values or {}
+    for name, value in extra_values.items():
+        setattr(locked, name, value)
     from_status = locked.status
     locked.status = to_status
     locked.version += 1
     locked.updated_at = timezone.now()
     locked.updated_by = by
-    locked.save(update_fields=["status", "version", "updated_at", "updated_by", *extra_fields])
-    event = FichaEvent.objects.create(
-        ficha=locked,
-        kind=FichaEventKind.TRANSITION,
+    locked.save(update_fields=["status", "version", "updated_at", "updated_by", *extra_values])
+    event = audit.record_event(
+        locked,
+        FichaEventKind.TRANSITION,
         by=by,
         from_status=from_status,
         to_status=to_status,
@@ -189,14 +194,12 @@ def approve(
     """
     if objective is None:
         raise TransitionError(_("Asigne exactamente un Objetivo del PMM antes de aprobar."))
-    ficha.objetivo_asignado = objective
-    ficha.nota_asignacion = note.strip()
     ficha, _event = _transition(
         ficha,
         S.APROBADA,
         by=by,
         note=note.strip(),
-        extra_fields=("objetivo_asignado", "nota_asignacion"),
+        extra_values={"objetivo_asignado": objective, "nota_asignacion": note.strip()},
         expected_version=expected_version,
     )
     transaction.on_commit(lambda: notifications.ficha_approved(ficha.pk))
@@ -217,3 +220,44 @@ def reopen(ficha: Ficha, *, by: User, reason: str, expected_version: int | None 
         only_from=frozenset({S.APROBADA}),
     )
     return ficha
+
+
+@transaction.atomic
+def mark_published(
+    ficha_ids: Iterable[int], *, by: User | None, at: datetime.datetime, note: str
+) -> list[int]:
+    """Fichas printed in a published Compendio get their first publication date and event.
+
+    Fichas already published keep their first date and get no second event. Returns the ids
+    that were marked now. Side effects: ``Ficha.published_at``, one «publicación» audit row each.
+    """
+    ids = list(
+        Ficha.objects.filter(pk__in=list(ficha_ids), published_at__isnull=True).values_list(
+            "pk", flat=True
+        )
+    )
+    Ficha.objects.filter(pk__in=ids).update(published_at=at)
+    audit.record_events(ids, FichaEventKind.PUBLISHED, by=by, at=at, note=note)
+    return ids
+
+
+@transaction.atomic(savepoint=False)
+def record_imported_approval(fichas: list[Ficha], *, by: User | None, note: str) -> None:
+    """Mark fichas imported from a printed edition «aprobada», with one audit row each.
+
+    The one way into «aprobada» that bypasses ``TRANSITIONS``: these programs were approved and
+    published in a printed Compendio outside this system, so nobody submitted them here
+    (docs/workflow.md, «Ediciones históricas»). Only fresh drafts are accepted.
+    """
+    ids = [ficha.pk for ficha in fichas]
+    if Ficha.objects.filter(pk__in=ids, status=S.BORRADOR).update(status=S.APROBADA) != len(ids):
+        # Rolled back with the caller's transaction.
+        raise TransitionError(_("Sólo se pueden importar como aprobadas fichas nuevas."))
+    audit.record_events(
+        ids,
+        FichaEventKind.TRANSITION,
+        by=by,
+        from_status=S.BORRADOR,
+        to_status=S.APROBADA,
+        note=note,
+    )

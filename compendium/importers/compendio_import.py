@@ -14,9 +14,9 @@ Decisions, so that a second run is never a surprise:
   name is the sigla; an actor that is only ever a co-actor: a state or a federal body)
   and its official name from annex 1 of the same text (``parse_glossary``), with the known
   errors of 2023 corrected; when no name is found, the sigla is the name.
-* **Status.** Historical fichas were approved and published years ago, outside this system, so
-  they are the one sanctioned exception to "only reporting.workflow assigns Ficha.status":
-  ``_record_imported_approval`` writes «aprobada» directly and one audit event per ficha says so.
+* **Status.** Historical fichas were approved and published years ago, outside this system:
+  ``reporting.historical`` writes them and ``reporting.workflow.record_imported_approval`` marks
+  them «aprobada» with one audit event per ficha. This module writes no reporting table itself.
 """
 
 from __future__ import annotations
@@ -30,21 +30,14 @@ from django.utils import timezone
 
 from compendium.importers.compendio_text import ParsedPrograma, parse_compendio
 from compendium.models import Edicion
-from reporting.exercises import create_ejercicio
-from reporting.models import (
-    Actor,
-    ActorType,
-    Ejercicio,
-    EjercicioStatus,
-    EntidadFederativa,
-    Ficha,
-    FichaEvent,
-    FichaEventKind,
-    FichaStatus,
-    Nota,
-    Reto,
-    User,
+from reporting.historical import (
+    HistoricalFicha,
+    ImportRefused,
+    create_actors,
+    create_approved_fichas,
+    exercise_for_import,
 )
+from reporting.models import Actor, ActorType, Ejercicio, EntidadFederativa, User
 
 __all__ = ["ImportRefused", "ImportReport", "import_compendio", "parse_glossary"]
 
@@ -77,10 +70,6 @@ _NAMES_MISSING_FROM_GLOSSARY = {
 _ANNEX_TITLE_RE = re.compile(r"^(\d)\.\s+\S")
 _HTML_TAG_RE = re.compile(r"<[^>]+>")
 _TABLE_PLACEHOLDER = "[[tabla {n}]]"
-
-
-class ImportRefused(Exception):
-    """The import would overwrite or contradict existing data; the message says why (Spanish)."""
 
 
 @dataclass
@@ -227,22 +216,6 @@ def _printed_sigla(lead: Actor, co_actors: list[Actor]) -> str:
 # --- Import ----------------------------------------------------------------------------------
 
 
-def _get_or_create_ejercicio(year: int, *, replace: bool) -> tuple[Ejercicio, int]:
-    ejercicio = Ejercicio.objects.select_for_update().filter(year=year).first()
-    if ejercicio is None:
-        return create_ejercicio(year, status=EjercicioStatus.PUBLICADO), 0
-    existing = Ficha.objects.filter(ejercicio=ejercicio)
-    count = existing.count()
-    if count and not replace:
-        raise ImportRefused(
-            f"El Ejercicio {year} ya tiene {count} fichas. Use --replace para borrarlas "
-            "(con sus retos, notas e historial) e importar de nuevo."
-        )
-    if count:
-        existing.delete()
-    return ejercicio, count
-
-
 def _actors_for(
     programas: list[ParsedPrograma], glossary: dict[str, str], report: ImportReport
 ) -> dict[str, Actor]:
@@ -276,51 +249,39 @@ def _actors_for(
             )
         else:
             new.append(Actor(name=_official_name(sigla, glossary), sigla=sigla, tipo=tipo))
-    Actor.objects.bulk_create(new)
+    create_actors(new)
     report.actors_created = [actor.sigla for actor in new]
     actors.update((actor.sigla, actor) for actor in new)
     return actors
 
 
-def _record_imported_approval(fichas: list[Ficha], *, by: User | None, year: int) -> None:
-    """Mark imported fichas «aprobada» and write one audit event each.
-
-    The sanctioned exception to the workflow rule (see the module docstring): these programs
-    were approved and published in the printed edition, so no focal point submitted them here.
-    """
-    Ficha.objects.filter(pk__in=[ficha.pk for ficha in fichas]).update(status=FichaStatus.APROBADA)
-    note = f"Importada del Compendio General {year} publicado"
-    FichaEvent.objects.bulk_create(
-        FichaEvent(
-            ficha=ficha,
-            kind=FichaEventKind.TRANSITION,
-            by=by,
-            from_status=FichaStatus.BORRADOR,
-            to_status=FichaStatus.APROBADA,
-            note=note,
-        )
-        for ficha in fichas
-    )
-
-
-def _ficha(programa: ParsedPrograma, *, ejercicio: Ejercicio, lead: Actor, by, now) -> Ficha:
+def _historical(programa: ParsedPrograma, lead: Actor, co_actors: list[Actor]) -> HistoricalFicha:
     tablas: list[dict] = []
     descripcion = _extract_tables(_clean(programa.description), tablas)
     resultados = _extract_tables(_clean(programa.results), tablas)
-    return Ficha(
-        ejercicio=ejercicio,
-        actor=lead,
-        objetivo_asignado_id=programa.objective,
-        orden=programa.number,
-        nombre=_clean(programa.name),
-        descripcion=descripcion,
-        resultados=resultados,
-        tablas=tablas,
-        sin_retos=not programa.challenges,
-        created_at=now,
-        created_by=by,
-        updated_at=now,
-        updated_by=by,
+    values: dict[str, object] = {
+        "objetivo_asignado_id": programa.objective,
+        "orden": programa.number,
+        "nombre": _clean(programa.name),
+        "descripcion": descripcion,
+        "resultados": resultados,
+        "tablas": tablas,
+        "sin_retos": not programa.challenges,
+    }
+    if _printed_sigla(lead, co_actors) != programa.sigla:
+        values["sigla_override"] = programa.sigla
+    texts = _texts(programa)
+    return HistoricalFicha(
+        lead=lead,
+        co_actors=co_actors,
+        values=values,
+        retos=[_clean(texto) for texto in programa.challenges],
+        # A note whose marker is in the heading has no place in the texts: marker "".
+        notas=[
+            (marker if marker in texts else "", _clean(note.text))
+            for note in programa.footnotes
+            for marker in [f"[^{note.number}]"]
+        ],
     )
 
 
@@ -342,7 +303,7 @@ def import_compendio(
     if not parsed.programas:
         raise ImportRefused("No se encontró ningún programa en el texto.")
 
-    ejercicio, replaced = _get_or_create_ejercicio(year, replace=replace)
+    ejercicio, replaced = exercise_for_import(year, replace=replace)
     Edicion.objects.get_or_create(
         ejercicio=ejercicio,
         defaults={
@@ -363,8 +324,7 @@ def import_compendio(
     )
     actors = _actors_for(parsed.programas, parse_glossary(text), report)
 
-    now = timezone.now()
-    placed: list[tuple[ParsedPrograma, Ficha, list[Actor]]] = []
+    placed: list[tuple[ParsedPrograma, HistoricalFicha]] = []
     for programa in parsed.programas:
         missing = [sigla for sigla in programa.actor_siglas if sigla not in actors]
         if missing:
@@ -379,37 +339,16 @@ def import_compendio(
                 f"(capítulo {lead.tipo.chapter}); el programa estaba en el capítulo "
                 f"{programa.chapter}."
             )
-        ficha = _ficha(programa, ejercicio=ejercicio, lead=lead, by=by, now=now)
-        if _printed_sigla(lead, co_actors) != programa.sigla:
-            ficha.sigla_override = programa.sigla
-        placed.append((programa, ficha, co_actors))
+        placed.append((programa, _historical(programa, lead, co_actors)))
 
-    fichas = Ficha.objects.bulk_create([ficha for _, ficha, _ in placed])
-    Ficha.co_actors.through.objects.bulk_create(
-        Ficha.co_actors.through(ficha_id=ficha.pk, actor_id=actor.pk)
-        for _, ficha, co_actors in placed
-        for actor in co_actors
+    create_approved_fichas(
+        ejercicio,
+        [item for _, item in placed],
+        by=by,
+        at=timezone.now(),
+        note=f"Importada del Compendio General {year} publicado",
     )
-    Reto.objects.bulk_create(
-        Reto(ficha=ficha, position=position, texto=_clean(texto))
-        for programa, ficha, _ in placed
-        for position, texto in enumerate(programa.challenges, start=1)
-    )
-    Nota.objects.bulk_create(
-        Nota(
-            ficha=ficha,
-            position=position,
-            # A note whose marker is in the heading has no place in the texts: marker "".
-            marker=marker if marker in _texts(programa) else "",
-            texto=_clean(note.text),
-        )
-        for programa, ficha, _ in placed
-        for position, note in enumerate(programa.footnotes, start=1)
-        for marker in [f"[^{note.number}]"]
-    )
-    _record_imported_approval(fichas, by=by, year=year)
-
-    report.fichas_per_chapter = dict(sorted(Counter(p.chapter for p, _, _ in placed).items()))
+    report.fichas_per_chapter = dict(sorted(Counter(p.chapter for p, _ in placed).items()))
     report.unplaced_lines.sort()
     return report
 
