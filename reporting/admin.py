@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportExportModelAdmin
+from import_export.admin import ExportMixin, ImportExportModelAdmin
 
 from reporting.models import (
     ODS,
@@ -109,42 +109,67 @@ class MembershipAdmin(ImportExportModelAdmin):
     autocomplete_fields = ["actor"]
 
 
-class RetoInline(admin.TabularInline):
-    model = Reto
-    extra = 0
+class ReadOnlyInline(admin.TabularInline):
+    """Rows of a ficha shown in the admin but changed only in the app (docs/architecture.md)."""
 
-
-class NotaInline(admin.TabularInline):
-    model = Nota
-    extra = 0
-
-
-class FichaEventInline(admin.TabularInline):
-    model = FichaEvent
     extra = 0
     can_delete = False
-    readonly_fields = ["kind", "by", "at", "from_status", "to_status", "note", "changes"]
 
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class RetoInline(ReadOnlyInline):
+    model = Reto
+
+
+class NotaInline(ReadOnlyInline):
+    model = Nota
+
+
+class FichaEventInline(ReadOnlyInline):
+    model = FichaEvent
+    fields = readonly_fields = ["kind", "by", "at", "from_status", "to_status", "note", "changes"]
+
 
 @admin.register(Ficha)
-class FichaAdmin(ImportExportModelAdmin):
+class FichaAdmin(ExportMixin, admin.ModelAdmin):
+    """Fichas are read-only here: their content changes only through the app's save function
+    (version check and audit row) and their status only through ``reporting.workflow``.
+    Export stays (without contact data); import is not offered."""
+
     resource_classes = [FichaResource]
     list_display = ["nombre", "actor", "ejercicio", "objetivo_asignado", "status", "updated_at"]
     list_filter = ["ejercicio", "status", "actor__tipo", "objetivo_asignado", "destacada"]
     search_fields = ["nombre", "descripcion", "actor__sigla"]
-    autocomplete_fields = ["actor", "co_actors"]
-    readonly_fields = ["status", "version", "published_at", "created_at", "created_by"]
-    filter_horizontal = ["objetivos_propuestos", "ods", "entidades"]
     inlines = [RetoInline, NotaInline, FichaEventInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Part of a ficha or of its history: shown here, changed only in the app."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Observacion)
-class ObservacionAdmin(admin.ModelAdmin):
+class ObservacionAdmin(ReadOnlyAdmin):
     list_display = ["ficha", "field", "created_at"]
-    readonly_fields = ["ficha", "event", "field", "texto", "created_at"]
 
 
 @admin.register(Subtema)
@@ -160,31 +185,19 @@ class ChallengeCategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Reto)
-class RetoAdmin(admin.ModelAdmin):
+class RetoAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "ficha", "categoria"]
     list_filter = ["categoria"]
-    raw_id_fields = ["ficha"]
 
 
 @admin.register(Nota)
-class NotaAdmin(admin.ModelAdmin):
+class NotaAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "ficha", "marker"]
-    raw_id_fields = ["ficha"]
 
 
 @admin.register(FichaEvent)
-class FichaEventAdmin(admin.ModelAdmin):
+class FichaEventAdmin(ReadOnlyAdmin):
     """The audit trail is read-only."""
 
     list_display = ["ficha", "kind", "by", "at", "from_status", "to_status"]
     list_filter = ["kind", "to_status"]
-    readonly_fields = [f.name for f in FichaEvent._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

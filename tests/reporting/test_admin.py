@@ -47,3 +47,37 @@ def _all_fields():
     from reporting.resources import FichaResource
 
     return {f"ficharesource_{f.column_name}": "on" for f in FichaResource().get_export_fields()}
+
+
+def test_ficha_content_cannot_change_behind_the_audit(admin_client, ficha_a):
+    """Even a superuser only views a ficha in the admin: a POST changes nothing."""
+    url = reverse("admin:reporting_ficha_change", args=[ficha_a.pk])
+    version, events = ficha_a.version, ficha_a.events.count()
+    page = admin_client.get(url)
+    assert page.status_code == 200
+    assert b'name="nombre"' not in page.content  # shown, not editable
+    response = admin_client.post(url, {"nombre": "Renombrada en el admin"})
+    assert response.status_code == 403
+    ficha_a.refresh_from_db()
+    assert ficha_a.nombre != "Renombrada en el admin"
+    assert (ficha_a.version, ficha_a.events.count()) == (version, events)
+
+
+def test_ficha_admin_offers_no_import_and_no_add(admin_client, ficha_a):
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        reverse("admin:reporting_ficha_import")
+    assert admin_client.get(reverse("admin:reporting_ficha_add")).status_code == 403
+
+
+@pytest.mark.parametrize("model", ["reto", "nota", "observacion", "fichaevent"])
+def test_parts_of_a_ficha_are_read_only_in_the_admin(admin_client, ficha_a, model):
+    from django.apps import apps
+
+    model_class = apps.get_model("reporting", model)
+    model_admin = admin.site._registry[model_class]
+    request = admin_client.get("/").wsgi_request
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
