@@ -474,8 +474,16 @@ def compendio_context(edicion: Edicion, *, draft: bool) -> dict:
     }
 
 
+def render_compendio(edicion: Edicion, *, draft: bool) -> tuple[str, list[int]]:
+    """The whole Compendio General as one HTML document for ``compendium.pdf.render_pdf``,
+    and the ids of the fichas it prints (a published version marks them as published).
+
+    Builds and commands reach it through ``compendium.documents.render_document``.
+    """
+    context = compendio_context(edicion, draft=draft)
+    return render_to_string("compendium/print/compendio.html", context), context["ficha_ids"]
+
+
 def render_compendio_html(edicion: Edicion, *, draft: bool) -> str:
-    """The whole Compendio General as one HTML document for ``compendium.pdf.render_pdf``."""
-    return render_to_string(
-        "compendium/print/compendio.html", compendio_context(edicion, draft=draft)
-    )
+    """The HTML of ``render_compendio`` alone (tests and the benchmark)."""
+    return render_compendio(edicion, draft=draft)[0]

@@ -1,25 +1,24 @@
 """The shared body of ``build_compendio`` and ``build_informe``: one document, in the foreground.
 
-Same HTML and renderer as the background builds of the editions page (for scripts and
-benchmarks); nothing is published. Without an Edición for the year, the default texts are used
-(and nothing is saved).
+Same HTML (``compendium.documents.render_document``) and renderer as the background builds of
+the editions page (for scripts and benchmarks); nothing is published. Without an Edición for
+the year, the default texts are used (and nothing is saved).
 """
 
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from compendium.documents import render_document
 from compendium.editions import default_texts
-from compendium.models import Edicion
+from compendium.models import Document, Edicion
 from compendium.pdf import render_pdf
 from reporting.models import Ejercicio
 
 
 class BuildDocumentCommand(BaseCommand):
-    title = ""  # «Compendio General», «Informe Ejecutivo»
-    render_html: Callable[..., str]
+    document: Document
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int, required=True, help="Año del ejercicio.")
@@ -39,7 +38,7 @@ class BuildDocumentCommand(BaseCommand):
         if edicion is None:
             edicion = Edicion(ejercicio=ejercicio, **default_texts(ejercicio))
         started = time.monotonic()
-        markup = self.render_html(edicion, draft=draft)
+        markup = render_document(edicion, self.document, draft=draft).html
         if html:
             html.write_text(markup, encoding="utf-8")
         rendered = time.monotonic()
@@ -53,7 +52,7 @@ class BuildDocumentCommand(BaseCommand):
         finished = time.monotonic()
         self.stdout.write(
             self.style.SUCCESS(
-                f"{self.title} {year}: {pages} páginas, {output.stat().st_size:,} bytes, "
+                f"{self.document.label} {year}: {pages} páginas, {output.stat().st_size:,} bytes, "
                 f"{finished - started:.1f} s (HTML {rendered - started:.2f} s) → {output}"
             )
         )

@@ -4,7 +4,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from pypdf import PdfReader
 
-from compendium.models import Edicion
+from compendium.documents import render_document
+from compendium.editions import default_texts
+from compendium.models import Document, Edicion
 from reporting.models import Ficha
 from tests import factories
 
@@ -19,10 +21,15 @@ def approved(actor_a, ejercicio):
 
 
 @pytest.mark.parametrize(
-    ("command", "title"),
-    [("build_compendio", "Compendio General"), ("build_informe", "Informe Ejecutivo")],
+    ("command", "title", "document"),
+    [
+        ("build_compendio", "Compendio General", Document.COMPENDIO),
+        ("build_informe", "Informe Ejecutivo", Document.INFORME),
+    ],
 )
-def test_command_writes_the_pdf_without_saving_an_edition(approved, tmp_path, command, title):
+def test_command_writes_the_pdf_without_saving_an_edition(
+    approved, ejercicio, tmp_path, command, title, document
+):
     out, html = tmp_path / "doc.pdf", tmp_path / "doc.html"
     stdout = io.StringIO()
     call_command(command, year=2024, output=out, html=html, draft=True, stdout=stdout)
@@ -31,6 +38,9 @@ def test_command_writes_the_pdf_without_saving_an_edition(approved, tmp_path, co
     assert "Versión preliminar" in reader.pages[-1].extract_text()
     # Both documents name the participating institution (the Informe in its annex).
     assert "Instituto Nacional de Migración" in html.read_text(encoding="utf-8")
+    # The HTML the worker would build for the same (default) edition, byte for byte.
+    edicion = Edicion(ejercicio=ejercicio, **default_texts(ejercicio))
+    assert html.read_text(encoding="utf-8") == render_document(edicion, document, draft=True).html
     assert not (tmp_path / "doc.pdf.part").exists()
     assert not Edicion.objects.exists()
 
