@@ -6,6 +6,7 @@ Reference tables (objectives, ODS, ejes, states, actor types) are filled by data
 """
 
 import datetime
+from enum import nonmember
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
@@ -371,9 +372,13 @@ class FichaStatus(models.TextChoices):
     OBSERVADA = "observada", _("Observada")
     APROBADA = "aprobada", _("Aprobada")
 
-    @classmethod
-    def editable_by_institution(cls) -> set[str]:
-        return {cls.BORRADOR, cls.OBSERVADA}
+    # Named groups of statuses (docs/workflow.md §W2); use these instead of local tuples.
+    # The institution may edit and send the ficha (while the exercise is open).
+    EDITABLE = nonmember(frozenset({"borrador", "observada"}))
+    # Sent at least once and not approved yet: UPMRIP's work in progress.
+    IN_REVIEW = nonmember(frozenset({"enviada", "en_revision", "observada"}))
+    # Received by UPMRIP and not returned: what the institution has delivered.
+    RECEIVED = nonmember(frozenset({"enviada", "en_revision", "aprobada"}))
 
 
 class Temporalidad(models.TextChoices):
@@ -585,7 +590,7 @@ class Ficha(models.Model):
 
     @property
     def is_editable_by_institution(self) -> bool:
-        return self.status in FichaStatus.editable_by_institution() and self.ejercicio.is_open
+        return self.status in FichaStatus.EDITABLE and self.ejercicio.is_open
 
     @property
     def printed_sigla(self) -> str:

@@ -190,7 +190,7 @@ def status_counts(filters: DeskFilters) -> dict[str, int]:
 # Follow-up per institution
 # ---------------------------------------------------------------------------------------------
 
-SENT_STATUSES = (FichaStatus.ENVIADA, FichaStatus.EN_REVISION, FichaStatus.OBSERVADA)
+SENT_STATUSES = FichaStatus.IN_REVIEW
 
 
 def follow_up(

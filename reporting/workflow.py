@@ -41,6 +41,39 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
+# What a person may do with a ficha: action name -> (target status, statuses it starts from).
+# «start_review» and «reopen» share a target and differ by origin (see ``_transition``).
+ACTIONS: dict[str, tuple[str, frozenset[str] | None]] = {
+    "submit": (S.ENVIADA, None),
+    "start_review": (S.EN_REVISION, frozenset({S.ENVIADA})),
+    "return_for_changes": (S.OBSERVADA, None),
+    "approve": (S.APROBADA, None),
+    "reopen": (S.EN_REVISION, frozenset({S.APROBADA})),
+}
+
+
+def allowed_actions(ficha: Ficha, user: User) -> frozenset[str]:
+    """The actions of ``ACTIONS`` that ``user`` may take on ``ficha`` now, from ``TRANSITIONS``.
+
+    Views and templates ask this instead of comparing statuses, so a page never offers a button
+    the workflow would refuse.
+    """
+    allowed = set()
+    for action, (to_status, only_from) in ACTIONS.items():
+        rule = TRANSITIONS.get((ficha.status, to_status))
+        if rule is None or (only_from is not None and ficha.status not in only_from):
+            continue
+        if rule == "coordinator" and user.is_coordinator:
+            allowed.add(action)
+        elif (
+            rule == "institution"
+            and _is_institution_member(user, ficha)
+            and ficha.ejercicio.is_open
+        ):
+            allowed.add(action)
+    return frozenset(allowed)
+
+
 class TransitionError(Exception):
     """A transition that the rules do not allow; the message is for the user (Spanish)."""
 
@@ -139,7 +172,7 @@ def start_review(ficha: Ficha, *, by: User, expected_version: int | None = None)
         S.EN_REVISION,
         by=by,
         expected_version=expected_version,
-        only_from=frozenset({S.ENVIADA}),
+        only_from=ACTIONS["start_review"][1],
     )
     return ficha
 
@@ -217,7 +250,7 @@ def reopen(ficha: Ficha, *, by: User, reason: str, expected_version: int | None 
         by=by,
         note=reason.strip(),
         expected_version=expected_version,
-        only_from=frozenset({S.APROBADA}),
+        only_from=ACTIONS["reopen"][1],
     )
     return ficha
 

@@ -21,13 +21,7 @@ from reporting import workflow
 from reporting.access import fichas_visible_to, get_ficha_for_user, require_focal_point
 from reporting.carry_over import carry_over_fichas, duplicate_ficha
 from reporting.editing import StaleFicha, display_value, save_ficha_form
-from reporting.forms import (
-    WORD_LIMIT,
-    CarryOverForm,
-    FichaForm,
-    RetoFormSet,
-    count_words,
-)
+from reporting.forms import CarryOverForm, FichaForm, RetoFormSet
 from reporting.models import (
     Ejercicio,
     EjercicioStatus,
@@ -35,8 +29,7 @@ from reporting.models import (
     FichaEventKind,
     FichaStatus,
 )
-
-NOT_SENT = (FichaStatus.BORRADOR, FichaStatus.OBSERVADA)
+from reporting.text import WORD_LIMIT, count_words
 
 # Messages of static/js/ficha_form.js, translated here and handed over with json_script.
 JS_TEXTS = {
@@ -286,7 +279,7 @@ def mis_fichas(request: HttpRequest) -> HttpResponse:
         "actor": actor,
         "ejercicio": ejercicio,
         "fichas": fichas,
-        "pending": sum(1 for f in fichas if f.status in NOT_SENT),
+        "pending": sum(1 for f in fichas if f.status in FichaStatus.EDITABLE),
         "days_left": ejercicio.days_left() if ejercicio else None,
         "can_carry_over": bool(
             ejercicio

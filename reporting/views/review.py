@@ -12,7 +12,6 @@ from reporting import editing, notifications, review, workflow
 from reporting.access import coordinator_required, get_ficha_for_user
 from reporting.models import Ejercicio, Ficha, FichaStatus, ObjetivoPMM, Observacion
 from reporting.review_forms import (
-    WORD_LIMIT,
     ApproveForm,
     BlockOrderForm,
     ClassificationForm,
@@ -24,6 +23,7 @@ from reporting.review_forms import (
     RetoTextFormSet,
     ReturnForm,
 )
+from reporting.text import WORD_LIMIT
 
 PAGE_SIZE = 50
 
@@ -96,9 +96,7 @@ def _render_review(request: HttpRequest, ficha: Ficha, *, status: int = 200, **f
         "reopen_form": forms.get("reopen_form") or ReopenForm(initial=initial),
         "classify_form": forms.get("classify_form") or ClassificationForm(ficha=ficha),
         "stale": forms.get("stale"),
-        "can_start": ficha.status == FichaStatus.ENVIADA,
-        "can_return": ficha.status in {FichaStatus.ENVIADA, FichaStatus.EN_REVISION},
-        "can_reopen": ficha.status == FichaStatus.APROBADA,
+        "actions": workflow.allowed_actions(ficha, request.user),
     }
     return render(request, "reporting/review/ficha.html", context, status=status)
 

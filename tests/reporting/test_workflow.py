@@ -220,3 +220,64 @@ def test_reminder_email_counts_what_the_institution_owes(ejercicio, actor_a, foc
     assert mail.outbox[0].subject == "Recordatorio: fichas técnicas del ejercicio 2024"
     assert "Su institución todavía no ha enviado fichas." in mail.outbox[0].body
     assert "Tiene 1 ficha en borrador sin enviar." in mail.outbox[0].body
+
+
+# --- Status groups and allowed actions ----------------------------------------------------------
+
+
+def test_allowed_actions_follow_the_transition_table(ficha_a, focal_a, focal_b, coordinator):
+    from reporting.workflow import allowed_actions
+
+    assert allowed_actions(ficha_a, focal_a) == {"submit"}
+    assert allowed_actions(ficha_a, focal_b) == frozenset()
+    assert allowed_actions(ficha_a, coordinator) == frozenset()
+    ficha = workflow.submit(ficha_a, by=focal_a)
+    assert allowed_actions(ficha, focal_a) == frozenset()
+    assert allowed_actions(ficha, coordinator) == {
+        "start_review",
+        "return_for_changes",
+        "approve",
+    }
+    ficha = workflow.start_review(ficha, by=coordinator)
+    assert allowed_actions(ficha, coordinator) == {"return_for_changes", "approve"}
+    ficha = workflow.approve(ficha, by=coordinator, objective=ObjetivoPMM.objects.get(number=1))
+    assert allowed_actions(ficha, coordinator) == {"reopen"}
+
+
+def test_every_allowed_action_is_accepted_by_the_workflow(ficha_a, focal_a, coordinator):
+    """Walk every status: what allowed_actions offers, the workflow function accepts."""
+    from reporting.workflow import allowed_actions
+
+    objective = ObjetivoPMM.objects.get(number=2)
+    calls = {
+        "submit": lambda f, by: workflow.submit(f, by=by),
+        "start_review": lambda f, by: workflow.start_review(f, by=by),
+        "return_for_changes": lambda f, by: workflow.return_for_changes(f, by=by, note="Falta."),
+        "approve": lambda f, by: workflow.approve(f, by=by, objective=objective),
+        "reopen": lambda f, by: workflow.reopen(f, by=by, reason="Revisar."),
+    }
+    seen = set()
+    ficha = ficha_a
+    for _step in range(12):
+        for person in (focal_a, coordinator):
+            actions = sorted(allowed_actions(ficha, person) - seen) or sorted(
+                allowed_actions(ficha, person)
+            )
+            if actions:
+                seen.add(actions[0])
+                ficha = calls[actions[0]](ficha, person)
+                break
+    assert seen == set(calls)
+
+
+def test_status_groups_are_not_choices():
+    assert FichaStatus.values == ["borrador", "enviada", "en_revision", "observada", "aprobada"]
+    assert FichaStatus.EDITABLE == {"borrador", "observada"}
+    assert FichaStatus.IN_REVIEW | FichaStatus.RECEIVED == set(FichaStatus.values) - {"borrador"}
+
+
+def test_approve_does_not_change_the_callers_copy_when_refused(ficha_a, focal_a, coordinator):
+    objective = ObjetivoPMM.objects.get(number=3)
+    with pytest.raises(workflow.TransitionError):
+        workflow.approve(ficha_a, by=coordinator, objective=objective)  # a draft: refused
+    assert ficha_a.objetivo_asignado_id is None
