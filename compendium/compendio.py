@@ -457,7 +457,7 @@ def compendio_context(edicion: Edicion, *, draft: bool) -> dict:
         "edicion": edicion,
         "year": ejercicio.year,
         "draft": draft,
-        "static": STATIC_BASE,
+        "static_base": STATIC_BASE,
         "chapters": book,
         "introduction": [
             p.replace("{periodo}", periodo) for p in paragraphs(texts["introduction"])

@@ -7,6 +7,7 @@ import pytest
 
 from compendium.compendio import compendio_context, render_compendio_html
 from compendium.editions import create_edicion
+from compendium.pdf import STATIC_BASE
 from reporting.models import Nota, ObjetivoPMM, Observacion
 from tests import factories
 
@@ -223,6 +224,12 @@ def test_front_matter_and_toc(book) -> None:
     markup = render_compendio_html(edicion, draft=False)
     assert "<title>Compendio General 2024</title>" in markup
     assert '<html lang="es-MX">' in markup
+    # The print <head> shared with the Informe: fonts first, then the document's own sheets.
+    assert re.findall(r'<link rel="stylesheet" href="([^"]+)">', markup) == [
+        STATIC_BASE + "print/fonts.css",
+        STATIC_BASE + "print/base.css",
+        STATIC_BASE + "print/compendio.css",
+    ]
     assert "abarca del mes de junio de 2023 a junio de 2024; sin embargo" in markup
     assert re.findall(r'<li><a href="#([\w-]+)">', markup) == [
         "introduccion",
