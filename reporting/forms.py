@@ -24,30 +24,17 @@ from reporting.models import (
     Temporalidad,
     User,
 )
+from reporting.text import (
+    SECTION_LABELS,
+    WORD_SECTIONS,
+    count_words,
+    section_words,
+    too_many_words,
+)
 
-WORD_LIMIT = 180
 MAX_COUNT = 100_000_000
 # 180 words never need more; this only stops pasted junk from filling the database.
 TEXT_MAX_CHARS = 5000
-
-# Text boxes that make up each «rubro» of the official ficha; the 180-word limit is per rubro.
-WORD_SECTIONS: dict[str, tuple[str, ...]] = {
-    "descripcion": ("objetivo_programa", "poblacion_objetivo", "descripcion"),
-    "resultados": ("explicacion_sin_cifras", "resultados"),
-    "retos": (),
-}
-SECTION_LABELS = {
-    "descripcion": _("Descripción"),
-    "resultados": _("Resultados"),
-    "retos": _("Retos identificados"),
-}
-
-_WORD = re.compile(r"\w+(?:[-'’.,]\w+)*")
-
-
-def count_words(text: str) -> int:
-    """Words as a reader counts them: «2,500», «co-responsabilidad» and «S.R.E.» are one each."""
-    return len(_WORD.findall(text or ""))
 
 
 def _clean_text(value):
@@ -494,11 +481,9 @@ class FichaForm(forms.ModelForm):
 
     def word_counts(self) -> dict[str, int]:
         """Words typed so far in each section, from the submitted or stored values."""
-        return {
-            section: sum(count_words(str(self[n].value() or "")) for n in names)
-            for section, names in WORD_SECTIONS.items()
-            if names
-        }
+        return section_words(
+            {n: self[n].value() for names in WORD_SECTIONS.values() for n in names}
+        )
 
     @property
     def sin_retos_item(self) -> dict:
@@ -625,20 +610,10 @@ class FichaForm(forms.ModelForm):
             )
 
     def _check_words(self, data):
-        for section, names in WORD_SECTIONS.items():
-            if not names:
-                continue
-            words = sum(count_words(data.get(n) or "") for n in names)
+        for section, words in section_words(data).items():
             # The error goes on the section's main text box, the last one of the section.
-            if words > WORD_LIMIT:
-                self.add_error(
-                    names[-1],
-                    _(
-                        "La sección «%(section)s» tiene %(words)s palabras; el máximo es 180. "
-                        "Resuma el texto."
-                    )
-                    % {"section": SECTION_LABELS[section], "words": words},
-                )
+            if message := too_many_words(section, words):
+                self.add_error(WORD_SECTIONS[section][-1], message)
 
     def _check_retos(self, data):
         formset = self.retos_formset
@@ -658,13 +633,8 @@ class FichaForm(forms.ModelForm):
                 "sin_retos",
                 _("Escriba al menos un reto, o marque «No se identificaron retos»."),
             )
-        words = sum(count_words(t) for t in texts)
-        if words > WORD_LIMIT:
-            self.add_error(
-                "sin_retos",
-                _("Los retos suman %(words)s palabras; el máximo es 180. Resuma el texto.")
-                % {"words": words},
-            )
+        if message := too_many_words("retos", sum(count_words(t) for t in texts)):
+            self.add_error("sin_retos", message)
 
 
 class RetoForm(forms.ModelForm):

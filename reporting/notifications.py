@@ -16,14 +16,12 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.exceptions import FieldDoesNotExist
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Count, Q
 from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from reporting.models import (
     Actor,
@@ -36,6 +34,7 @@ from reporting.models import (
     Role,
     User,
 )
+from reporting.text import field_label
 
 logger = logging.getLogger(__name__)
 
@@ -57,16 +56,6 @@ def _coordinator_emails() -> list[str]:
             role__in=[Role.COORDINADOR, Role.ADMINISTRADOR], user__is_active=True
         ).values_list("user__email", flat=True)
     )
-
-
-def field_label(name: str) -> str:
-    """The label a person reads for a ficha field name (as stored in ``Observacion.field``)."""
-    if name == "retos":
-        return str(_("Retos"))
-    try:
-        return str(Ficha._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return name
 
 
 def send_templated(template: str, recipients: list[str], context: dict) -> int:
@@ -155,7 +144,7 @@ def send_reminder(ejercicio_id: int, actor_id: int) -> int:
         enviadas=Count(
             "pk",
             filter=Q(
-                status__in=[FichaStatus.ENVIADA, FichaStatus.EN_REVISION, FichaStatus.APROBADA]
+                status__in=FichaStatus.RECEIVED
             ),
         ),
     )

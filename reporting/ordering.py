@@ -9,14 +9,7 @@ from collections.abc import Iterable
 from itertools import groupby
 
 from reporting.models import Ficha
-
-
-def _text_key(value: str) -> str:
-    # Spanish alphabetical order close enough for headings: accents sort with their letter.
-    import unicodedata
-
-    decomposed = unicodedata.normalize("NFKD", value.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+from reporting.text import fold
 
 
 def block_key(ficha: Ficha) -> tuple:
@@ -26,11 +19,12 @@ def block_key(ficha: Ficha) -> tuple:
         who = actor.entidad.name
     else:
         who = actor.name
+    # Spanish alphabetical order close enough for headings: accents sort with their letter.
     return (
         ficha.orden is None,
         ficha.orden or 0,
-        _text_key(who),
-        _text_key(ficha.nombre),
+        fold(who),
+        fold(ficha.nombre),
         ficha.pk or 0,
     )
 

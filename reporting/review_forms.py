@@ -1,5 +1,7 @@
 """Forms of the coordinators' review: they validate, the domain functions write."""
 
+from collections.abc import Callable
+
 from django import forms
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
@@ -19,12 +21,15 @@ from reporting.models import (
     Subtema,
 )
 from reporting.review import DEFAULT_SORT, DeskFilters
-
-WORD_LIMIT = 180
-
-
-def word_count(text: str) -> int:
-    return len(text.split())
+from reporting.text import (
+    SECTION_LABELS,
+    WORD_LIMIT,
+    WORD_SECTIONS,
+    count_words,
+    field_label,
+    section_words,
+    too_many_words,
+)
 
 
 class ObjectiveChoiceField(forms.ModelChoiceField):
@@ -272,7 +277,12 @@ class ReopenForm(VersionedForm):
 
 
 class EditorialForm(forms.ModelForm):
-    """Editorial corrections by UPMRIP; saved through ``editing.save_ficha_form``."""
+    """Editorial corrections by UPMRIP; saved through ``editing.save_ficha_form``.
+
+    Words are counted per rubro with the institutions' rule (``reporting.text``), and a rubro
+    over the limit is refused as «Enviar a revisión» refuses it. A rubro's text boxes that this
+    page does not edit (the explanation without figures) count with their stored text.
+    """
 
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     edit_note = forms.CharField(
@@ -305,21 +315,62 @@ class EditorialForm(forms.ModelForm):
         if not self.is_bound:
             self.initial["loaded_version"] = self.instance.version
 
-    def word_counts(self) -> list[tuple[str, int]]:
-        """(label, words) of each rubro with the 180-word limit, as typed or as stored."""
-        counts = []
-        for name in ("objetivo_programa", "poblacion_objetivo", "descripcion", "resultados"):
-            if self.is_bound:
-                value = self.data.get(name, "")
-            else:
-                value = getattr(self.instance, name)
-            counts.append((self.fields[name].label, word_count(value or "")))
-        return counts
+    def _section_texts(self, typed: Callable[[str], object]) -> dict[str, object]:
+        """Text of every rubro's box: ``typed(name)`` for this form's fields, else as stored."""
+        names = [name for names in WORD_SECTIONS.values() for name in names]
+        return {n: typed(n) if n in self.fields else getattr(self.instance, n) for n in names}
+
+    def word_counts(self) -> list[dict]:
+        """Each rubro with the word limit, as typed (or as stored before a POST).
+
+        ``stored`` lists the rubro's boxes that this page does not edit: [(label, words)].
+        """
+        counts = section_words(self._section_texts(lambda n: self[n].value()))
+        return [
+            {
+                "label": SECTION_LABELS[section],
+                "words": words,
+                "over": words > WORD_LIMIT,
+                "stored": [
+                    (field_label(n), count_words(getattr(self.instance, n)))
+                    for n in WORD_SECTIONS[section]
+                    if n not in self.fields and getattr(self.instance, n)
+                ],
+            }
+            for section, words in counts.items()
+        ]
+
+    def clean(self):
+        data = super().clean()
+        texts = self._section_texts(lambda n: self.cleaned_data.get(n))
+        for section, words in section_words(texts).items():
+            if message := too_many_words(section, words):
+                # On the rubro's main text box, the last one of the section (as on the form).
+                self.add_error(WORD_SECTIONS[section][-1], message)
+        return data
+
+
+class BaseRetoTextFormSet(forms.BaseInlineFormSet):
+    """The challenges as the coordinator corrects them; together at most ``WORD_LIMIT`` words."""
+
+    def _texts(self) -> list[str]:
+        if self.is_bound:
+            return [f["texto"].value() or "" for f in self.forms]
+        return [reto.texto for reto in self.get_queryset()]
+
+    def word_count(self) -> int:
+        return sum(count_words(text) for text in self._texts())
+
+    def clean(self):
+        super().clean()
+        if message := too_many_words("retos", self.word_count()):
+            raise forms.ValidationError(message, code="too_many_words")
 
 
 RetoTextFormSet = inlineformset_factory(
     Ficha,
     Reto,
+    formset=BaseRetoTextFormSet,
     fields=["texto"],
     extra=0,
     can_delete=False,

@@ -8,6 +8,21 @@
 (function () {
   "use strict";
 
+  // ---------------------------------------------------------------- word rule
+  // The rule of reporting/text.py (count_words), which the server applies on «Enviar a
+  // revisión»: a run of letters/digits (Python's \w is [\p{L}\p{N}_]) with its accents typed as
+  // combining marks, joined by inner - ' ’ . , or a soft/non-breaking hyphen. Both are checked
+  // against tests/data/word_count_cases.json (tests/browser/test_word_count.py).
+  var LETTERS = "[\\p{L}\\p{N}_][\\p{L}\\p{N}_\\u0300-\\u036f]*";
+  var WORD = new RegExp(LETTERS + "(?:[-'’.,\\u00ad\\u2010\\u2011]" + LETTERS + ")*", "gu");
+
+  function countWords(text) {
+    var m = (text || "").match(WORD);
+    return m ? m.length : 0;
+  }
+  // Exposed so that a page (and the browser test) counts exactly like the form's counters.
+  window.pmmCountWords = countWords;
+
   var form = document.getElementById("ficha-form");
   if (!form) return;
   var T = JSON.parse(document.getElementById("ficha-textos").textContent);
@@ -37,13 +52,6 @@
   }
 
   // ---------------------------------------------------------------- word counters
-  var WORD = /[\p{L}\p{N}_]+(?:[-'’.,][\p{L}\p{N}_]+)*/gu;
-
-  function countWords(text) {
-    var m = (text || "").match(WORD);
-    return m ? m.length : 0;
-  }
-
   function updateCounters() {
     var totals = {};
     form.querySelectorAll("[data-word-section]").forEach(function (el) {

@@ -3,14 +3,9 @@
 import pytest
 from django.http import QueryDict
 
-from reporting.forms import (
-    WORD_LIMIT,
-    FichaForm,
-    InvitationForm,
-    RetoFormSet,
-    count_words,
-)
+from reporting.forms import FichaForm, InvitationForm, RetoFormSet
 from reporting.models import Ficha
+from reporting.text import WORD_LIMIT
 from tests import factories
 from tests.reporting.test_fichas_views import form_data
 
@@ -33,12 +28,6 @@ def test_form_never_offers_coordinator_fields(ejercicio):
     form = FichaForm(ejercicio=ejercicio)
     assert set(form.fields) & set(Ficha.COORDINATOR_FIELDS) == set()
     assert "actor" not in form.fields and "ejercicio" not in form.fields
-
-
-def test_count_words():
-    assert count_words("Se atendió a 2,500 personas en S.R.E. y co-responsabilidad") == 9
-    assert count_words("") == 0
-    assert count_words("  uno\n\ndos  ") == 2
 
 
 def test_complete_form_is_valid_for_submission(ejercicio):
@@ -116,6 +105,18 @@ def test_word_limit_is_enforced_only_on_submission(ejercicio):
     assert sent.errors["resultados"] == [
         "La sección «Resultados» tiene 181 palabras; el máximo es 180. Resuma el texto."
     ]
+
+
+# 5 words for a reader (and for reporting.text.count_words), 7 for ``str.split``.
+DASHED = "Talleres - ferias - 2,500 personas atendidas"
+
+
+@pytest.mark.parametrize(("repeat", "refused"), [(36, False), (37, True)])
+def test_word_limit_counts_words_as_a_reader_does(ejercicio, repeat, refused):
+    # 36 × 5 = 180 words (252 pieces between spaces): accepted; 185 words: refused.
+    sent, _ = bind(form_data(resultados=" ".join([DASHED] * repeat)), ejercicio, submitting=True)
+    assert sent.is_valid() is not refused
+    assert sent.word_counts()["resultados"] == 5 * repeat
 
 
 def test_retos_word_limit_counts_all_challenges(ejercicio):
