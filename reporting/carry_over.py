@@ -22,40 +22,10 @@ from reporting.models import (
     User,
 )
 
-# What the institution wrote about the program itself: carried into any copy.
-PROGRAM_FIELDS = (
-    "sigla_override",
-    "unidad",
-    "nombre",
-    "objetivo_programa",
-    "poblacion_objetivo",
-    "fecha_inicio",
-    "temporalidad",
-    "fecha_conclusion",
-    "descripcion",
-    "alcance_nacional",
-    "alcance_extranjero",
-    "alcance_regiones",
-    "sin_retos",
-    *Ficha.CONTACT_FIELDS,
-)
-# What happened in one reporting period: copied by «Duplicar» (same period), but not into a
-# new exercise, whose results must be that year's own (domain.md §A.1 R7).
-PERIOD_FIELDS = (
-    "periodo_inicio",
-    "periodo_fin",
-    "resultados",
-    "num_acciones",
-    "tipo_acciones",
-    "personas_atendidas",
-    "mujeres",
-    "hombres",
-    "otras_personas",
-    "grupos_traslapados",
-    "traslape_explicacion",
-    "explicacion_sin_cifras",
-    "tablas",
-)
+# A copy carries the program (with the printed sigla and the contact block); only «Duplicar»
+# also carries the period's results (docs/ficha.md §R7).
+PROGRAM_FIELDS = ("sigla_override", *Ficha.PROGRAM_FIELDS, *Ficha.CONTACT_FIELDS)
+PERIOD_FIELDS = Ficha.PERIOD_FIELDS
 
 
 def _copy(source: Ficha, *, ejercicio: Ejercicio, by: User, fields: Iterable[str]) -> Ficha:
@@ -70,9 +40,8 @@ def _copy(source: Ficha, *, ejercicio: Ejercicio, by: User, fields: Iterable[str
         updated_at=now,
         **{name: getattr(source, name) for name in fields},
     )
-    copy.co_actors.set(source.co_actors.all())
-    copy.objetivos_propuestos.set(source.objetivos_propuestos.all())
-    copy.entidades.set(source.entidades.all())
+    for relation in Ficha.PROGRAM_RELATIONS:
+        getattr(copy, relation).set(getattr(source, relation).all())
     Reto.objects.bulk_create(
         # Categories belong to one exercise and are the coordinator's: not copied.
         Reto(ficha=copy, position=r.position, texto=r.texto)

@@ -537,8 +537,79 @@ class Ficha(models.Model):
 
     objects = FichaQuerySet.as_manager()
 
+    # Field groups of the official ficha (docs/ficha.md §F1-F8), defined once and used by the
+    # form, the export, copies and the demo.
+    # What the institution wrote about the program itself: carried into any copy.
+    PROGRAM_FIELDS = (
+        "unidad",
+        "nombre",
+        "objetivo_programa",
+        "poblacion_objetivo",
+        "fecha_inicio",
+        "temporalidad",
+        "fecha_conclusion",
+        "descripcion",
+        "alcance_nacional",
+        "alcance_extranjero",
+        "alcance_regiones",
+        "sin_retos",
+    )
+    # Many-to-many parts of the program, copied with it.
+    PROGRAM_RELATIONS = ("objetivos_propuestos", "entidades", "co_actors")
+    # What happened in one reporting period: copied by «Duplicar» (same period), never into a
+    # new exercise, whose results must be that year's own (docs/ficha.md §R7).
+    PERIOD_FIELDS = (
+        "periodo_inicio",
+        "periodo_fin",
+        "resultados",
+        "num_acciones",
+        "tipo_acciones",
+        "personas_atendidas",
+        "mujeres",
+        "hombres",
+        "otras_personas",
+        "grupos_traslapados",
+        "traslape_explicacion",
+        "explicacion_sin_cifras",
+        "tablas",
+    )
     # Fields that are never published nor exported for the public.
     CONTACT_FIELDS = (
+        "contacto_nombre",
+        "contacto_cargo",
+        "contacto_telefono",
+        "contacto_extension",
+        "contacto_correo",
+    )
+    # Everything the institution's form edits, in the order of the official ficha: the groups
+    # above (less the tables, which only imports fill) and the proposed objectives and states.
+    INSTITUTION_FIELDS = (
+        "unidad",
+        "objetivos_propuestos",
+        "nombre",
+        "objetivo_programa",
+        "poblacion_objetivo",
+        "fecha_inicio",
+        "temporalidad",
+        "fecha_conclusion",
+        "descripcion",
+        "periodo_inicio",
+        "periodo_fin",
+        "num_acciones",
+        "tipo_acciones",
+        "personas_atendidas",
+        "mujeres",
+        "hombres",
+        "otras_personas",
+        "grupos_traslapados",
+        "traslape_explicacion",
+        "alcance_nacional",
+        "entidades",
+        "alcance_extranjero",
+        "alcance_regiones",
+        "explicacion_sin_cifras",
+        "resultados",
+        "sin_retos",
         "contacto_nombre",
         "contacto_cargo",
         "contacto_telefono",

@@ -114,24 +114,14 @@ class FichaResource(SafeExportResource):
 
     class Meta:
         model = Ficha
+        # The program and its period's figures; never the contact block nor the unit's name.
         fields = [
             "id",
             "ejercicio",
             "actor",
-            "nombre",
             "objetivo_asignado",
-            "objetivo_programa",
-            "poblacion_objetivo",
-            "fecha_inicio",
-            "temporalidad",
-            "fecha_conclusion",
-            "descripcion",
-            "resultados",
-            "num_acciones",
-            "personas_atendidas",
-            "mujeres",
-            "hombres",
-            "otras_personas",
+            *(name for name in Ficha.PROGRAM_FIELDS if name != "unidad"),
+            *(name for name in Ficha.PERIOD_FIELDS if name != "tablas"),
             "status",
         ]
         export_order = fields

@@ -81,3 +81,19 @@ def test_formula_in_a_ficha_is_escaped_on_export(actor_a, ejercicio):
     csv = FichaResource().export().csv
     assert "'=HYPERLINK" in csv
     assert Ficha.objects.filter(~Q(nombre="")).count() == 1
+
+
+def test_field_groups_cover_the_institution_form_once():
+    from reporting.forms import FichaForm
+    from reporting.models import Ficha
+
+    groups = [
+        *Ficha.PROGRAM_FIELDS,
+        *(name for name in Ficha.PERIOD_FIELDS if name != "tablas"),
+        *Ficha.CONTACT_FIELDS,
+        *(name for name in Ficha.PROGRAM_RELATIONS if name != "co_actors"),
+    ]
+    assert len(groups) == len(set(groups))
+    assert sorted(Ficha.INSTITUTION_FIELDS) == sorted(groups)
+    assert list(FichaForm.base_fields)[: len(groups)] == list(Ficha.INSTITUTION_FIELDS)
+    assert not set(groups) & set(Ficha.COORDINATOR_FIELDS)
