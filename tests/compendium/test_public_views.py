@@ -6,12 +6,15 @@ these views never build anything, so no PDF is rendered here.
 
 import datetime
 
+import cssselect2
 import pytest
+import tinyhtml5
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
+from compendium.informe import render_informe_html
 from compendium.models import BuildStatus, Edicion, PublicationBuild
 from reporting.models import FichaStatus
 from tests import factories
@@ -158,6 +161,39 @@ def test_edition_page_shows_figures_and_charts(client, published):
     assert "CC BY 4.0" in html
     assert [r.number for r in data.most.rows][:2] == [15, 7]
     assert "/publicaciones/2024/informe-v1.pdf" in html
+
+
+def table_texts(html: str, table_id: str) -> list[list[str]]:
+    """The caption, then the text of each row's cells, of the table ``table_id``."""
+
+    def text(element) -> str:
+        return " ".join("".join(element.etree_element.itertext()).split())
+
+    table = cssselect2.ElementWrapper.from_html_root(tinyhtml5.parse(html)).query(f"#{table_id}")
+    rows = [[text(cell) for cell in row.query_all("th, td")] for row in table.query_all("tr")]
+    return [[text(table.query("caption"))], *rows]
+
+
+def test_edition_page_shows_the_informe_tables(client, published, edition):
+    page = client.get(reverse("compendium:public_edition", args=[2024])).content.decode()
+    informe = render_informe_html(edition, draft=False)
+    for table_id in ("tabla-objetivos", "tabla-mas", "tabla-menos", "tabla-cifras"):
+        assert table_texts(page, table_id) == table_texts(informe, table_id), table_id
+    assert table_texts(page, "tabla-mas")[:3] == [
+        ["Los cinco objetivos con más fichas"],
+        ["Objetivo del PMM", "Número de fichas"],
+        ["Objetivo 15. Proporcionar a los migrantes acceso a servicios básicos", "2"],
+    ]
+    assert table_texts(page, "tabla-objetivos")[-1] == ["Total", "2", "1", "3"]
+    assert (
+        table_texts(page, "tabla-entidades")
+        == table_texts(informe, "tabla-entidades")
+        == [
+            ["Entidades federativas con fichas"],
+            ["Entidad federativa", "Fichas"],
+            ["Nuevo León", "1"],
+        ]
+    )
 
 
 def test_edition_page_of_an_unpublished_edition_is_404(client, edition):
