@@ -8,10 +8,13 @@ earlier edition, since the people and acronyms rarely change from one year to th
 import datetime
 import re
 
+from django.contrib.admin.models import ADDITION
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from compendium.models import Edicion
+from reporting import audit
 from reporting.models import Ejercicio, User
 from reporting.text import spanish_date
 
@@ -161,19 +164,33 @@ def form_initial(edicion: Edicion) -> dict[str, str]:
 def create_edicion(*, ejercicio: Ejercicio, by: User, **texts: str) -> Edicion:
     """Create the edition of ``ejercicio`` with the given texts (defaults for missing ones).
 
-    Side effects: one Edicion row. ``by`` is accepted for symmetry with the other domain
-    functions (the model keeps only ``updated_at``).
+    Side effects: one Edicion row and its audit entry (``reporting.audit.record_change``).
     """
     values = {**default_texts(ejercicio), **{k: v for k, v in texts.items() if k in TEXT_FIELDS}}
-    return Edicion.objects.create(ejercicio=ejercicio, **values)
+    edicion = Edicion.objects.create(ejercicio=ejercicio, **values)
+    audit.record_change(edicion, by=by, changes={}, note=_("Edición creada."), action_flag=ADDITION)
+    return edicion
 
 
 @transaction.atomic
 def update_edicion(edicion: Edicion, *, by: User, **texts: str) -> Edicion:
-    """Save new texts of an edition. Side effects: updates the Edicion row."""
+    """Save new texts of an edition.
+
+    Side effects: updates the Edicion row; one audit entry listing each changed text with its
+    old and new value (``reporting.audit.record_change``).
+    """
     changed = [k for k in TEXT_FIELDS if k in texts and getattr(edicion, k) != texts[k]]
+    changes = {
+        name: {
+            "label": str(Edicion._meta.get_field(name).verbose_name),
+            "old": getattr(edicion, name),
+            "new": texts[name],
+        }
+        for name in changed
+    }
     for name in changed:
         setattr(edicion, name, texts[name])
     if changed:
         edicion.save(update_fields=[*changed, "updated_at"])
+        audit.record_change(edicion, by=by, changes=changes)
     return edicion
