@@ -1,4 +1,4 @@
-"""The Compendio General as data, then as HTML (domain.md §B).
+"""The Compendio General as data, then as HTML (docs/publications.md §C1-C10).
 
 ``compendio_context`` turns the approved fichas of an exercise into chapters → objectives →
 numbered programs, each with its text already split into blocks (paragraphs, bullets, tables)
@@ -6,7 +6,7 @@ and segments (plain text or a footnote). Nothing here builds markup: the print t
 every piece of user text with autoescaping. Footnotes are numbered through the whole book in
 print order, which is also the order WeasyPrint counts its ``float: footnote`` boxes.
 
-Never printed: contact data, the unit, proposed objectives, coordinator notes (domain.md §A.4).
+Never printed: contact data, the unit, proposed objectives, coordinator notes (docs/ficha.md §R13).
 """
 
 import re
@@ -71,7 +71,7 @@ class Programa:
 
     @property
     def heading(self) -> str:
-        """The canonical heading (domain.md §B.5): «N. Nombre – SIGLA.»"""
+        """The canonical heading (docs/publications.md §C5): «N. Nombre – SIGLA.»"""
         return f"{self.number}. {self.nombre} – {self.sigla}."
 
 

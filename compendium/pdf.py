@@ -1,4 +1,4 @@
-"""The one seam between our HTML and a PDF file (conventions.md §8).
+"""The one seam between our HTML and a PDF file (docs/publications.md §P1).
 
 Print templates under ``templates/compendium/print/`` render HTML; ``render_pdf`` turns it into a
 tagged PDF (PDF/UA-1, language and title in the metadata). WeasyPrint fetches resources through

@@ -3,7 +3,7 @@
 The ficha form never carries a coordinator-side field (``Ficha.COORDINATOR_FIELDS``), so nothing
 a focal point adds to a request can set them. A draft accepts incomplete input but still checks
 types and sizes; ``submitting=True`` adds the completeness rules and the 180-word limit
-(domain.md §A.1 R2) that «Enviar a revisión» requires.
+(docs/ficha.md §R2, §R11) that «Enviar a revisión» requires.
 """
 
 import re
@@ -125,7 +125,7 @@ def _textarea(rows: int = 5, section: str | None = None) -> forms.Textarea:
 
 
 class FichaForm(forms.ModelForm):
-    """The ficha técnica as an institution fills it, in the official order (domain.md §A.2)."""
+    """The ficha técnica as an institution fills it, in the official order (docs/ficha.md §F1-F8)."""
 
     objetivos_propuestos = ObjetivoChoiceField(
         queryset=ObjetivoPMM.objects.all(),
@@ -341,7 +341,7 @@ class FichaForm(forms.ModelForm):
                 field.widget.attrs["aria-describedby"] = " ".join(ids)
 
     def sections(self) -> list[dict]:
-        """The official sections (domain.md §A.2), each with its guidance and field groups."""
+        """The official sections (docs/ficha.md §F1-F8), each with its guidance and field groups."""
 
         counts = self.word_counts()
 

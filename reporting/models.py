@@ -177,7 +177,7 @@ class Ejercicio(models.Model):
 
     @staticmethod
     def default_period(year: int) -> tuple[datetime.date, datetime.date]:
-        """1 June of the previous year to 30 June of the year [004 L282-285]."""
+        """1 June of the previous year to 30 June of the year (docs/workflow.md §W10)."""
         return datetime.date(year - 1, 6, 1), datetime.date(year, 6, 30)
 
     @property
@@ -339,7 +339,7 @@ class Membership(models.Model):
 
 
 class ChallengeCategory(models.Model):
-    """A «categoría de retos», editable per exercise (domain.md §C.2)."""
+    """A «categoría de retos», editable per exercise (docs/reference-data.md §D6)."""
 
     ejercicio = models.ForeignKey(
         Ejercicio, on_delete=models.CASCADE, related_name="challenge_categories"
@@ -636,7 +636,7 @@ class Ficha(models.Model):
         verbose_name_plural = _("fichas técnicas")
         indexes = [models.Index(fields=["ejercicio", "status"])]
         constraints = [
-            # R3: an approved ficha carries exactly one PMM objective.
+            # docs/ficha.md §R3: an approved ficha carries exactly one PMM objective.
             models.CheckConstraint(
                 condition=~Q(status="aprobada") | Q(objetivo_asignado__isnull=False),
                 name="ficha_approved_has_objective",

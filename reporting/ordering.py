@@ -2,7 +2,7 @@
 
 Inside one (chapter, objective) block a coordinator-set ``orden`` wins; fichas without it
 follow, chapter 2 alphabetically by state and the other chapters by institution name, then by
-program name (domain.md §B.4). The printed number is the position in the block, from 1.
+program name (docs/publications.md §C4). The printed number is the position in the block, from 1.
 """
 
 from collections.abc import Iterable

@@ -1,8 +1,8 @@
 """Reference data loaded by migrations: the single source of every official title and code.
 
-Sources are cited as in ``shared/docs/domain.md``: [003] Compendio General 2023, [004] Diagnóstico
-2018-2022. Objective titles follow the UN Spanish text («solo», «acceso»), not the per-chapter
-variants printed in 2023 (domain.md §E).
+Each list's public source is named in docs/reference-data.md (the Compendio General 2023 and
+UPMRIP's Diagnóstico 2018-2022 among them). Objective titles follow the UN Spanish text («solo», «acceso»), not the per-chapter
+variants printed in 2023 (docs/reference-data.md §D1).
 """
 
 OBJETIVOS_PMM: list[tuple[int, str]] = [
@@ -79,7 +79,7 @@ OBJETIVOS_PMM: list[tuple[int, str]] = [
     ),
 ]
 
-# (number, short label, long headline): domain.md §D.4, completed from the UN Spanish names.
+# (number, short label, long headline): docs/reference-data.md §D2, completed from the UN Spanish names.
 ODS: list[tuple[int, str, str]] = [
     (1, "Fin de la pobreza", "Poner fin a la pobreza en todas sus formas en todo el mundo"),
     (
@@ -160,7 +160,7 @@ ODS: list[tuple[int, str, str]] = [
     ),
 ]
 
-# domain.md §D.1-D.2 ([004 L369-425]).
+# docs/reference-data.md §D5.
 EJES_TEMATICOS: list[tuple[int, str, str, list[str]]] = [
     (
         1,
@@ -252,7 +252,7 @@ ENTIDADES: list[tuple[str, str, str]] = [
     ("32", "Zacatecas", "ZACATECAS"),
 ]
 
-# (code, name, chapter, chapter title, lists all 23 objectives, federal, state): domain.md §F, §B.2.
+# (code, name, chapter, chapter title, lists all 23 objectives, federal, state): docs/reference-data.md §D3, docs/publications.md §C2.
 ACTOR_TYPES: list[tuple[str, str, int, str, bool, bool, bool]] = [
     (
         "apf",
@@ -304,7 +304,7 @@ ACTOR_TYPES: list[tuple[str, str, int, str, bool, bool, bool]] = [
     ),
 ]
 
-# Provisional challenge categories (domain.md §C.2 proposal), copied into each new exercise
+# Provisional challenge categories (docs/reference-data.md §D6), copied into each new exercise
 # where coordinators may edit them.
 DEFAULT_CHALLENGE_CATEGORIES: list[tuple[str, str]] = [
     (

@@ -1,7 +1,7 @@
 """Parser for the plain-text export of a printed «Compendio General» (PMM annual report).
 
 The export is a PDF-to-text conversion of a laid-out document, not structured data, so the
-parser has to undo layout accidents as well as read the structure (docs/domain.md §B):
+parser has to undo layout accidents as well as read the structure (docs/publications.md §C11):
 
 * ``CAPÍTULO N`` + title line, then ``Objetivo N. …`` sub-headings (titles vary between
   chapters, so only the number is kept), then programs numbered ``1..n`` per objective, or
