@@ -1,11 +1,13 @@
 """The demonstration data: loads once, covers every state and actor type, and its accounts work."""
 
+import json
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 
-from reporting.demo import DEMO_PASSWORD, load_demo
+from reporting.demo import DATA_FILE, DEMO_PASSWORD, load_demo
+from reporting.forms import FichaForm
 from reporting.models import (
     Actor,
     ActorType,
@@ -13,6 +15,7 @@ from reporting.models import (
     EjercicioStatus,
     Ficha,
     FichaEvent,
+    FichaEventKind,
     FichaStatus,
     Membership,
     Observacion,
@@ -109,6 +112,30 @@ def test_every_actor_type_has_an_actor(demo):
 def test_the_demo_has_joint_programs_and_footnotes(demo):
     assert Ficha.objects.filter(co_actors__isnull=False).distinct().count() >= 2
     assert Ficha.objects.filter(notas__isnull=False).distinct().count() >= 2
+
+
+def test_the_data_file_holds_only_what_an_enlace_types_in_the_form():
+    data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
+    records = [r for year in ("2023", "2024") for r in data["fichas"][year]]
+    assert len(records) == 50
+    for record in records:
+        assert set(record["content"]) <= set(FichaForm.base_fields), record["content"]["nombre"]
+        assert not set(record["content"]) & set(Ficha.COORDINATOR_FIELDS)
+
+
+def test_corrections_classifications_and_carry_over_leave_their_trace(demo):
+    edits = FichaEvent.objects.filter(kind=FichaEventKind.EDIT)
+    # The enlace's correction after a return, and the coordinator's edit of a joint program.
+    fix = edits.filter(by__email="enlace.nuevoleon@demo.gob.mx", changes__has_key="resultados")
+    assert fix.exists()
+    joint = edits.filter(by__email="coordinacion@demo.gob.mx", changes__has_key="co_actors")
+    assert joint.exists()
+    for ficha in Ficha.objects.approved().exclude(eje=None):
+        assert ficha.events.filter(kind=FichaEventKind.CLASSIFY).exists(), ficha
+    carried = Ficha.objects.get(ejercicio__year=2024, copied_from__isnull=False)
+    assert carried.copied_from.ejercicio.year == 2023
+    assert carried.copied_from.nombre == carried.nombre
+    assert carried.events.order_by("at", "pk").first().note.startswith("Copia de")
 
 
 def test_every_printed_account_can_log_in(demo, client):
