@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from reporting import workflow
 from reporting.access import fichas_visible_to, get_ficha_for_user, require_focal_point
 from reporting.carry_over import carry_over_fichas, duplicate_ficha
-from reporting.editing import StaleFicha, display_value, save_ficha_form
+from reporting.editing import StaleFicha, save_ficha_form
 from reporting.forms import CarryOverForm, FichaForm, RetoFormSet
 from reporting.models import (
     Ejercicio,
@@ -173,28 +173,11 @@ def _render_form(
     return render(request, "reporting/ficha_form.html", context, status=status)
 
 
-def _readonly_sections(ficha: Ficha) -> list[dict]:
-    form = FichaForm(instance=ficha, ejercicio=ficha.ejercicio)
-    contact = {
-        "slug": "contacto",
-        "title": _("PUNTO DE CONTACTO PARA SEGUIMIENTO (dato privado, nunca se publica)"),
-        "groups": [{"title": None, "items": form.contact_section()["items"]}],
-    }
-    sections = [*form.sections(), contact]
-    for section in sections:
-        for group in section["groups"]:
-            for item in group["items"]:
-                item["value"] = display_value(ficha, item["field"].name)
-    return sections
-
-
 def _render_detail(request: HttpRequest, ficha: Ficha) -> HttpResponse:
+    """The ficha read-only (templates/reporting/_ficha_read.html, shared with the review page)."""
     context = {
         "ficha": ficha,
-        "sections": _readonly_sections(ficha),
-        "retos": ficha.retos.all(),
         "history": _history(ficha),
-        "observaciones": list(ficha.observaciones.select_related("event")),
     }
     return render(request, "reporting/ficha_detail.html", context)
 
