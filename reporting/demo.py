@@ -32,7 +32,7 @@ from django.utils import timezone
 from reporting import workflow
 from reporting.carry_over import carry_over_fichas
 from reporting.editing import save_ficha_form
-from reporting.exercises import create_ejercicio
+from reporting.exercises import close_ejercicio, create_ejercicio
 from reporting.forms import FichaForm, RetoFormSet
 from reporting.models import (
     ODS,
@@ -248,16 +248,6 @@ class _Loader:
         return ficha
 
 
-def _close_ejercicio_until_exercises_has_it(ejercicio: Ejercicio) -> None:
-    """TEMPORARY: stands for ``reporting.exercises.close_ejercicio(ejercicio, *, by)``.
-
-    Closes the exercise as the admin's change form does today, without lock or audit row; the
-    write guard of the tests (only exercises.py changes an exercise's status) refuses it.
-    """
-    form = forms.modelform_factory(Ejercicio, fields=["status"])
-    form({"status": EjercicioStatus.CERRADO}, instance=ejercicio).save()
-
-
 @transaction.atomic
 def load_demo(*, stdout: TextIOBase | None = None) -> DemoAccounts:
     """Create the demonstration data unless an Ejercicio 2024 already exists.
@@ -286,7 +276,7 @@ def load_demo(*, stdout: TextIOBase | None = None) -> DemoAccounts:
         previous_count = len(
             [loader.load_ficha(previous, record) for record in data["fichas"][str(PREVIOUS_YEAR)]]
         )
-        _close_ejercicio_until_exercises_has_it(previous)
+        close_ejercicio(previous, by=loader.users[COORDINATOR])
         loader.say(f"Ejercicio {PREVIOUS_YEAR}: {previous_count} fichas aprobadas.")
 
     today = timezone.localdate()

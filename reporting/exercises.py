@@ -38,25 +38,47 @@ def create_ejercicio(
     return ejercicio
 
 
+def _change_status(
+    ejercicio: Ejercicio, to_status: str, *, by: User | None, note: str = ""
+) -> Ejercicio:
+    """Lock the exercise, set its state and audit the change (old → new, with ``note``)."""
+    locked = Ejercicio.objects.select_for_update().get(pk=ejercicio.pk)
+    old = locked.get_status_display()
+    locked.status = to_status
+    locked.save(update_fields=["status"])
+    audit.record_change(
+        locked,
+        by=by,
+        changes={
+            "status": {
+                "label": str(Ejercicio._meta.get_field("status").verbose_name),
+                "old": str(old),
+                "new": str(locked.get_status_display()),
+            }
+        },
+        note=note,
+    )
+    ejercicio.status = to_status
+    return locked
+
+
+@transaction.atomic
+def close_ejercicio(ejercicio: Ejercicio, *, by: User | None) -> Ejercicio:
+    """Stop receiving fichas: an «abierto» exercise becomes «cerrado».
+
+    Side effects: ``Ejercicio.status``; a ``LogEntry`` when a person did it. Raises
+    ``ValueError`` when the exercise is not open.
+    """
+    if ejercicio.status != EjercicioStatus.ABIERTO:
+        raise ValueError(f"Exercise {ejercicio.year} is not open")
+    return _change_status(ejercicio, EjercicioStatus.CERRADO, by=by)
+
+
 @transaction.atomic
 def mark_exercise_published(ejercicio: Ejercicio, *, by: User | None) -> None:
     """The exercise whose Compendio was published becomes «publicado» (read-only for all).
 
     Side effects: ``Ejercicio.status``; a ``LogEntry`` when a person did it.
     """
-    if ejercicio.status == EjercicioStatus.PUBLICADO:
-        return
-    old = ejercicio.get_status_display()
-    Ejercicio.objects.filter(pk=ejercicio.pk).update(status=EjercicioStatus.PUBLICADO)
-    ejercicio.status = EjercicioStatus.PUBLICADO
-    audit.record_change(
-        ejercicio,
-        by=by,
-        changes={
-            "status": {
-                "label": str(Ejercicio._meta.get_field("status").verbose_name),
-                "old": str(old),
-                "new": str(ejercicio.get_status_display()),
-            }
-        },
-    )
+    if ejercicio.status != EjercicioStatus.PUBLICADO:
+        _change_status(ejercicio, EjercicioStatus.PUBLICADO, by=by)

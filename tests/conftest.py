@@ -1,9 +1,16 @@
-"""Personas shared by the whole suite (conventions.md §12)."""
+"""Personas shared by the whole suite (conventions.md §12), and the seed texts."""
+
+import os
+import re
+from pathlib import Path
 
 import pytest
 
 from reporting.models import Role
 from tests import factories
+
+# Every SQL write of the suite is checked against its owner module (tests/write_owners.py).
+pytest_plugins = ["tests.write_owners"]
 
 
 @pytest.fixture(autouse=True)
@@ -29,6 +36,42 @@ def _reference_data_after_flush(request):
         from django.apps import apps
 
         importlib.import_module("reporting.migrations.0002_reference_data").load(apps, None)
+
+
+# The printed sources live in ../shared/seeds beside the repository; CI lays a copy there.
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEED_003 = SEEDS / "003_e989e04225e3c00d.txt"
+# Every test that needs a seed skips with a reason that starts like this.
+MISSING_SEED = re.compile(r"\bseed \S+ not found\b")
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
+
+
+@pytest.fixture(scope="session")
+def seed_003_text() -> str:
+    """Seed 003 (Compendio General 2023); skipped when absent, which fails in CI (see below)."""
+    if not SEED_003.exists():
+        pytest.skip(f"seed 003 not found at {SEED_003} (expected ../shared beside the repo root)")
+    return SEED_003.read_text(encoding="utf-8")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With ``CI`` set, a test skipped for a missing seed fails: CI must run the full-seed tests.
+
+    Checked here, on the report, so that it holds for every way a test skips for a seed (this
+    file's fixture, a module's own ``skipif`` or ``pytest.skip``). Locally they still skip.
+    """
+    report = yield
+    if report.skipped and _in_ci() and not hasattr(report, "wasxfail"):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
+        reason = str(reason).removeprefix("Skipped: ")
+        if MISSING_SEED.search(reason):
+            report.outcome = "failed"
+            report.longrepr = f"{reason}; CI is set, so the seeds must be present"
+    return report
 
 
 @pytest.fixture
