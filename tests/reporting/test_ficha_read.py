@@ -64,7 +64,7 @@ class FichaRead(HTMLParser):
         super().__init__()
         self.rows: list[tuple[str, str]] = []
         self.controls: list[tuple[str, str, str]] = []
-        self.misplaced: list[str] = []  # children of <dl> other than div/dt/dd
+        self.misplaced: list[str] = []  # in a <dl> or its <div>s, what is not dt/dd/div
         self.stack: list[str] = []
         self.in_read = False
         self.read_depth = 0
@@ -76,7 +76,9 @@ class FichaRead(HTMLParser):
         attrs = dict(attrs)
         if tag == "div" and "ficha-lectura" in (attrs.get("class") or ""):
             self.in_read, self.read_depth = True, len(self.stack)
-        if self.stack and self.stack[-1] == "dl" and tag not in ("div", "dt", "dd"):
+        if self.stack[-1:] == ["dl"] and tag not in ("div", "dt", "dd"):
+            self.misplaced.append(tag)
+        if self.stack[-2:] == ["dl", "div"] and tag not in ("dt", "dd"):
             self.misplaced.append(tag)
         if self.in_read and tag in ("dt", "dd"):
             self.part = tag
