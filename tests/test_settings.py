@@ -4,6 +4,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 
 from config.settings import mailer_from_url
 
@@ -59,3 +60,19 @@ def test_email_url_parsing():
     assert mailer_from_url("console://")["BACKEND"].endswith("console.EmailBackend")
     with pytest.raises(ValueError):
         mailer_from_url("ftp://x")
+
+
+@pytest.mark.django_db
+def test_csrf_cookie_is_http_only(client):
+    # No script needs the cookie: htmx sends the token from hx-headers on <body> and the
+    # autosave posts the form's csrfmiddlewaretoken field.
+    response = client.get(reverse("login"))
+    cookie = response.cookies["csrftoken"]
+    assert (response.status_code, bool(cookie["httponly"])) == (200, True)
+    assert 'hx-headers=\'{"X-CSRFToken": "' in response.content.decode()
+
+
+def test_no_script_reads_the_cookies():
+    scripts = sorted((ROOT / "static" / "js").glob("*.js"))
+    assert scripts
+    assert [s.name for s in scripts if "document.cookie" in s.read_text(encoding="utf-8")] == []

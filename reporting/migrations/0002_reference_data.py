@@ -1,11 +1,21 @@
-"""Load the reference tables from reporting/reference.py (objectives, ODS, ejes, states, types)."""
+"""Load the reference tables (objectives, ODS, ejes, states, actor types).
+
+The data is a frozen copy, ``0002_reference_data.json`` beside this file, taken from
+reporting/reference.py when this migration was written. It never reads the live module, so
+editing reference.py later cannot change or break what a fresh install gets: a later change of
+reference data is a new data migration.
+"""
+
+import json
+from pathlib import Path
 
 from django.db import migrations
 
+DATA = Path(__file__).with_suffix(".json")
+
 
 def load(apps, schema_editor):
-    from reporting import reference
-
+    data = json.loads(DATA.read_text(encoding="utf-8"))
     ObjetivoPMM = apps.get_model("reporting", "ObjetivoPMM")
     ODS = apps.get_model("reporting", "ODS")
     EjeTematico = apps.get_model("reporting", "EjeTematico")
@@ -13,34 +23,19 @@ def load(apps, schema_editor):
     EntidadFederativa = apps.get_model("reporting", "EntidadFederativa")
     ActorType = apps.get_model("reporting", "ActorType")
 
-    for number, title in reference.OBJETIVOS_PMM:
-        ObjetivoPMM.objects.update_or_create(number=number, defaults={"title": title})
-    for number, short, long in reference.ODS:
-        ODS.objects.update_or_create(
-            number=number, defaults={"short_name": short, "long_name": long}
-        )
-    for number, name, definition, subtemas in reference.EJES_TEMATICOS:
-        eje, _ = EjeTematico.objects.update_or_create(
-            number=number, defaults={"name": name, "definition": definition}
-        )
-        for position, sub in enumerate(subtemas, start=1):
-            Subtema.objects.update_or_create(eje=eje, name=sub, defaults={"position": position})
-    for code, name, printed in reference.ENTIDADES:
-        EntidadFederativa.objects.update_or_create(
-            inegi_code=code, defaults={"name": name, "printed_name": printed}
-        )
-    for code, name, chapter, title, lists_all, federal, state in reference.ACTOR_TYPES:
-        ActorType.objects.update_or_create(
-            code=code,
-            defaults={
-                "name": name,
-                "chapter": chapter,
-                "chapter_title": title,
-                "lists_all_objectives": lists_all,
-                "is_federal": federal,
-                "is_state": state,
-            },
-        )
+    for row in data["ObjetivoPMM"]:
+        ObjetivoPMM.objects.update_or_create(number=row.pop("number"), defaults=row)
+    for row in data["ODS"]:
+        ODS.objects.update_or_create(number=row.pop("number"), defaults=row)
+    for row in data["EjeTematico"]:
+        subtemas = row.pop("subtemas")
+        eje, _ = EjeTematico.objects.update_or_create(number=row.pop("number"), defaults=row)
+        for position, name in enumerate(subtemas, start=1):
+            Subtema.objects.update_or_create(eje=eje, name=name, defaults={"position": position})
+    for row in data["EntidadFederativa"]:
+        EntidadFederativa.objects.update_or_create(inegi_code=row.pop("inegi_code"), defaults=row)
+    for row in data["ActorType"]:
+        ActorType.objects.update_or_create(code=row.pop("code"), defaults=row)
 
 
 class Migration(migrations.Migration):

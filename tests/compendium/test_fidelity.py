@@ -17,14 +17,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
+from compendium.compendio import render_compendio_html
 from compendium.importers.compendio_import import import_compendio
 from compendium.importers.compendio_text import ParsedPrograma, parse_compendio
 from compendium.models import Edicion
+from compendium.pdf import render_pdf
 from reporting.models import Ficha, ObjetivoPMM
 
 EXCERPT = Path(__file__).resolve().parent / "data" / "compendio_excerpt.txt"
-SEED = Path(__file__).resolve().parents[3] / "shared/seeds/003_e989e04225e3c00d.txt"
 
 # The 2023 edition: «Anexos» on page 280 of the índice, numbering from the introduction.
 ORIGINAL_PAGES_TO_ANNEXES = 280
@@ -285,33 +287,22 @@ def test_checker_reports_what_a_faulty_build_gets_wrong(db, excerpt_programas) -
 # --- The real build -------------------------------------------------------------------------
 
 
-@pytest.fixture
-def seed_text() -> str:
-    if not SEED.exists():
-        pytest.skip(f"seed 003 not found at {SEED} (expected ../shared beside the repo root)")
-    return SEED.read_text(encoding="utf-8")
-
-
 @pytest.mark.slow
-def test_compendio_2023_pdf_reproduces_the_printed_edition(db, seed_text, tmp_path) -> None:
-    compendio = pytest.importorskip("compendium.compendio")
-    pdf = pytest.importorskip("compendium.pdf")
-    pypdf = pytest.importorskip("pypdf")
-
-    report = import_compendio(seed_text, year=2023)
+def test_compendio_2023_pdf_reproduces_the_printed_edition(db, seed_003_text, tmp_path) -> None:
+    report = import_compendio(seed_003_text, year=2023)
     assert report.total == 356
     # Private data on every ficha: none of it may reach the PDF.
     Ficha.objects.filter(ejercicio=report.ejercicio).update(**CONTACT)
     edicion = Edicion.objects.get(ejercicio=report.ejercicio)
 
-    html = compendio.render_compendio_html(edicion, draft=False)
+    html = render_compendio_html(edicion, draft=False)
     target = tmp_path / "compendio-2023.pdf"
-    pages = pdf.render_pdf(html, target=target, draft=False)
-    page_texts = [page.extract_text() or "" for page in pypdf.PdfReader(target).pages]
+    pages = render_pdf(html, target=target, draft=False)
+    page_texts = [page.extract_text() or "" for page in PdfReader(target).pages]
     assert len(page_texts) == pages
 
     titles = {o.number: o.title for o in ObjetivoPMM.objects.all()}
-    result = check_compendio_text(page_texts, parse_compendio(seed_text).programas, titles)
+    result = check_compendio_text(page_texts, parse_compendio(seed_003_text).programas, titles)
     low = round(ORIGINAL_PAGES_TO_ANNEXES * (1 - TOLERANCE))
     high = round(ORIGINAL_PAGES_TO_ANNEXES * (1 + TOLERANCE))
     print(

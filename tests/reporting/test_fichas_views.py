@@ -517,12 +517,26 @@ def test_resubmit_after_return(client_a, draft_a, focal_a, coordinator):
     assert "Falta el periodo." in html
 
 
-def test_submit_rejects_get_outsider_and_read_only(client_a, client_b, draft_a, focal_a):
-    assert client_a.get(url("ficha_submit", draft_a.pk)).status_code == 405
-    assert client_b.post(url("ficha_submit", draft_a.pk), form_data(draft_a)).status_code == 404
+def test_submit_rejects_get_outsider_and_read_only(
+    client_a, client_b, draft_a, focal_a, coordinator, django_capture_on_commit_callbacks
+):
+    submit = url("ficha_submit", draft_a.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_a.get(submit).status_code == 405
+        assert client_b.post(submit, form_data(draft_a)).status_code == 404
+    draft_a.refresh_from_db()
+    assert (draft_a.status, draft_a.events.count()) == (FichaStatus.BORRADOR, 0)
     workflow.submit(draft_a, by=focal_a)
-    assert client_a.post(url("ficha_submit", draft_a.pk), form_data(draft_a)).status_code == 403
-    assert mail.outbox is not None
+    draft_a.refresh_from_db()
+    version = draft_a.version
+    # Callbacks run: a refused POST that still queued the coordinators' digest would mail them.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_a.post(submit, form_data(draft_a, nombre="Otro nombre")).status_code == 403
+    draft_a.refresh_from_db()
+    assert (draft_a.status, draft_a.version) == (FichaStatus.ENVIADA, version)
+    assert draft_a.nombre.startswith("Programa de atención")
+    assert draft_a.events.count() == 1
+    assert mail.outbox == []
 
 
 # --- Duplicate and carry-over ------------------------------------------------------------------
