@@ -1,8 +1,8 @@
 """Creating and editing an exercise's Edición (the editable texts of its publications).
 
-Defaults follow the 2023 Compendio General (docs/publications.md §C1) with the year and the reporting
-period of the exercise; credits, authorities and other acronyms carry over from the most recent
-earlier edition, since the people and acronyms rarely change from one year to the next.
+Defaults follow the 2023 Compendio General (docs/publications.md §C1) with the year and the
+reporting period of the exercise; credits, authorities and other acronyms carry over from the most
+recent earlier edition, since the people and acronyms rarely change from one year to the next.
 """
 
 import datetime

@@ -1,8 +1,8 @@
 """The «Informe Ejecutivo»: every figure it prints, computed from the approved fichas.
 
-The methodology is in docs/publications.md §I1-I9. Each section is one small pure function over a list of
-approved fichas (loaded once by ``load_fichas``), so that tests can check each section against
-counts made by hand. ``render_informe_html`` puts them into the print template; the PDF seam
+The methodology is in docs/publications.md §I1-I9. Each section is one small pure function over
+a list of approved fichas (loaded once by ``load_fichas``), so that tests can check each section
+against counts made by hand. ``render_informe_html`` puts them into the print template; the PDF seam
 (``compendium.pdf.render_pdf``) turns that HTML into a file.
 
 Rules worth knowing:

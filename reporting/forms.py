@@ -125,7 +125,7 @@ def _textarea(rows: int = 5, section: str | None = None) -> forms.Textarea:
 
 
 class FichaForm(forms.ModelForm):
-    """The ficha técnica as an institution fills it, in the official order (docs/ficha.md §F1-F8)."""
+    """The ficha técnica as an institution fills it, in official order (docs/ficha.md §F1-F8)."""
 
     objetivos_propuestos = ObjetivoChoiceField(
         queryset=ObjetivoPMM.objects.all(),

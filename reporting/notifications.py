@@ -143,9 +143,7 @@ def send_reminder(ejercicio_id: int, actor_id: int) -> int:
         observada=Count("pk", filter=Q(status=FichaStatus.OBSERVADA)),
         enviadas=Count(
             "pk",
-            filter=Q(
-                status__in=FichaStatus.RECEIVED
-            ),
+            filter=Q(status__in=FichaStatus.RECEIVED),
         ),
     )
     context = {"ejercicio": ejercicio, "actor": actor, **counts}

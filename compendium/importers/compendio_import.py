@@ -41,7 +41,8 @@ from reporting.models import Actor, ActorType, Ejercicio, EntidadFederativa, Use
 
 __all__ = ["ImportRefused", "ImportReport", "import_compendio", "parse_glossary"]
 
-# Actor type of a new actor, by the chapter its first program prints in (docs/reference-data.md §D3).
+# Actor type of a new actor, by the chapter its first program prints in
+# (docs/reference-data.md §D3).
 CHAPTER_ACTOR_TYPES = {
     1: "apf",
     2: "estatal",
@@ -55,8 +56,8 @@ CHAPTER_ACTOR_TYPES = {
 _GLOSSARY_SIGLA_FIXES = {"SESNP": "SESNSP", "CIJ": "CIJ A.C."}
 # Annex 1 of 2023 expands INEGI with the institute's name before 2008.
 _GLOSSARY_NAME_FIXES = {"INEGI": "Instituto Nacional de Estadística y Geografía"}
-# Heading actors that neither annex names (docs/publications.md §C11). Not from the seed: the official
-# names of these bodies, so that the registry does not start with a sigla as a name.
+# Heading actors that neither annex names (docs/publications.md §C11). Not from the seed: the
+# official names of these bodies, so that the registry does not start with a sigla as a name.
 _NAMES_MISSING_FROM_GLOSSARY = {
     "BANCO DEL BIENESTAR": "Banco del Bienestar, Sociedad Nacional de Crédito",
     "IMSS BIENESTAR": (
