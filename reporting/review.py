@@ -9,6 +9,7 @@ in sync.
 
 import dataclasses
 from collections.abc import Iterable
+from typing import TypedDict
 
 from django.db import transaction
 from django.db.models import (
@@ -328,6 +329,14 @@ def classify_ficha(
     if changes:
         audit.record_event(locked, FichaEventKind.CLASSIFY, by=by, changes=changes)
     return locked
+
+
+class Block(TypedDict):
+    """One (chapter, objective) block of the Compendio: the keywords of the two functions below."""
+
+    ejercicio: Ejercicio
+    chapter: int
+    objective: ObjetivoPMM
 
 
 def order_block(*, ejercicio: Ejercicio, chapter: int, objective: ObjetivoPMM) -> list[Ficha]:

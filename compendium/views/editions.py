@@ -1,7 +1,7 @@
 """UPMRIP's editions page: the texts of each edition, draft builds and published versions."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,7 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 from compendium import builds, editions
 from compendium.forms import EdicionForm
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
-from reporting.access import coordinator_required
+from reporting.access import AuthenticatedHttpRequest, coordinator_required
 from reporting.models import Ejercicio
 
 
@@ -44,14 +44,14 @@ def _panels(edicion: Edicion) -> list[dict]:
 
 @coordinator_required
 @require_GET
-def edition_list(request: HttpRequest) -> HttpResponse:
+def edition_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     ejercicios = Ejercicio.objects.select_related("edicion").order_by("-year")
     rows = [(e, getattr(e, "edicion", None)) for e in ejercicios]
     return render(request, "compendium/editions/edition_list.html", {"rows": rows})
 
 
 @coordinator_required
-def edition_create(request: HttpRequest, year: int) -> HttpResponse:
+def edition_create(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
     ejercicio = get_object_or_404(Ejercicio, year=year)
     if Edicion.objects.filter(ejercicio=ejercicio).exists():
         return redirect("compendium:edition_edit", pk=ejercicio.edicion.pk)
@@ -65,7 +65,7 @@ def edition_create(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @coordinator_required
-def edition_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edition_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     edicion = get_object_or_404(Edicion.objects.select_related("ejercicio"), pk=pk)
     # No ``instance``: validating must not change the edition; update_edicion writes.
     form = EdicionForm(request.POST or None, initial=editions.form_initial(edicion))
@@ -79,7 +79,7 @@ def edition_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_required
 @require_POST
-def build_request(request: HttpRequest, pk: int, document: str) -> HttpResponse:
+def build_request(request: AuthenticatedHttpRequest, pk: int, document: str) -> HttpResponse:
     edicion = get_object_or_404(Edicion, pk=pk)
     builds.request_build(edicion, _document(document), draft=True, by=request.user)
     messages.info(request, _("Se solicitó el borrador; el avance se muestra abajo."))
@@ -88,7 +88,7 @@ def build_request(request: HttpRequest, pk: int, document: str) -> HttpResponse:
 
 @coordinator_required
 @require_POST
-def build_publish(request: HttpRequest, pk: int, document: str) -> HttpResponse:
+def build_publish(request: AuthenticatedHttpRequest, pk: int, document: str) -> HttpResponse:
     edicion = get_object_or_404(Edicion, pk=pk)
     document = _document(document)
     if request.POST.get("confirmar") != "1":
@@ -108,14 +108,14 @@ def build_publish(request: HttpRequest, pk: int, document: str) -> HttpResponse:
 
 @coordinator_required
 @require_GET
-def build_status(request: HttpRequest, pk: int) -> HttpResponse:
+def build_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     build = get_object_or_404(PublicationBuild.objects.select_related("edicion"), pk=pk)
     return render(request, "compendium/editions/edition_edit.html#build", {"build": build})
 
 
 @coordinator_required
 @require_GET
-def build_download(request: HttpRequest, pk: int) -> FileResponse:
+def build_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     build = get_object_or_404(PublicationBuild, pk=pk, status=BuildStatus.DONE)
     if not build.file:
         raise Http404

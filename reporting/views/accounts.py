@@ -6,18 +6,18 @@ our templates under ``templates/registration/``.
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 
-from reporting.access import coordinator_required
+from reporting.access import AuthenticatedHttpRequest, coordinator_required
 from reporting.forms import InvitationForm
 from reporting.invitations import invite_focal_point
 
 
 @coordinator_required
-def invite(request: HttpRequest) -> HttpResponse:
+def invite(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         user = invite_focal_point(by=request.user, **form.cleaned_data)

@@ -18,7 +18,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from reporting import workflow
-from reporting.access import fichas_visible_to, get_ficha_for_user, require_focal_point
+from reporting.access import (
+    AuthenticatedHttpRequest,
+    fichas_visible_to,
+    get_ficha_for_user,
+    require_focal_point,
+)
 from reporting.carry_over import carry_over_fichas, duplicate_ficha
 from reporting.editing import StaleFicha, save_ficha_form
 from reporting.forms import CarryOverForm, FichaForm, RetoFormSet
@@ -189,7 +194,7 @@ def _open_ejercicio_for_new() -> Ejercicio:
     return ejercicio
 
 
-def _save(request: HttpRequest, form, formset, ficha: Ficha):
+def _save(request: AuthenticatedHttpRequest, form, formset, ficha: Ficha):
     """Save a bound, valid form; returns the ficha or the ``StaleFicha`` raised."""
     try:
         return save_ficha_form(
@@ -204,7 +209,7 @@ def _save(request: HttpRequest, form, formset, ficha: Ficha):
         return None, exc
 
 
-def _autosave_response(request: HttpRequest, ficha: Ficha) -> JsonResponse:
+def _autosave_response(request: AuthenticatedHttpRequest, ficha: Ficha) -> JsonResponse:
     """Answer of an autosave (or of the first save of a new ficha) for ficha_form.js."""
     form, formset = _bind(request, ficha)
     if not (form.is_valid() and formset.is_valid()):
@@ -246,7 +251,7 @@ def _wants_json(request: HttpRequest) -> bool:
 
 
 @login_required
-def mis_fichas(request: HttpRequest) -> HttpResponse:
+def mis_fichas(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.is_coordinator:
         return redirect("home")
     actor = require_focal_point(request)
@@ -275,7 +280,7 @@ def mis_fichas(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def ficha_new(request: HttpRequest) -> HttpResponse:
+def ficha_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = require_focal_point(request)
     ficha = Ficha(actor=actor, ejercicio=_open_ejercicio_for_new())
     if request.method == "POST" and _wants_json(request):
@@ -289,7 +294,7 @@ def ficha_new(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def ficha_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def ficha_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ficha = get_ficha_for_user(request, pk, write=request.method == "POST")
     if request.user.is_coordinator:
         try:
@@ -310,7 +315,7 @@ def ficha_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ficha_autosave(request: HttpRequest, pk: int) -> JsonResponse:
+def ficha_autosave(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     ficha = get_ficha_for_user(request, pk)
     if request.user.is_coordinator or not ficha.is_editable_by_institution:
         message = _("Esta ficha ya no se puede editar (fue enviada o el ejercicio cerró).")
@@ -320,7 +325,7 @@ def ficha_autosave(request: HttpRequest, pk: int) -> JsonResponse:
 
 @login_required
 @require_POST
-def ficha_submit(request: HttpRequest, pk: int) -> HttpResponse:
+def ficha_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ficha = get_ficha_for_user(request, pk, write=True)
     if "version" not in request.POST:
         messages.warning(request, _("Revise la ficha y use «Enviar a revisión» al final."))
@@ -342,7 +347,7 @@ def ficha_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def ficha_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
+def ficha_duplicate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     require_focal_point(request)
     ficha = get_ficha_for_user(request, pk)
     if not ficha.ejercicio.is_open:
@@ -355,7 +360,7 @@ def ficha_duplicate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def carry_over(request: HttpRequest) -> HttpResponse:
+def carry_over(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = require_focal_point(request)
     ejercicio = _open_ejercicio_for_new()
     previous = Ejercicio.objects.filter(year__lt=ejercicio.year).order_by("-year").first()
@@ -365,6 +370,8 @@ def carry_over(request: HttpRequest) -> HttpResponse:
     form = CarryOverForm(request.POST or None, queryset=queryset)
     if request.method == "POST" and form.is_valid():
         ids = [f.pk for f in form.cleaned_data["fichas"]]
+        # The choices are fichas of ``previous``: a valid form means there is one.
+        assert previous is not None
         copies = carry_over_fichas(
             actor, from_ejercicio=previous, to_ejercicio=ejercicio, by=request.user, ids=ids
         )

@@ -2,14 +2,14 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from reporting import editing, notifications, review, workflow
-from reporting.access import coordinator_required, get_ficha_for_user
+from reporting.access import AuthenticatedHttpRequest, coordinator_required, get_ficha_for_user
 from reporting.models import Ejercicio, Ficha, FichaStatus, ObjetivoPMM, Observacion
 from reporting.review_forms import (
     ApproveForm,
@@ -36,7 +36,7 @@ def _current_ejercicio() -> Ejercicio:
 
 
 @coordinator_required
-def bandeja(request: HttpRequest) -> HttpResponse:
+def bandeja(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = DeskFilterForm(request.GET or None)
     filters = form.filters(_current_ejercicio())
     page = Paginator(review.desk_fichas(filters), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -52,7 +52,7 @@ def bandeja(request: HttpRequest) -> HttpResponse:
 
 
 @coordinator_required
-def seguimiento(request: HttpRequest) -> HttpResponse:
+def seguimiento(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = FollowUpFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     ejercicio = data.get("ejercicio") or _current_ejercicio()
@@ -65,10 +65,10 @@ def seguimiento(request: HttpRequest) -> HttpResponse:
 
 @coordinator_required
 @require_POST
-def send_reminders(request: HttpRequest) -> HttpResponse:
+def send_reminders(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReminderForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("reporting:seguimiento")
     ejercicio = form.cleaned_data["ejercicio"]
     n = notifications.remind_institutions(
@@ -83,7 +83,9 @@ def send_reminders(request: HttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------
 
 
-def _render_review(request: HttpRequest, ficha: Ficha, *, status: int = 200, **forms):
+def _render_review(
+    request: AuthenticatedHttpRequest, ficha: Ficha, *, status: int = 200, **forms
+) -> HttpResponse:
     """The ficha as sent, its history and the coordinator panel (forms may carry errors)."""
     initial = {"loaded_version": ficha.version}
     latest_return = ficha.events.filter(to_status=FichaStatus.OBSERVADA).order_by("-at").first()
@@ -102,13 +104,13 @@ def _render_review(request: HttpRequest, ficha: Ficha, *, status: int = 200, **f
 
 
 @coordinator_required
-def review_ficha(request: HttpRequest, pk: int) -> HttpResponse:
+def review_ficha(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _render_review(request, get_ficha_for_user(request, pk))
 
 
 @coordinator_required
 @require_POST
-def review_start(request: HttpRequest, pk: int) -> HttpResponse:
+def review_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ficha = get_ficha_for_user(request, pk, write=True)
     try:
         workflow.start_review(ficha, by=request.user)
@@ -121,7 +123,7 @@ def review_start(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_required
 @require_POST
-def review_return(request: HttpRequest, pk: int) -> HttpResponse:
+def review_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ficha = get_ficha_for_user(request, pk, write=True)
     form = ReturnForm(request.POST)
     if not form.is_valid():
@@ -143,7 +145,7 @@ def review_return(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_required
 @require_POST
-def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
+def review_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ficha = get_ficha_for_user(request, pk, write=True)
     form = ApproveForm(request.POST, ficha=ficha)
     if not form.is_valid():
@@ -165,7 +167,7 @@ def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_required
 @require_POST
-def review_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+def review_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ficha = get_ficha_for_user(request, pk, write=True)
     form = ReopenForm(request.POST)
     if not form.is_valid():
@@ -186,7 +188,7 @@ def review_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @coordinator_required
 @require_POST
-def review_classify(request: HttpRequest, pk: int) -> HttpResponse:
+def review_classify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ficha = get_ficha_for_user(request, pk, write=True)
     form = ClassificationForm(request.POST, ficha=ficha)
     if not form.is_valid():
@@ -211,7 +213,7 @@ def review_classify(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @coordinator_required
-def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def review_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ficha = get_ficha_for_user(request, pk, write=True)
     form = EditorialForm(request.POST or None, instance=ficha)
     formset = RetoTextFormSet(request.POST or None, instance=ficha, prefix="retos")
@@ -231,17 +233,19 @@ def review_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Se guardaron las correcciones editoriales."))
             return redirect("reporting:review_ficha", pk=ficha.pk)
-    context = {"ficha": ficha, "form": form, "formset": formset, "stale": stale}
+    context: dict[str, object] = {"ficha": ficha, "form": form, "formset": formset, "stale": stale}
     context["word_limit"] = WORD_LIMIT
     status = 409 if stale else 400 if request.method == "POST" else 200
     return render(request, "reporting/review/ficha_edit.html", context, status=status)
 
 
 @coordinator_required
-def review_reorder(request: HttpRequest, year: int, chapter: int, objective: int) -> HttpResponse:
+def review_reorder(
+    request: AuthenticatedHttpRequest, year: int, chapter: int, objective: int
+) -> HttpResponse:
     ejercicio = get_object_or_404(Ejercicio, year=year)
     objetivo = get_object_or_404(ObjetivoPMM, number=objective)
-    block = {"ejercicio": ejercicio, "chapter": chapter, "objective": objetivo}
+    block: review.Block = {"ejercicio": ejercicio, "chapter": chapter, "objective": objetivo}
     fichas = review.order_block(**block)
     form = BlockOrderForm(request.POST or None, fichas=fichas)
     if request.method == "POST" and form.is_valid():
