@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 import fontpkg_montserrat
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -35,6 +36,12 @@ DEBUG = env_bool("DEBUG", not PRODUCTION)
 
 if PRODUCTION:
     SECRET_KEY = os.environ["SECRET_KEY"]
+    # What Django's check --deploy asks of a key, refused at start-up instead of warned about.
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY must be at least 50 random characters in production "
+            "(python -c 'import secrets; print(secrets.token_urlsafe(64))')."
+        )
 else:
     SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-do-not-use-in-production")
 
@@ -59,6 +66,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.security.reject_control_characters",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -69,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "config.security.no_store_when_signed_in",
+    "config.security.log_refusals",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -182,12 +192,16 @@ def mailer_from_url(url: str) -> dict:
     raise ValueError(f"Unsupported EMAIL_URL scheme: {parts.scheme}")
 
 
-# Production must name a real mail server; development prints emails on the console.
+# Production must name a real mail server; development prints emails on the console. The
+# console and memory backends are refused in production: they would put addresses and
+# invitation or reset links into the logs, or lose the messages.
 MAILERS = {
     "default": mailer_from_url(
         os.environ["EMAIL_URL"] if PRODUCTION else os.environ.get("EMAIL_URL", "console://")
     )
 }
+if PRODUCTION and not MAILERS["default"]["BACKEND"].endswith("smtp.EmailBackend"):
+    raise ImproperlyConfigured("EMAIL_URL must be smtp:// or smtps:// in production.")
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "Pacto Mundial para la Migración <no-responder@localhost>"
 )
@@ -198,6 +212,10 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Exports from the admin escape leading formula characters; our resources escape the rest.
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT = True
+# Import and export in the admin need the model's own permissions («add» to import, «view» to
+# export): being staff is not enough (issue 17).
+IMPORT_EXPORT_IMPORT_PERMISSION_CODE = "add"
+IMPORT_EXPORT_EXPORT_PERMISSION_CODE = "view"
 IMPORT_EXPORT_SKIP_ADMIN_LOG = False
 
 SECURE_CSP = {

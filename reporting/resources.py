@@ -76,9 +76,19 @@ class MembershipResource(SafeExportResource):
         return Membership(user=user)
 
     def import_instance(self, instance, row, **kwargs):
+        # An import only brings in new focal points. Roles and institutions of existing
+        # accounts change by hand, by an administrator, with an audit row (issue 17): an
+        # import file must never turn a focal point into a coordinator or add an administrator.
+        if instance.user.pk is not None:
+            raise ValueError(
+                "La cuenta ya existe: su rol e institución sólo se cambian en su ficha de usuario."
+            )
         super().import_instance(instance, row, **kwargs)
-        if instance.role not in Role.values:
-            raise ValueError(f"Rol desconocido: {instance.role!r}")
+        if instance.role != Role.ENLACE:
+            raise ValueError(
+                f"Rol {instance.role!r}: por importación sólo se dan de alta enlaces; las "
+                "cuentas de coordinación y administración se crean una por una."
+            )
         instance.user.email = (row.get("correo") or "").strip().lower()
         instance.user.first_name = (row.get("nombre") or "").strip()
         instance.user.last_name = (row.get("apellidos") or "").strip()

@@ -44,20 +44,48 @@ def test_membership_import_creates_focal_points_without_usable_password():
     data = _dataset(
         ["correo", "nombre", "apellidos", "rol", "institucion"],
         ["Enlace.INM@prueba.gob.mx", "Ana", "García", "enlace", "INM"],
-        ["coordinacion@prueba.gob.mx", "Luis", "Ramos", "coordinador", ""],
     )
     result = MembershipResource().import_data(data, dry_run=False)
     assert not result.has_errors(), [e.error for row in result.row_errors() for e in row[1]]
     enlace = User.objects.get(email="enlace.inm@prueba.gob.mx")
     assert (enlace.first_name, enlace.has_usable_password()) == ("Ana", False)
     assert enlace.actor.sigla == "INM"
-    assert Membership.objects.get(user__email="coordinacion@prueba.gob.mx").role == Role.COORDINADOR
+
+
+def _row_errors(result) -> list[str]:
+    return [str(e.error) for _number, errors in result.row_errors() for e in errors]
+
+
+def test_membership_import_never_creates_coordinators_or_administrators():
+    data = _dataset(
+        ["correo", "nombre", "apellidos", "rol", "institucion"],
+        ["coordinacion@prueba.gob.mx", "Luis", "Ramos", "coordinador", ""],
+        ["admin@prueba.gob.mx", "Eva", "Luna", "administrador", ""],
+    )
+    result = MembershipResource().import_data(data, dry_run=False)
+    errors = _row_errors(result)
+    assert len(errors) == 2 and all("sólo se dan de alta enlaces" in e for e in errors)
+    assert not User.objects.filter(email__in=["coordinacion@prueba.gob.mx", "admin@prueba.gob.mx"])
+
+
+def test_membership_import_never_changes_an_existing_account(focal_a):
+    """The probe made a focal point a coordinator by importing a row with their email."""
+    data = _dataset(
+        ["correo", "nombre", "apellidos", "rol", "institucion"],
+        [focal_a.email, "Otra", "Persona", "coordinador", ""],
+    )
+    result = MembershipResource().import_data(data, dry_run=False)
+    assert ["ya existe" in e for e in _row_errors(result)] == [True]
+    membership = Membership.objects.get(user=focal_a)
+    assert (membership.role, membership.actor.sigla) == (Role.ENLACE, "INM")
+    focal_a.refresh_from_db()
+    assert focal_a.first_name == "Persona"
 
 
 def test_membership_import_dry_run_creates_no_user():
     data = _dataset(
         ["correo", "nombre", "apellidos", "rol", "institucion"],
-        ["nuevo@prueba.gob.mx", "Ana", "García", "coordinador", ""],
+        ["nuevo@prueba.gob.mx", "Ana", "García", "enlace", ""],
     )
     MembershipResource().import_data(data, dry_run=True)
     assert not User.objects.filter(email="nuevo@prueba.gob.mx").exists()
