@@ -132,7 +132,7 @@ class NotaInline(ReadOnlyInline):
 
 class FichaEventInline(ReadOnlyInline):
     model = FichaEvent
-    fields = readonly_fields = ["kind", "by", "at", "from_status", "to_status", "note", "changes"]
+    fields = readonly_fields = ("kind", "by", "at", "from_status", "to_status", "note", "changes")
 
 
 @admin.register(Ficha)

@@ -8,6 +8,7 @@ the user's own input, so nothing typed is lost and nothing is overwritten silent
 
 import copy
 from collections.abc import Iterable
+from typing import cast
 
 from django import forms
 from django.db import models, transaction
@@ -30,7 +31,8 @@ def display_value(ficha: Ficha, name: str) -> str:
     """A field's value as a person reads it (choices labelled, relations named, lists joined)."""
     if name == "retos":
         return "\n".join(f"• {r.texto}" for r in ficha.retos.all())
-    field = ficha._meta.get_field(name)
+    # Names of the ficha's own fields (form fields, audited names), never reverse relations.
+    field = cast(models.Field, ficha._meta.get_field(name))
     if field.many_to_many:
         if ficha.pk is None:
             return ""
@@ -54,7 +56,7 @@ def snapshot(ficha: Ficha, names: Iterable[str]) -> dict[str, str]:
 def _label(name: str) -> str:
     if name == "retos":
         return "Retos"
-    return str(Ficha._meta.get_field(name).verbose_name)
+    return str(cast(models.Field, Ficha._meta.get_field(name)).verbose_name)
 
 
 def diff(before: dict[str, str], after: dict[str, str]) -> dict[str, dict[str, str]]:
@@ -89,7 +91,7 @@ def save_ficha_form(
     *,
     by: User,
     expected_version: int,
-    formsets: Iterable[forms.BaseFormSet] = (),
+    formsets: Iterable[forms.BaseInlineFormSet] = (),
     record_edit: bool = False,
     note: str = "",
 ) -> Ficha:

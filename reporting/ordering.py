@@ -15,7 +15,7 @@ from reporting.text import fold
 def block_key(ficha: Ficha) -> tuple:
     """Position of a ficha inside its (chapter, objective) block."""
     actor = ficha.actor
-    if actor.tipo.chapter == 2 and actor.entidad_id:
+    if actor.tipo.chapter == 2 and actor.entidad is not None:
         who = actor.entidad.name
     else:
         who = actor.name

@@ -11,8 +11,10 @@ import datetime
 import re
 import unicodedata
 from collections.abc import Mapping
+from typing import cast
 
 from django.core.exceptions import FieldDoesNotExist
+from django.db.models import Field
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -109,7 +111,8 @@ def field_label(name: str) -> str:
     if name == "retos":
         return str(_("Retos"))
     try:
-        return str(Ficha._meta.get_field(name).verbose_name)
+        # Observed fields are the ficha's own, never reverse relations.
+        return str(cast(Field, Ficha._meta.get_field(name)).verbose_name)
     except FieldDoesNotExist:
         return name
 
