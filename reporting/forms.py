@@ -7,6 +7,7 @@ types and sizes; ``submitting=True`` adds the completeness rules and the 180-wor
 """
 
 import re
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.validators import MaxLengthValidator
@@ -32,6 +33,9 @@ from reporting.text import (
     too_many_words,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 MAX_COUNT = 100_000_000
 # 180 words never need more; this only stops pasted junk from filling the database.
 TEXT_MAX_CHARS = 5000
@@ -54,7 +58,7 @@ def without_nul(data):
     return clean
 
 
-def _help(guidance: str, examples: tuple[str, ...] = ()) -> str:
+def _help(guidance: "StrOrPromise", examples: "tuple[StrOrPromise, ...]" = ()) -> str:
     """Help under a field: the official guidance, then the official examples as a list."""
     if not examples:
         return format_html("{}", guidance)
@@ -118,7 +122,7 @@ class ObjetivoChoiceField(forms.ModelMultipleChoiceField):
 
 
 def _textarea(rows: int = 5, section: str | None = None) -> forms.Textarea:
-    attrs = {"rows": rows}
+    attrs: dict[str, int | str] = {"rows": rows}
     if section:
         attrs["data-word-section"] = section
     return forms.Textarea(attrs=attrs)
@@ -298,7 +302,7 @@ class FichaForm(forms.ModelForm):
         self,
         *args,
         ejercicio: Ejercicio,
-        retos_formset: "RetoFormSet | None" = None,
+        retos_formset: "BaseRetoFormSet | None" = None,
         submitting: bool = False,
         **kwargs,
     ):
@@ -310,12 +314,16 @@ class FichaForm(forms.ModelForm):
         self.ejercicio = ejercicio
         self.retos_formset = retos_formset
         self.submitting = submitting
-        self.fields["temporalidad"].choices = Temporalidad.choices
+        cast(forms.ChoiceField, self.fields["temporalidad"]).choices = Temporalidad.choices
         self.fields["temporalidad"].required = False
         for field in self.fields.values():
             # Empty fields are fine in a draft; the browser must not block «Guardar borrador».
             field.required = False
-            if isinstance(field.widget, forms.Textarea) and field.max_length is None:
+            if (
+                isinstance(field, forms.CharField)
+                and isinstance(field.widget, forms.Textarea)
+                and field.max_length is None
+            ):
                 field.max_length = TEXT_MAX_CHARS
                 field.validators.append(MaxLengthValidator(TEXT_MAX_CHARS))
         self.use_required_attribute = False
@@ -479,8 +487,9 @@ class FichaForm(forms.ModelForm):
             "y1": year,
         }
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         for name, value in list(data.items()):
             if isinstance(value, str):
                 data[name] = _clean_text(value)
@@ -633,7 +642,8 @@ class RetoForm(forms.ModelForm):
 
 class BaseRetoFormSet(forms.BaseInlineFormSet):
     def _should_delete_form(self, form) -> bool:
-        if super()._should_delete_form(form):
+        # Django's private hook for «delete this form», not in the stubs.
+        if super()._should_delete_form(form):  # type: ignore[misc]
             return True
         data = getattr(form, "cleaned_data", None) or {}
         return form.instance.pk is not None and not data.get("texto")
@@ -660,15 +670,19 @@ class BaseRetoFormSet(forms.BaseInlineFormSet):
         return super().save(commit)
 
 
-RetoFormSet = forms.inlineformset_factory(
-    Ficha,
-    Reto,
-    form=RetoForm,
-    formset=BaseRetoFormSet,
-    extra=1,
-    can_delete=True,
-    max_num=50,
-    validate_max=True,
+# The factory subclasses ``formset``; the stubs type its result as the plain inline formset.
+RetoFormSet = cast(
+    type[BaseRetoFormSet],
+    forms.inlineformset_factory(
+        Ficha,
+        Reto,
+        form=RetoForm,
+        formset=BaseRetoFormSet,
+        extra=1,
+        can_delete=True,
+        max_num=50,
+        validate_max=True,
+    ),
 )
 
 
@@ -685,8 +699,7 @@ class CarryOverForm(forms.Form):
 
     def __init__(self, *args, queryset, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fichas"].queryset = queryset
-        self.fields["fichas"].label_from_instance = lambda f: str(f)
+        cast(forms.ModelMultipleChoiceField, self.fields["fichas"]).queryset = queryset
 
 
 class InvitationForm(forms.Form):
@@ -719,8 +732,9 @@ class InvitationForm(forms.Form):
     position = forms.CharField(label=_("Cargo"), max_length=200, required=False)
     phone = forms.CharField(label=_("Teléfono"), max_length=60, required=False)
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         for name, value in list(data.items()):
             data[name] = _clean_text(value)
         email = (data.get("email") or "").lower()

@@ -1,8 +1,10 @@
 """Forms of the coordinators' review: they validate, the domain functions write."""
 
 from collections.abc import Callable
+from typing import Any, cast
 
 from django import forms
+from django.db.models import Field
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -120,7 +122,7 @@ class DeskFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chapter"].load()
+        cast(ChapterChoiceField, self.fields["chapter"]).load()
 
     def filters(self, default_ejercicio: Ejercicio) -> DeskFilters:
         data = self.cleaned_data if self.is_valid() else {}
@@ -148,7 +150,7 @@ class FollowUpFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["chapter"].load()
+        cast(ChapterChoiceField, self.fields["chapter"]).load()
 
 
 class ReminderForm(forms.Form):
@@ -209,7 +211,11 @@ class ReturnForm(VersionedForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in OBSERVABLE_FIELDS:
-            label = "Retos" if name == "retos" else Ficha._meta.get_field(name).verbose_name
+            label = (
+                "Retos"
+                if name == "retos"
+                else cast(Field, Ficha._meta.get_field(name)).verbose_name
+            )
             self.fields[f"obs_{name}"] = forms.CharField(
                 label=_("Observación sobre «%(campo)s»") % {"campo": label},
                 required=False,
@@ -221,8 +227,9 @@ class ReturnForm(VersionedForm):
     def field_notes(self) -> dict[str, str]:
         return {name: self.cleaned_data.get(f"obs_{name}", "") for name in OBSERVABLE_FIELDS}
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         if not (data.get("note") or "").strip() and not any(
             v.strip() for v in self.field_notes().values()
         ):
@@ -383,13 +390,18 @@ class CategoryChoiceField(forms.ModelChoiceField):
         return obj.name
 
 
+class SubtemaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Subtema) -> str:
+        return f"{obj.eje.number}. {obj.name}"
+
+
 class ClassificationForm(VersionedForm):
     id_prefix = "clasificar"
 
     eje = forms.ModelChoiceField(
         label=_("Eje temático"), queryset=EjeTematico.objects.order_by("number"), required=False
     )
-    subtema = forms.ModelChoiceField(
+    subtema = SubtemaChoiceField(
         label=_("Subtema"),
         queryset=Subtema.objects.select_related("eje").order_by("eje", "position"),
         required=False,
@@ -424,7 +436,6 @@ class ClassificationForm(VersionedForm):
         )
         super().__init__(*args, **kwargs)
         categories = ChallengeCategory.objects.filter(ejercicio=ficha.ejercicio_id)
-        self.fields["subtema"].label_from_instance = lambda s: f"{s.eje.number}. {s.name}"
         for i, reto in enumerate(self.retos, start=1):
             name = f"reto_{reto.pk}"
             self.fields[name] = CategoryChoiceField(
@@ -441,8 +452,9 @@ class ClassificationForm(VersionedForm):
     def categorias(self) -> dict[int, ChallengeCategory | None]:
         return {reto.pk: self.cleaned_data.get(f"reto_{reto.pk}") for reto in self.retos}
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
         eje, subtema = data.get("eje"), data.get("subtema")
         if subtema and eje and subtema.eje_id != eje.pk:
             self.add_error("subtema", _("El subtema no pertenece al eje temático elegido."))
