@@ -157,6 +157,7 @@ class Footnotes:
                 out.append(Segment(number=self.printed[key], repeat=True))
             elif key in self.by_marker:
                 segment = self._new(self.by_marker[key])
+                assert segment.number is not None  # _new numbers every note
                 self.printed[key] = segment.number
                 out.append(segment)
             position = match.end()
@@ -378,8 +379,8 @@ def chapters(fichas: list[Ficha], notes: Footnotes) -> list[Chapter]:
     blocks = numbered_blocks(fichas)
     objetivos = {o.number: o.title for o in ObjetivoPMM.objects.all()}
     types = list(ActorType.objects.order_by("chapter", "code"))
-    titles = {}
-    list_all = {}
+    titles: dict[int, str] = {}
+    list_all: dict[int, bool] = {}
     for t in types:
         titles.setdefault(t.chapter, t.chapter_title)
         list_all[t.chapter] = list_all.get(t.chapter, False) or t.lists_all_objectives
@@ -414,7 +415,7 @@ def institutions_glossary(fichas: list[Ficha]) -> list[tuple[str, str]]:
 
 def reporting_states(fichas: list[Ficha]) -> list[str]:
     """Annex 2: the states whose governments have a printed ficha, alphabetical."""
-    names = {f.actor.entidad.name for f in fichas if f.actor.entidad_id}
+    names = {f.actor.entidad.name for f in fichas if f.actor.entidad is not None}
     return sorted(names, key=fold_spaces)
 
 

@@ -7,9 +7,11 @@ recent earlier edition, since the people and acronyms rarely change from one yea
 
 import datetime
 import re
+from typing import cast
 
 from django.contrib.admin.models import ADDITION
 from django.db import transaction
+from django.db.models import Field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -182,7 +184,7 @@ def update_edicion(edicion: Edicion, *, by: User, **texts: str) -> Edicion:
     changed = [k for k in TEXT_FIELDS if k in texts and getattr(edicion, k) != texts[k]]
     changes = {
         name: {
-            "label": str(Edicion._meta.get_field(name).verbose_name),
+            "label": str(cast(Field, Edicion._meta.get_field(name)).verbose_name),
             "old": getattr(edicion, name),
             "new": texts[name],
         }

@@ -21,6 +21,7 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
@@ -105,6 +106,8 @@ def count_by_objective(
     state: Counter[int] = Counter()
     for ficha in fichas:
         number = ficha.objetivo_asignado_id
+        # Approved fichas always have one (constraint ficha_approved_has_objective).
+        assert number is not None
         total[number] += 1
         if ficha.actor.tipo.is_federal:
             federal[number] += 1
@@ -219,8 +222,8 @@ def participation(fichas: Sequence[Ficha], actor_types: Iterable[ActorType]) -> 
         fichas_per_chapter[ficha.actor.tipo.chapter] += 1
         for actor in _actors_of(ficha):
             institutions[actor.tipo.chapter].add(actor.pk)
-            if actor.tipo.is_state and actor.entidad_id:
-                states[actor.entidad_id] = actor.entidad
+            if actor.tipo.is_state and actor.entidad is not None:
+                states[actor.entidad.pk] = actor.entidad
     by_chapter = [
         ChapterParticipation(
             chapter, title, len(institutions.get(chapter, ())), fichas_per_chapter[chapter]
@@ -367,7 +370,9 @@ def highlights_by_objective(
         names = [ficha.actor.name] + sorted(
             a.name for a in ficha.co_actors.all() if a.pk != ficha.actor_id
         )
-        per_objective[ficha.objetivo_asignado_id].append(
+        number = ficha.objetivo_asignado_id
+        assert number is not None  # approved: it has one (see count_by_objective)
+        per_objective[number].append(
             Highlight(
                 ficha_pk=ficha.pk,
                 name=ficha.nombre,
@@ -491,7 +496,9 @@ def participants_table(fichas: Sequence[Ficha]) -> list[ParticipantRow]:
             actors[co.pk] = co
 
     def sort_key(actor: Actor) -> tuple:
-        name = actor.entidad.name if actor.tipo.is_state and actor.entidad_id else actor.name
+        name = (
+            actor.entidad.name if actor.tipo.is_state and actor.entidad is not None else actor.name
+        )
         return (actor.tipo.chapter, fold(name))
 
     return [
@@ -567,12 +574,17 @@ def compute_informe(ejercicio: Ejercicio) -> InformeData:
     )
 
 
+class StateRow(TypedDict):
+    name: str
+    count: int
+
+
 def informe_context(edicion, *, draft: bool) -> dict:
     """Template context shared by the print template and the public edition page."""
     data = compute_informe(edicion.ejercicio)
     names = {e.inegi_code: e.name for e in EntidadFederativa.objects.all()}
     state_rows = sorted(
-        ({"name": names.get(code, code), "count": n} for code, n in data.per_state.items()),
+        (StateRow(name=names.get(code, code), count=n) for code, n in data.per_state.items()),
         key=lambda row: (-row["count"], fold(row["name"])),
     )
     return {

@@ -7,9 +7,10 @@ version never changes: a correction is a new version number).
 """
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
@@ -19,6 +20,9 @@ from django.views.decorators.http import require_safe
 from compendium.informe import informe_context
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
 from reporting.models import Ejercicio, ObjetivoPMM
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 EDITION_CACHE_SECONDS = 60 * 60
@@ -43,7 +47,7 @@ def download_name(build: PublicationBuild) -> str:
 @dataclass
 class PublishedDocument:
     document: str
-    label: str
+    label: "StrOrPromise"
     current: PublicationBuild
     previous: list[PublicationBuild] = field(default_factory=list)
 
@@ -111,6 +115,7 @@ def public_edition(request: HttpRequest, year: int) -> HttpResponse:
         lambda: informe_context(edition.edicion, draft=False),
         EDITION_CACHE_SECONDS,
     )
+    assert context is not None  # informe_context's dict, built now or cached
     context["published"] = edition
     context["objectives_with_fichas"] = 23 - len(context["data"].empty_all)
     return render(request, "compendium/public/edition_detail.html", context)
@@ -127,13 +132,17 @@ def _cache_headers(build: PublicationBuild) -> dict[str, str]:
 
 
 @require_safe
-def public_download(request: HttpRequest, year: int, document: str, version: int) -> HttpResponse:
+def public_download(
+    request: HttpRequest, year: int, document: str, version: int
+) -> HttpResponseBase:
     build = get_object_or_404(
         published_builds(), edicion__ejercicio__year=year, document=document, version=version
     )
     headers = _cache_headers(build)
     published = int(build.published_at.timestamp()) if build.published_at else None
-    response = get_conditional_response(request, etag=headers["ETag"], last_modified=published)
+    response: HttpResponseBase | None = get_conditional_response(
+        request, etag=headers["ETag"], last_modified=published
+    )
     if response is None:
         try:
             handle = build.file.open("rb")
