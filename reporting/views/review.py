@@ -45,6 +45,8 @@ def bandeja(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "filters": filters,
         "page": page,
+        # «1 2 3 … 9 10»: a long year stays one row of links.
+        "page_links": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "total": counts["total"],
         "status_tabs": [(value, label, counts[value]) for value, label in FichaStatus.choices],
     }

@@ -1,12 +1,15 @@
 """Queries of the review desk: filters, accent-insensitive search, counts, constant query count."""
 
+import cssselect2
 import pytest
+import tinyhtml5
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from reporting import review, workflow
 from reporting.models import EntidadFederativa, FichaStatus, ObjetivoPMM
+from reporting.views import review as review_views
 from tests import factories
 
 
@@ -137,3 +140,86 @@ def test_follow_up_is_one_query(ejercicio, actor_a, actor_b, focal_a, focal_a2):
         }
     assert len(queries) == 1
     assert rows == {"INM": (2, 2, 0, 2), "NUEVO LEÓN": (0, 0, 0, 0)}
+
+
+def _desk_html(client, **params):
+    response = client.get(reverse("reporting:bandeja"), params)
+    assert response.status_code == 200
+    root = cssselect2.ElementWrapper.from_html_root(tinyhtml5.parse(response.content.decode()))
+    return response, root
+
+
+def _text(element) -> str:
+    return " ".join("".join(element.etree_element.itertext()).split())
+
+
+def test_desk_shows_fifty_a_page_and_its_links_keep_every_filter(
+    client_coord, ejercicio, actor_a, actor_b
+):
+    for i in range(1, 121):
+        factories.ficha(actor_a if i % 2 else actor_b, ejercicio, nombre=f"Taller {i:03}")
+    factories.ficha(actor_a, ejercicio, nombre="Otro programa")
+    filters = {"q": "taller", "status": "borrador", "orden": "nombre"}
+
+    response, root = _desk_html(client_coord, **filters, page=2)
+    names = [f.nombre for f in response.context["page"].object_list]
+    assert names == [f"Taller {i:03}" for i in range(51, 101)]
+    assert _text(root.query("#resultados-titulo")) == "120 fichas"
+    assert _text(root.query("#rango")) == "Se muestran de la 51 a la 100 (página 2 de 3)."
+    # The status tabs count every page, not this one.
+    assert response.context["total"] == 120
+    assert dict((v, n) for v, _label, n in response.context["status_tabs"])["borrador"] == 120
+
+    nav = root.query("nav#paginas")
+    assert nav.etree_element.get("aria-label") == "Páginas de la bandeja"
+    links = [(_text(a), a.etree_element.get("href")) for a in nav.query_all("a")]
+    kept = "q=taller&status=borrador&orden=nombre"
+    assert links == [
+        ("Anterior", f"?{kept}&page=1"),
+        ("1", f"?{kept}&page=1"),
+        ("2", f"?{kept}&page=2"),
+        ("3", f"?{kept}&page=3"),
+        ("Siguiente", f"?{kept}&page=3"),
+    ]
+    current = [a for a in nav.query_all("a") if a.etree_element.get("aria-current")]
+    assert [(_text(a), a.etree_element.get("aria-current")) for a in current] == [("2", "page")]
+
+    last, _root = _desk_html(client_coord, **filters, page=3)
+    assert [f.nombre for f in last.context["page"].object_list][-1] == "Taller 120"
+    assert len(last.context["page"].object_list) == 20
+    # A page past the end shows the last one; a malformed number, the first.
+    assert _desk_html(client_coord, **filters, page=99)[0].context["page"].number == 3
+    assert _desk_html(client_coord, **filters, page="x")[0].context["page"].number == 1
+
+
+def test_desk_with_one_page_has_no_page_links(client_coord, ejercicio, actor_a):
+    factories.ficha(actor_a, ejercicio)
+    _response, root = _desk_html(client_coord)
+    assert root.query("nav#paginas") is None
+    assert root.query("#rango") is None
+
+
+def test_desk_elides_page_links_of_a_long_list(client_coord, ejercicio, actor_a, monkeypatch):
+    monkeypatch.setattr(review_views, "PAGE_SIZE", 2)
+    for i in range(30):
+        factories.ficha(actor_a, ejercicio, nombre=f"F{i:02}")
+    _response, root = _desk_html(client_coord, orden="nombre", page=8)
+    items = [_text(li) for li in root.query_all("nav#paginas li")]
+    assert items == [
+        *("Anterior", "1", "2", "…"),
+        *("6", "7", "8", "9", "10"),
+        *("…", "14", "15", "Siguiente"),
+    ]
+    ellipses = [li for li in root.query_all("nav#paginas li") if _text(li) == "…"]
+    assert [li.etree_element.get("aria-hidden") for li in ellipses] == ["true", "true"]
+    assert [li.query("a") for li in ellipses] == [None, None]
+
+
+def test_desk_query_count_is_the_same_on_every_page(client_coord, ejercicio, actor_a, actor_b):
+    for i in range(110):
+        f = factories.ficha(actor_a if i % 2 else actor_b, ejercicio, propuestos=[1, 2])
+        if i % 10 == 0:
+            f.co_actors.add(actor_b)
+    first = _desk_queries(client_coord)
+    assert _desk_queries(client_coord, page=2) == first
+    assert _desk_queries(client_coord, page=3, orden="nombre", chapter=1) == first
