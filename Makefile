@@ -9,7 +9,7 @@ PORT ?= 8000
 DEBIAN_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core \
 	postgresql postgresql-contrib chromium poppler-utils gettext
 
-.PHONY: run test install system-deps lint deadcode format messages clean-db
+.PHONY: run test install system-deps lint deadcode format messages clean-db audit
 
 install: $(VENV)/.installed
 
@@ -61,6 +61,53 @@ lint: install
 # and this target is not part of lint.
 deadcode: install
 	-$(VENV)/bin/vulture
+
+# Known vulnerabilities of the locked dependencies (pip-audit on requirements.lock, hashes
+# checked, no resolver). PyPI's advisory data is tried first, then OSV. A service that audits
+# no package at all (this machine reaches only package registries: PyPI's per-version JSON
+# answers 404, api.osv.dev does not resolve) counts as unreachable; when none is reachable the
+# target says so and succeeds. Vulnerabilities found, or any other failure, make it fail.
+PIP_AUDIT ?= $(VENV)/bin/pip-audit
+define AUDIT_REPORT
+import json, re, sys
+report, errors, service = sys.argv[1:4]
+try:
+    with open(report) as fh:
+        deps = json.load(fh)["dependencies"]
+except (OSError, ValueError, KeyError):
+    with open(errors) as fh:
+        stderr = fh.read()
+    unreachable = r"ConnectionError|NameResolution|Max retries|timed out|ProxyError|SSLError"
+    if re.search(unreachable, stderr):
+        sys.exit(2)
+    sys.stderr.write(stderr)
+    sys.exit(3)
+audited = [d for d in deps if "skip_reason" not in d]
+vulnerable = [d for d in audited if d.get("vulns")]
+for d in vulnerable:
+    for v in d["vulns"]:
+        fixed = ", ".join(v.get("fix_versions") or []) or "sin versión corregida"
+        print(f"{d['name']} {d['version']}: {v['id']} (corregida en: {fixed})")
+if vulnerable:
+    sys.exit(f"Paquetes con vulnerabilidades conocidas (fuente: {service}): {len(vulnerable)}.")
+if not audited:
+    sys.exit(2)
+skipped = len(deps) - len(audited)
+note = f"; sin consultar: {skipped}" if skipped else ""
+print(f"Sin vulnerabilidades conocidas (fuente: {service}). Auditados: {len(audited)}{note}.")
+endef
+export AUDIT_REPORT
+
+audit: install
+	@report=$$(mktemp); errors=$$(mktemp); trap 'rm -f "$$report" "$$errors"' EXIT; \
+	for service in pypi osv; do \
+		: >"$$report"; \
+		$(PIP_AUDIT) -r requirements.lock --require-hashes --disable-pip --progress-spinner off \
+			--vulnerability-service $$service --format json --output "$$report" 2>"$$errors"; \
+		$(PY) -c "$$AUDIT_REPORT" "$$report" "$$errors" $$service; status=$$?; \
+		[ $$status = 2 ] || exit $$status; \
+	done; \
+	echo "Auditoría de dependencias no realizada: ninguna fuente de vulnerabilidades (PyPI, OSV) responde desde esta máquina."
 
 format:
 	$(VENV)/bin/ruff format .
