@@ -14,6 +14,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from reporting.invitations import address_problem
 from reporting.models import (
     Actor,
     Ejercicio,
@@ -21,9 +22,7 @@ from reporting.models import (
     Ficha,
     ObjetivoPMM,
     Reto,
-    Role,
     Temporalidad,
-    User,
 )
 from reporting.text import (
     SECTION_LABELS,
@@ -738,22 +737,9 @@ class InvitationForm(forms.Form):
         for name, value in list(data.items()):
             data[name] = _clean_text(value)
         email = (data.get("email") or "").lower()
-        existing = User.objects.filter(email__iexact=email).first() if email else None
-        if existing is not None:
-            membership = existing.membership
-            pending = not existing.has_usable_password() and existing.last_login is None
-            same_actor = (
-                membership is not None
-                and membership.role == Role.ENLACE
-                and membership.actor_id == getattr(data.get("actor"), "pk", None)
-            )
-            if not (pending and same_actor):
-                self.add_error(
-                    "email",
-                    _(
-                        "Ya existe una cuenta con este correo. Si la persona olvidó su contraseña, "
-                        "puede recuperarla con «¿Olvidó su contraseña?» en la página de acceso."
-                    ),
-                )
+        # A pending invitation of the same institution is sent again; the rules are there.
+        problem = address_problem(email, data.get("actor")) if email else None
+        if problem:
+            self.add_error("email", problem)
         data["email"] = email
         return data
