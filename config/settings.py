@@ -5,6 +5,7 @@ One file, read from the environment. Development defaults are safe to run on a l
 ``manage.py check --deploy`` and refuses to start without a real SECRET_KEY.
 """
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "import_export",
     "django_tasks_db",
+    "axes",
     "reporting",
     "compendium",
 ]
@@ -79,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.security.no_store_when_signed_in",
     "config.security.log_refusals",
+    # Last, as django-axes asks: it answers locked-out sign-ins (reporting.signin).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -123,6 +127,23 @@ AUTH_USER_MODEL = "reporting.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+AUTHENTICATION_BACKENDS = [
+    # Refuses sign-in for a locked-out account or address before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after 5 failures for one account or from one address, for 30 minutes; a success
+# clears the count. Administrators unlock in the admin («Access attempts») or with
+# `manage.py axes_reset_username EMAIL` (reporting/signin.py).
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "reporting.signin.typed_username"
+AXES_LOCKOUT_CALLABLE = "reporting.signin.lockout_response"
+# Our own log lines (pmm.security) name people by id only; axes' would carry the address.
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1" if PRODUCTION else "0"))
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -254,5 +275,6 @@ LOGGING = {
         # WeasyPrint warns about every unsupported CSS property at length.
         "weasyprint": {"level": "ERROR"},
         "fontTools": {"level": "WARNING"},
+        "axes": {"level": "ERROR"},
     },
 }

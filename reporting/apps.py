@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ReportingConfig(AppConfig):
     name = "reporting"
     verbose_name = _("Reporte de fichas técnicas")
+
+    def ready(self) -> None:
+        from reporting import signin
+
+        signin.connect_lockout_log()

@@ -27,6 +27,9 @@ from django.db.backends.signals import connection_created
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = tuple(str(ROOT / name) + "/" for name in ("reporting", "compendium", "config"))
 TESTS = str(ROOT / "tests") + "/"
+# Project modules that only wrap other code (middleware) and never write: the stack is read
+# past them, as past Django's own frames.
+TRANSPARENT = (str(ROOT / "config" / "security.py"),)
 
 _WRITE_RE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _SET_COLUMN_RE = re.compile(r'(?<![.\w"])"(\w+)"\s*=')
@@ -105,7 +108,7 @@ def current_writer() -> str | None:
         filename = frame.f_code.co_filename
         if filename.startswith(TESTS) and "/tests/write_owners.py" not in filename:
             return None
-        if filename.startswith(PROJECT):
+        if filename.startswith(PROJECT) and filename not in TRANSPARENT:
             return filename[len(str(ROOT)) + 1 :]
         frame = frame.f_back
     return None

@@ -1,0 +1,146 @@
+"""Signing in safely: lockout of repeated failures, password reset through the worker, and a
+log of sign-in events that names people only by id (docs/architecture.md §A8).
+
+- Lockout is django-axes (settings ``AXES_*``): after ``AXES_FAILURE_LIMIT`` failures for one
+  account *or* from one address, sign-in is refused for ``AXES_COOLOFF_TIME`` with a Spanish page
+  (``registration/locked_out.html``). An administrator unlocks from the admin («Access attempts»)
+  or with ``manage.py axes_reset_username EMAIL``.
+- A password reset request only queues a task: the answer takes the same time whether the
+  address has an account or not, and the task (not the request) looks the account up and sends
+  the mail. Requests are limited per address and per client address.
+"""
+
+import hashlib
+import logging
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.core.cache import cache
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.tasks import task
+
+logger = logging.getLogger("pmm.security")
+
+# Password reset requests per hour, per email address and per client address.
+RESET_LIMIT_PER_EMAIL = 3
+RESET_LIMIT_PER_CLIENT = 20
+RESET_WINDOW_SECONDS = 3600
+
+
+def client_address(request: HttpRequest | None) -> str:
+    if request is None:
+        return "-"
+    return request.META.get("REMOTE_ADDR", "-")
+
+
+def _over_limit(key: str, limit: int) -> bool:
+    """Count one more request under ``key``; True once the count passes ``limit``."""
+    cache.add(key, 0, RESET_WINDOW_SECONDS)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, RESET_WINDOW_SECONDS)
+        count = 1
+    return count > limit
+
+
+def _digest(value: str) -> str:
+    # Cache keys must not carry the address itself (caches may be shared or dumped).
+    return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:32]
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Queues the reset mail instead of sending it inside the request."""
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[override]
+        send_password_reset.enqueue(email=self.cleaned_data["email"])
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
+
+    def form_valid(self, form: PasswordResetForm) -> HttpResponse:
+        email = form.cleaned_data["email"]
+        address = client_address(self.request)
+        limited = _over_limit(f"pwreset:e:{_digest(email)}", RESET_LIMIT_PER_EMAIL) | _over_limit(
+            f"pwreset:c:{_digest(address)}", RESET_LIMIT_PER_CLIENT
+        )
+        if limited:
+            # Same answer as a sent request: the page never tells whether an address exists.
+            logger.warning("password-reset limited client=%s", address)
+            return redirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+@task
+def send_password_reset(email: str) -> None:
+    """Background task: send the reset link if ``email`` belongs to an active account."""
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return
+    site = urlsplit(settings.SITE_URL)
+    form.save(
+        domain_override=site.netloc,
+        use_https=site.scheme == "https",
+        subject_template_name="registration/password_reset_subject.txt",
+        email_template_name="registration/password_reset_email.html",
+    )
+
+
+@receiver(user_logged_in)
+def _log_sign_in(sender, request, user, **kwargs) -> None:
+    logger.info("signin ok user=%s client=%s", user.pk, client_address(request))
+
+
+@receiver(user_logged_out)
+def _log_sign_out(sender, request, user, **kwargs) -> None:
+    logger.info("signout user=%s", getattr(user, "pk", "-"))
+
+
+@receiver(user_login_failed)
+def _log_sign_in_failure(sender, credentials, request=None, **kwargs) -> None:
+    # ``credentials`` hold the typed email: never logged.
+    logger.warning("signin failed client=%s", client_address(request))
+
+
+def typed_username(request: HttpRequest | None, credentials: dict | None = None) -> str:
+    """The address a person typed to sign in (``AXES_USERNAME_CALLABLE``).
+
+    Django's sign-in passes it as ``email`` (our ``USERNAME_FIELD``), the login form posts it as
+    ``username``; lowercased so that «Ana@X» and «ana@x» count as one account.
+    """
+    credentials = credentials or {}
+    typed = credentials.get("email") or credentials.get("username")
+    if not typed and request is not None:
+        typed = request.POST.get("username", "")
+    return str(typed or "").strip().lower()
+
+
+def _log_lockout(sender, request, username, ip_address, **kwargs) -> None:
+    from reporting.models import User
+
+    typed = username or typed_username(request)
+    user_id = User.objects.filter(email__iexact=typed).values_list("pk", flat=True)
+    logger.warning(
+        "signin locked-out user=%s client=%s", next(iter(user_id), "-"), ip_address or "-"
+    )
+
+
+def connect_lockout_log() -> None:
+    """Connected from ``ReportingConfig.ready`` (axes' signals need settings loaded)."""
+    from axes.signals import user_locked_out
+
+    user_locked_out.connect(_log_lockout, dispatch_uid="pmm-lockout-log")
+
+
+def lockout_response(
+    request: HttpRequest, original_response=None, credentials=None
+) -> HttpResponse:
+    """What a locked-out person sees (``AXES_LOCKOUT_CALLABLE``): Spanish, with the wait."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
