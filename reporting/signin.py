@@ -57,7 +57,7 @@ def _digest(value: str) -> str:
 class QueuedPasswordResetForm(PasswordResetForm):
     """Queues the reset mail instead of sending it inside the request."""
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[override]
+    def save(self, *args, **kwargs) -> None:
         send_password_reset.enqueue(email=self.cleaned_data["email"])
 
 
