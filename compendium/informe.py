@@ -9,9 +9,11 @@ Rules worth knowing:
 
 * A ficha counts once, for its lead actor's chapter (federal / state split by ``ActorType``).
 * «Most» and «fewest» tables never cut a tie: every objective tied with the fifth is shown and
-  a note says so. Objectives with no fichas are listed apart, not in the «fewest» table.
+  a note says so. Objectives with no fichas are the fewest of all: they head the «fewest» table
+  (and are also listed apart).
 * Figures («en cifras») are sums over the fichas that report them, always with their coverage;
-  a figure that no ficha reports is «no reportado», never zero.
+  a figure that no ficha reports is «no reportado», never zero. Only people are summed: actions
+  come in unlike units (workshops, cards issued, health services), so they are counted per kind.
 * Joint programs count for every participating institution in the participants table.
 """
 
@@ -145,9 +147,9 @@ def rank_objectives(
 
     Sorted by count (descending for «más», ascending for «menos»), then by objective number.
     Every objective tied with the last of the ``size`` places is shown; the note names them.
-    The «fewest» table leaves out objectives with no fichas (they are listed apart).
+    Objectives with no fichas belong to the «fewest» table like any other count.
     """
-    pool = [c for c in counts if c.total > 0] if fewest else list(counts)
+    pool = list(counts)
     pool.sort(key=lambda c: (c.total if fewest else -c.total, c.number))
     if len(pool) <= size:
         chosen = pool
@@ -279,12 +281,13 @@ class KeyFigure:
         }
 
 
+# People only: every one of these counts persons, so a sum means something. The number of
+# actions is not here: one ficha counts workshops, another cards issued, another health services.
 KEY_FIGURE_FIELDS: list[tuple[str, str]] = [
     ("personas_atendidas", "Personas atendidas"),
     ("mujeres", "Mujeres"),
     ("hombres", "Hombres"),
     ("otras_personas", "Otras personas o sexo no especificado"),
-    ("num_acciones", "Acciones realizadas"),
 ]
 
 
@@ -303,6 +306,73 @@ def key_figures(fichas: Sequence[Ficha]) -> list[KeyFigure]:
             )
         )
     return figures
+
+
+@dataclass(frozen=True)
+class ActionKind:
+    label: str  # as the first ficha in print order wrote it, with a capital initial
+    total: int
+    fichas: int
+
+    @property
+    def display(self) -> str:
+        return format_number(self.total)
+
+
+@dataclass(frozen=True)
+class ActionsByKind:
+    """The number of actions per kind of action («Tipo de acciones»), never one grand sum."""
+
+    kinds: list[ActionKind]
+    untyped: int  # fichas that give a number of actions but not their kind
+    reported_in: int
+    of: int
+
+    @property
+    def note(self) -> str:
+        if not self.reported_in:
+            return _("Acciones realizadas: No reportado.")
+        kinds = ngettext("%(k)s tipo", "%(k)s tipos distintos", len(self.kinds)) % {
+            "k": format_number(len(self.kinds))
+        }
+        if self.untyped:
+            kinds = _("%(kinds)s; %(u)s sin tipo indicado") % {
+                "kinds": kinds,
+                "u": format_number(self.untyped),
+            }
+        return _(
+            "Acciones realizadas: no se suman, porque cada ficha cuenta su propio tipo de acción "
+            "(talleres, documentos expedidos, servicios…). Fichas que reportan un número de "
+            "acciones: %(n)s de %(of)s (%(kinds)s)."
+        ) % {"n": format_number(self.reported_in), "of": format_number(self.of), "kinds": kinds}
+
+
+def actions_by_kind(fichas: Sequence[Ficha]) -> ActionsByKind:
+    """Actions summed within each kind, with the number of fichas that report it.
+
+    Kinds are the free text of «Tipo de acciones», matched ignoring case, accents, spacing and a
+    final period; listed alphabetically (ranking unlike units would be a comparison too). A
+    number without a kind is counted among the fichas that report actions but summed nowhere.
+    """
+    labels: dict[str, str] = {}
+    totals: Counter[str] = Counter()
+    fichas_per_kind: Counter[str] = Counter()
+    reported = untyped = 0
+    for ficha in fichas:
+        if ficha.num_acciones is None:
+            continue
+        reported += 1
+        label = " ".join(ficha.tipo_acciones.split()).rstrip(" .")
+        label = label[:1].upper() + label[1:]
+        if not label:
+            untyped += 1
+            continue
+        key = fold(label)
+        labels.setdefault(key, label)
+        totals[key] += ficha.num_acciones
+        fichas_per_kind[key] += 1
+    kinds = [ActionKind(labels[k], totals[k], fichas_per_kind[k]) for k in sorted(labels)]
+    return ActionsByKind(kinds=kinds, untyped=untyped, reported_in=reported, of=len(fichas))
 
 
 # --- IV. Principales acciones ----------------------------------------------------------------
@@ -530,6 +600,7 @@ class InformeData:
     participation: Participation
     per_state: dict[str, int]
     figures: list[KeyFigure]
+    actions: ActionsByKind
     highlights: list[ObjectiveHighlights]
     challenges: list[CategoryCount]
     participants: list[ParticipantRow]
@@ -566,6 +637,7 @@ def compute_informe(ejercicio: Ejercicio) -> InformeData:
         participation=participation(fichas, ActorType.objects.all()),
         per_state=fichas_per_state(fichas),
         figures=key_figures(fichas),
+        actions=actions_by_kind(fichas),
         highlights=highlights_by_objective(fichas, counts),
         challenges=challenges_by_category(fichas, categories),
         participants=participants_table(fichas),

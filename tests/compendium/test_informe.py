@@ -13,7 +13,7 @@ import tinyhtml5
 
 from compendium import charts, informe
 from compendium.models import Edicion
-from reporting.models import ChallengeCategory, FichaStatus, ObjetivoPMM, Reto
+from reporting.models import ChallengeCategory, Ficha, FichaStatus, ObjetivoPMM, Reto
 from tests import factories
 
 APROBADA = FichaStatus.APROBADA
@@ -61,6 +61,7 @@ def world(db):
         hombres=500,
         otras_personas=100,
         num_acciones=12,
+        tipo_acciones="Talleres",
     )
     f["inm1b"] = approved(inm, e, 1, personas_atendidas=245, num_acciones=3)
     f["nl1"] = approved(nl, e, 1)
@@ -146,10 +147,15 @@ def test_most_table_keeps_every_objective_tied_at_the_boundary(data):
     )
 
 
-def test_fewest_table_leaves_out_empty_objectives_and_keeps_ties(data):
-    assert data.fewest.numbers == [7, 8, 9, 2, 3, 4, 5, 6]
-    assert [r.count for r in data.fewest.rows] == [1, 1, 1, 2, 2, 2, 2, 2]
-    assert data.fewest.tied == [2, 3, 4, 5, 6]
+def test_fewest_table_starts_with_the_objectives_without_fichas_and_keeps_ties(data):
+    # Objectives 10-23 have no fichas: they are the fewest, all tied at zero.
+    assert data.fewest.numbers == list(range(10, 24))
+    assert [r.count for r in data.fewest.rows] == [0] * 14
+    assert data.fewest.tied == list(range(10, 24))
+    assert data.fewest.note == (
+        "Se muestran 14 objetivos en lugar de 5 porque los objetivos 10, 11, 12, 13, 14, 15, "
+        "16, 17, 18, 19, 20, 21, 22 y 23 empatan con 0 fichas; el empate no se rompe."
+    )
     assert data.empty_all == list(range(10, 24))
     assert data.empty_federal == [3, 5, 7, 9, *range(10, 24)]
     assert data.empty_state == [4, 6, 8, *range(10, 24)]
@@ -161,6 +167,33 @@ def test_ranking_without_ties_has_exactly_five_rows_and_no_note():
     fewest = informe.rank_objectives(counts, fewest=True)
     assert (most.numbers, most.note) == ([23, 22, 21, 20, 19], "")
     assert (fewest.numbers, fewest.note) == ([1, 2, 3, 4, 5], "")
+
+
+def _counts(totals: dict[int, int], default: int) -> list[informe.ObjectiveCount]:
+    return [informe.ObjectiveCount(n, f"T{n}", totals.get(n, default), 0, 0) for n in range(1, 24)]
+
+
+def test_fewest_table_counts_objectives_without_fichas_first():
+    fewest = informe.rank_objectives(_counts({4: 0, 9: 0, 1: 1, 2: 1, 3: 2}, 5), fewest=True)
+    assert [(r.number, r.count) for r in fewest.rows] == [(4, 0), (9, 0), (1, 1), (2, 1), (3, 2)]
+    assert fewest.note == ""
+
+
+def test_fewest_table_keeps_a_tie_after_the_objectives_without_fichas():
+    fewest = informe.rank_objectives(_counts({4: 0, 9: 0, 1: 1, 2: 1, 3: 2, 5: 2}, 5), fewest=True)
+    assert [(r.number, r.count) for r in fewest.rows] == [
+        (4, 0),
+        (9, 0),
+        (1, 1),
+        (2, 1),
+        (3, 2),
+        (5, 2),
+    ]
+    assert fewest.tied == [3, 5]
+    assert fewest.note == (
+        "Se muestran 6 objetivos en lugar de 5 porque los objetivos 3 y 5 empatan con 2 fichas; "
+        "el empate no se rompe."
+    )
 
 
 def test_participation_by_actor_type_and_states(data):
@@ -201,9 +234,47 @@ def test_key_figures_state_their_coverage_and_never_invent(data):
     assert figures["mujeres"] == (400, 1, 16, "400", "reportado en 1 de 16 fichas")
     assert figures["hombres"] == (500, 1, 16, "500", "reportado en 1 de 16 fichas")
     assert figures["otras_personas"] == (100, 1, 16, "100", "reportado en 1 de 16 fichas")
-    assert figures["num_acciones"] == (15, 2, 16, "15", "reportado en 2 de 16 fichas")
+    # Actions are never summed across kinds (workshops + cards issued + services).
+    assert "num_acciones" not in figures
     nothing = informe.key_figures([])
-    assert [(f.total, f.display) for f in nothing] == [(None, "No reportado")] * 5
+    assert [(f.total, f.display) for f in nothing] == [(None, "No reportado")] * 4
+
+
+def test_actions_are_counted_per_kind_with_the_fichas_that_report_each(data):
+    # INM: 12 «Talleres»; INM's second ficha: 3 actions of no stated kind.
+    assert data.actions == informe.ActionsByKind(
+        kinds=[informe.ActionKind("Talleres", 12, 1)], untyped=1, reported_in=2, of=16
+    )
+    assert data.actions.note == (
+        "Acciones realizadas: no se suman, porque cada ficha cuenta su propio tipo de acción "
+        "(talleres, documentos expedidos, servicios…). Fichas que reportan un número de "
+        "acciones: 2 de 16 (1 tipo; 1 sin tipo indicado)."
+    )
+
+
+def test_actions_by_kind_match_spellings_and_never_mix_kinds():
+    def f(n, kind):
+        return Ficha(num_acciones=n, tipo_acciones=kind)
+
+    fichas = [
+        f(5, "Talleres"),
+        f(12, "  talleres. "),
+        f(68_412, "Tarjetas de Visitante Regional expedidas"),
+        f(1_532_880, "Servicios de orientación y detección"),
+        f(0, "Servicios de ORIENTACION y  detección"),
+        f(None, "Foros"),  # a kind without a number is not a figure
+        f(7, ""),
+        f(None, ""),
+    ]
+    actions = informe.actions_by_kind(fichas)
+    assert [(k.label, k.total, k.display, k.fichas) for k in actions.kinds] == [
+        ("Servicios de orientación y detección", 1_532_880, "1,532,880", 2),
+        ("Talleres", 17, "17", 2),
+        ("Tarjetas de Visitante Regional expedidas", 68_412, "68,412", 1),
+    ]
+    assert (actions.untyped, actions.reported_in, actions.of) == (1, 6, 8)
+    assert actions.note.endswith("acciones: 6 de 8 (3 tipos distintos; 1 sin tipo indicado).")
+    assert informe.actions_by_kind([f(None, "Foros")]).note == "Acciones realizadas: No reportado."
 
 
 def test_highlights_per_objective(data, world):
@@ -389,7 +460,10 @@ def test_html_tables_match_the_computations(edicion):
     assert objetivos[0][1:] == ["2", "1", "3"]
     assert [r[1] for r in rows_of(root, "#tabla-mas tbody tr")] == ["3", "2", "2", "2", "2", "2"]
     assert text(root.query("#tabla-mas + .tie-note")).startswith("Se muestran 6 objetivos")
-    assert rows_of(root, "#tabla-menos tbody tr")[0][0].startswith("Objetivo 7. Abordar")
+    menos = rows_of(root, "#tabla-menos tbody tr")
+    assert [row[1] for row in menos] == ["0"] * 14
+    assert menos[0][0] == "Objetivo 10. " + ObjetivoPMM.objects.get(number=10).title
+    assert text(root.query("#tabla-menos + .tie-note")).startswith("Se muestran 14 objetivos")
     assert text(root.query("#sin-fichas")) == (
         "Objetivos sin fichas: 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23."
     )
@@ -402,6 +476,15 @@ def test_html_tables_match_the_computations(edicion):
     assert rows_of(root, "#cifra-personas_atendidas") == [
         ["Personas atendidas", "1,245", "reportado en 2 de 16 fichas"]
     ]
+    assert [row[0] for row in rows_of(root, "#tabla-cifras tr")] == [
+        "Personas atendidas",
+        "Mujeres",
+        "Hombres",
+        "Otras personas o sexo no especificado",
+    ]
+    assert text(root.query("#acciones-nota")).endswith(
+        "acciones: 2 de 16 (1 tipo; 1 sin tipo indicado)."
+    )
     assert rows_of(root, "#tabla-retos tbody tr")[0][2:] == ["2", "1", "4"]
     participants = rows_of(root, "#tabla-participantes tbody tr")
     assert participants[0] == ["Dependencias de la Administración Pública Federal"]

@@ -42,7 +42,7 @@ def data(db, parsed):
 def expected_ranking(counter: Counter, *, fewest: bool) -> list[int]:
     """Five places by count, keeping every objective tied with the fifth."""
     pool = sorted(
-        (n for n in range(1, 24) if counter[n] or not fewest),
+        range(1, 24),
         key=lambda n: (counter[n] if fewest else -counter[n], n),
     )
     fifth = counter[pool[4]]

@@ -239,3 +239,71 @@ def test_edition_figures_are_cached_until_a_new_version_is_published(client, pub
     assert client.get(url).context["data"].participation.fichas == 3
     publish(edition, "informe", 2, day=9)
     assert client.get(url).context["data"].participation.fichas == 4
+
+
+def test_fewest_objectives_include_those_without_fichas_as_in_the_informe(
+    client, published, edition
+):
+    page = client.get(reverse("compendium:public_edition", args=[2024])).content.decode()
+    informe = render_informe_html(edition, draft=False)
+    rows = table_texts(page, "tabla-menos")
+    # Objectives 7 and 15 have fichas; the other 21 have none and tie at the fifth place.
+    assert rows[0] == ["Los cinco objetivos con menos fichas"]
+    assert [row[1] for row in rows[2:]] == ["0"] * 21
+    assert [row[0].split(".")[0] for row in rows[2:]] == [
+        f"Objetivo {n}" for n in range(1, 24) if n not in (7, 15)
+    ]
+    assert rows == table_texts(informe, "tabla-menos")
+    assert "los objetivos 1, 2, 3, 4, 5, 6, 8, 9, 10," in page
+
+
+@pytest.fixture
+def with_actions(edition):
+    e = edition.ejercicio
+    sre = factories.actor("SRE", tipo="apf", name="Secretaría de Relaciones Exteriores")
+    ficha = edition.ejercicio.fichas.order_by("pk")
+    # The three fichas of the edition: 5 workshops, 68,412 cards, and a number with no kind.
+    ficha.filter(pk=ficha[0].pk).update(num_acciones=5, tipo_acciones="Talleres")
+    ficha.filter(pk=ficha[1].pk).update(
+        num_acciones=68_412, tipo_acciones="Tarjetas de Visitante Regional expedidas"
+    )
+    ficha.filter(pk=ficha[2].pk).update(num_acciones=9, tipo_acciones="")
+    factories.ficha(
+        sre,
+        e,
+        status=FichaStatus.APROBADA,
+        objetivo_asignado_id=1,
+        num_acciones=12,
+        tipo_acciones="talleres.",
+    )
+    return edition
+
+
+def test_edition_page_shows_actions_by_kind_and_never_their_sum(client, with_actions):
+    publish(with_actions, "informe", 1)
+    page = client.get(reverse("compendium:public_edition", args=[2024])).content.decode()
+    assert table_texts(page, "tabla-acciones") == [
+        ["Acciones realizadas por tipo, como lo escribe cada ficha"],
+        ["Tipo de acciones", "Acciones", "Fichas que lo reportan"],
+        ["Talleres", "17", "2"],
+        ["Tarjetas de Visitante Regional expedidas", "68,412", "1"],
+    ]
+    root = cssselect2.ElementWrapper.from_html_root(tinyhtml5.parse(page))
+    summary = root.query("#acciones-por-tipo summary")
+    assert "".join(summary.etree_element.itertext()) == "Acciones realizadas por tipo (2 tipos)"
+    assert table_texts(page, "tabla-cifras")[1:] == [
+        ["Personas atendidas", "4,980", "reportado en 4 de 4 fichas"],
+        ["Mujeres", "2,400", "reportado en 4 de 4 fichas"],
+        ["Hombres", "2,580", "reportado en 4 de 4 fichas"],
+        ["Otras personas o sexo no especificado", "No reportado", "reportado en 0 de 4 fichas"],
+    ]
+    note = " ".join("".join(root.query("#acciones-nota").etree_element.itertext()).split())
+    assert note.endswith("acciones: 4 de 4 (2 tipos distintos; 1 sin tipo indicado).")
+    # 5 + 68,412 + 9 + 12: the old «Acciones realizadas» sum is nowhere.
+    assert "68,438" not in page
+
+
+def test_edition_page_without_reported_actions_has_no_kind_table(client, published):
+    page = client.get(reverse("compendium:public_edition", args=[2024])).content.decode()
+    assert 'id="tabla-acciones"' not in page
+    assert "Acciones realizadas: No reportado." in page
