@@ -50,7 +50,7 @@ test: system-deps install locale/es_MX/LC_MESSAGES/django.mo
 	env -u DATABASE_URL VAR_DIR=$$(mktemp -d) $(PY) -m pytest -m smoke -p no:cacheprovider -q
 
 # Style, types and the architecture rules (which app may import and write what).
-lint: install
+lint: system-deps install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
