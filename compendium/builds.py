@@ -1,7 +1,8 @@
 """PDF builds of an edition's documents: drafts and published (frozen) versions.
 
 ``request_build`` and ``publish`` create a ``PublicationBuild`` row and queue the task
-``run_build``; the task renders the HTML of the document, turns it into a PDF through
+``run_build``; the task renders the HTML of the document (``compendium.documents``, the same
+path as the ``build_*`` commands), turns it into a PDF through
 ``compendium.pdf.render_pdf`` and stores it through Django's storage API: the PDF is written
 under a temporary name next to its final place and moved there atomically, so a crash never
 leaves a half-written file behind a published link. A published version is never rebuilt or
@@ -20,21 +21,14 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Max
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from compendium.compendio import compendio_context
+from compendium.documents import render_document
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
 from compendium.pdf import render_pdf
-from reporting.models import (
-    Ejercicio,
-    EjercicioStatus,
-    Ficha,
-    FichaEvent,
-    FichaEventKind,
-    User,
-)
+from reporting import workflow
+from reporting.models import User
 
 logger = logging.getLogger(__name__)
 
@@ -43,20 +37,6 @@ ACTIVE = (BuildStatus.QUEUED, BuildStatus.BUILDING)
 
 class BuildRefused(Exception):
     """A build that cannot be requested now; the message is for the user (Spanish)."""
-
-
-def render_html(edicion: Edicion, document: str, *, draft: bool) -> tuple[str, list[int]]:
-    """HTML of ``document`` and the ids of the fichas it prints (empty for the Informe)."""
-    if document == Document.COMPENDIO:
-        context = compendio_context(edicion, draft=draft)
-        html = render_to_string("compendium/print/compendio.html", context)
-        return html, context["ficha_ids"]
-    if document == Document.INFORME:
-        # Imported lazily: the Informe module is optional for the Compendio.
-        from compendium.informe import render_informe_html
-
-        return render_informe_html(edicion, draft=draft), []
-    raise ValueError(f"Unknown document: {document}")
 
 
 def file_name(build: PublicationBuild) -> str:
@@ -188,9 +168,9 @@ def store_atomically(name: str, source: pathlib.Path) -> str:
             return default_storage.save(name, File(fh, name=os.path.basename(name)))
     final.parent.mkdir(parents=True, exist_ok=True)
     if source.parent != final.parent:
-        fd, staged = tempfile.mkstemp(dir=final.parent, prefix=".tmp-", suffix=".pdf")
+        fd, staged_name = tempfile.mkstemp(dir=final.parent, prefix=".tmp-", suffix=".pdf")
         os.close(fd)
-        staged = pathlib.Path(staged)
+        staged = pathlib.Path(staged_name)
         try:
             with source.open("rb") as src, staged.open("wb") as dst:
                 while chunk := src.read(1 << 20):
@@ -226,23 +206,18 @@ def _published_elsewhere(build: PublicationBuild, name: str) -> bool:
 
 
 def _mark_published(build: PublicationBuild, ficha_ids: list[int], by: User | None) -> None:
-    """Fichas printed in a published Compendio get their first publication date and event.
+    """A published Compendio: its fichas get their first publication date and event.
 
-    The exercise becomes «publicado»: institutions can no longer edit or send its fichas.
+    The exercise is left as it is: publishing a document never changes whether institutions
+    may report (docs/workflow.md §W10); fichas still in progress are simply not in it.
     """
-    now = build.published_at
-    Ejercicio.objects.filter(pk=build.edicion.ejercicio_id).update(status=EjercicioStatus.PUBLICADO)
-    fichas = Ficha.objects.filter(pk__in=ficha_ids, published_at__isnull=True)
-    ids = list(fichas.values_list("pk", flat=True))
-    Ficha.objects.filter(pk__in=ids).update(published_at=now)
     note = _("Publicada en %(doc)s, versión %(v)s.") % {
         "doc": build.get_document_display(),
         "v": build.version,
     }
-    FichaEvent.objects.bulk_create(
-        FichaEvent(ficha_id=pk, kind=FichaEventKind.PUBLISHED, by=by, at=now, note=note)
-        for pk in ids
-    )
+    # Set just before this call, in the same transaction, for every published version.
+    assert build.published_at is not None
+    workflow.mark_published(ficha_ids, by=by, at=build.published_at, note=note)
 
 
 def execute_build(build_id: int) -> PublicationBuild | None:
@@ -258,7 +233,8 @@ def execute_build(build_id: int) -> PublicationBuild | None:
     started = time.monotonic()
     scratch = None
     try:
-        html, ficha_ids = render_html(build.edicion, build.document, draft=build.draft)
+        rendered = render_document(build.edicion, build.document, draft=build.draft)
+        html, ficha_ids = rendered.html, rendered.ficha_ids
         name = file_name(build)
         if not build.draft and _published_elsewhere(build, name):
             raise RuntimeError(_("Ya existe un archivo publicado con ese nombre."))

@@ -95,8 +95,9 @@ def test_publish_freezes_versions_and_marks_fichas(edicion, coordinator) -> None
     fichas = Ficha.objects.filter(ejercicio=edicion.ejercicio).approved()
     assert {f.published_at for f in fichas} == {first.published_at}
     assert FichaEvent.objects.filter(kind=FichaEventKind.PUBLISHED).count() == 2
+    # Publishing is about the document: the exercise stays open for the institutions.
     edicion.ejercicio.refresh_from_db()
-    assert edicion.ejercicio.status == "publicado"
+    assert edicion.ejercicio.status == "abierto"
     path = pathlib.Path(default_storage.path(first.file.name))
     before = (path.read_bytes(), path.stat().st_mtime_ns)
 

@@ -5,7 +5,7 @@ from django.contrib.admin.models import ADDITION, CHANGE
 
 from compendium.editions import create_edicion, update_edicion
 from reporting import audit
-from reporting.exercises import mark_exercise_published
+from reporting.exercises import ExerciseRefused, close_ejercicio
 from reporting.models import EjercicioStatus, FichaEventKind
 
 pytestmark = pytest.mark.django_db
@@ -37,12 +37,15 @@ def test_edition_texts_are_audited_with_old_and_new(ejercicio, coordinator):
     assert history[1].get_change_message().startswith(history[1].change_message[:20])
 
 
-def test_publishing_an_exercise_is_audited_once(ejercicio, coordinator):
-    mark_exercise_published(ejercicio, by=coordinator)
-    mark_exercise_published(ejercicio, by=coordinator)
+def test_an_exercise_change_is_audited_once_with_old_and_new(ejercicio, coordinator):
+    close_ejercicio(ejercicio, by=coordinator)
+    with pytest.raises(ExerciseRefused):
+        close_ejercicio(ejercicio, by=coordinator)
     ejercicio.refresh_from_db()
-    assert ejercicio.status == EjercicioStatus.PUBLICADO
-    assert len(audit.history_of(ejercicio)) == 1
+    assert ejercicio.status == EjercicioStatus.CERRADO
+    (entry,) = audit.history_of(ejercicio)
+    assert (entry.action_flag, entry.user) == (CHANGE, coordinator)
+    assert entry.change_message == "estado: «Abierto» → «Cerrado»."
 
 
 def test_nothing_is_recorded_without_a_person_or_a_change(ejercicio):
