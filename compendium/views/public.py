@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 
 from compendium.informe import informe_context
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
-from reporting.models import Ejercicio, ObjetivoPMM
+from reporting.models import ObjetivoPMM
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -86,11 +86,14 @@ def home(request: HttpRequest) -> HttpResponse:
             return redirect("reporting:bandeja")
         if user.actor is not None:
             return redirect("reporting:mis_fichas")
+    # The latest published edition, never «the current exercise»: opening, closing or creating
+    # an exercise changes nothing on the public home.
     editions = published_editions()
+    latest = editions[0] if editions else None
     context = {
-        "ejercicio": Ejercicio.objects.current(),
+        "ejercicio": latest.edicion.ejercicio if latest else None,
         "objetivos": ObjetivoPMM.objects.all(),
-        "latest": editions[0] if editions else None,
+        "latest": latest,
     }
     return render(request, "compendium/home.html", context)
 
