@@ -40,9 +40,7 @@ run: system-deps install locale/es_MX/LC_MESSAGES/django.mo
 	@echo
 	@echo "Aplicación: http://$(HOST):$(PORT)/   ·   Administración: http://$(HOST):$(PORT)/admin/"
 	@echo "Detenga con Ctrl+C."
-	@trap 'kill 0' EXIT INT TERM; \
-	$(PY) manage.py db_worker --queue-name default >var/worker.log 2>&1 & \
-	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
+	@HOST=$(HOST) PORT=$(PORT) PY=$(PY) bin/serve
 
 test: system-deps install locale/es_MX/LC_MESSAGES/django.mo
 	.ci/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
