@@ -7,15 +7,23 @@ the user's own input, so nothing typed is lost and nothing is overwritten silent
 """
 
 import copy
+import datetime
+import logging
 from collections.abc import Iterable
 from typing import cast
 
 from django import forms
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from reporting import audit
-from reporting.models import Ficha, FichaEventKind, User
+from reporting.models import Ficha, FichaEventKind, FichaStatus, User
+
+logger = logging.getLogger(__name__)
+
+# A deleted draft can be restored for this long; ``manage.py purge_deleted_fichas`` then removes it.
+RESTORE_WINDOW = datetime.timedelta(days=30)
 
 
 class StaleFicha(Exception):
@@ -137,3 +145,89 @@ def save_ficha_form(
         if changes:
             audit.record_event(ficha, FichaEventKind.EDIT, by=by, changes=changes, note=note)
     return ficha
+
+
+# ---------------------------------------------------------------------------------------------
+# Deleting and restoring drafts
+# ---------------------------------------------------------------------------------------------
+
+
+class DraftRefused(Exception):
+    """Deleting or restoring a draft is not allowed now; the message is for the user (Spanish)."""
+
+
+def _deleted_change(old: str, new: str) -> audit.Changes:
+    return {"deleted_at": {"label": _("Eliminada"), "old": old, "new": new}}
+
+
+@transaction.atomic
+def delete_draft(ficha: Ficha, *, by: User) -> Ficha:
+    """Delete a draft softly: it leaves every list and count, and can be restored for 30 days.
+
+    Only a «borrador» (it never reached UPMRIP: no transition leads back to it) of an open
+    exercise. Side effects: sets ``deleted_at`` (the text and version stay as they were, so a
+    restore gives back exactly the same draft) and writes one «edición» audit row.
+    Raises ``DraftRefused``; ``Ficha.DoesNotExist`` when it is already deleted.
+    """
+    locked = Ficha.objects.select_for_update().select_related("ejercicio").get(pk=ficha.pk)
+    if locked.status != FichaStatus.BORRADOR:
+        raise DraftRefused(
+            _("Sólo se puede eliminar un borrador. Esta ficha ya se envió a la UPMRIP.")
+        )
+    if not locked.ejercicio.is_open:
+        raise DraftRefused(_("El ejercicio está cerrado: ya no se pueden eliminar fichas."))
+    locked.deleted_at = timezone.now()
+    locked.save(update_fields=["deleted_at"])
+    when = timezone.localtime(locked.deleted_at).strftime("%d/%m/%Y %H:%M")
+    audit.record_event(
+        locked,
+        FichaEventKind.EDIT,
+        by=by,
+        note=_("Borrador eliminado; se puede restaurar durante 30 días."),
+        changes=_deleted_change("", when),
+    )
+    return locked
+
+
+@transaction.atomic
+def restore_draft(ficha: Ficha, *, by: User) -> Ficha:
+    """Bring back a draft deleted less than 30 days ago, as it was.
+
+    Side effects: clears ``deleted_at`` and writes one «edición» audit row. Restoring a draft
+    that is not deleted changes nothing. Raises ``DraftRefused`` when the 30 days are over or
+    the exercise is closed.
+    """
+    locked = Ficha.all_objects.select_for_update().select_related("ejercicio").get(pk=ficha.pk)
+    if locked.deleted_at is None:
+        return locked
+    if locked.deleted_at < timezone.now() - RESTORE_WINDOW:
+        raise DraftRefused(_("Pasaron más de 30 días: este borrador ya no se puede restaurar."))
+    if not locked.ejercicio.is_open:
+        raise DraftRefused(_("El ejercicio está cerrado: ya no se pueden restaurar fichas."))
+    when = timezone.localtime(locked.deleted_at).strftime("%d/%m/%Y %H:%M")
+    locked.deleted_at = None
+    locked.save(update_fields=["deleted_at"])
+    audit.record_event(
+        locked,
+        FichaEventKind.EDIT,
+        by=by,
+        note=_("Borrador restaurado."),
+        changes=_deleted_change(when, ""),
+    )
+    return locked
+
+
+@transaction.atomic
+def purge_deleted_drafts(*, now: datetime.datetime | None = None) -> int:
+    """Delete for good the drafts deleted more than 30 days ago; returns how many.
+
+    Side effects: deletes those fichas with their retos, notes and history (a draft has no
+    observations and was never published); copies made from them keep their text and lose
+    only the ``copied_from`` link. Logs the count, never any content.
+    """
+    cutoff = (now or timezone.now()) - RESTORE_WINDOW
+    expired = Ficha.all_objects.deleted().filter(deleted_at__lt=cutoff, status=FichaStatus.BORRADOR)
+    _total, per_model = expired.delete()
+    purged = per_model.get(Ficha._meta.label, 0)
+    logger.info("purged %d draft(s) deleted before %s", purged, cutoff.isoformat())
+    return purged

@@ -7,10 +7,12 @@ Reference tables (objectives, ODS, ejes, states, actor types) are filled by data
 
 import datetime
 from enum import nonmember
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -138,11 +140,54 @@ class EjercicioStatus(models.TextChoices):
     PUBLICADO = "publicado", _("Publicado")
 
 
-class EjercicioQuerySet(models.QuerySet):
+class EjercicioQuerySet(models.QuerySet["Ejercicio"]):
+    def reportable(self) -> "EjercicioQuerySet":
+        """Exercises institutions may see: every one but those «en preparación»."""
+        return self.exclude(status=EjercicioStatus.PREPARACION)
+
     def current(self) -> "Ejercicio | None":
-        """The open exercise, else the most recent one."""
-        return self.filter(status=EjercicioStatus.ABIERTO).order_by("-year").first() or (
-            self.order_by("-year").first()
+        """The exercise pages show by default (docs/workflow.md §W10).
+
+        The open one, else the most recent one that is not «en preparación»: creating next
+        year's exercise never moves anybody's page to it.
+        """
+        reportable = self.reportable().order_by("-year")
+        return reportable.filter(status=EjercicioStatus.ABIERTO).first() or reportable.first()
+
+    def chosen(self, anio: str | None, *, user: "User") -> "Ejercicio | None":
+        """The exercise a page shows: the year ``anio`` (``?anio=2024``), else ``current``.
+
+        Coordinators may choose any exercise (and see the newest one when all are still «en
+        preparación»); institutions never one «en preparación». Raises ``Ejercicio.DoesNotExist``
+        for a year that does not exist or that ``user`` may not see (the view answers 404).
+        """
+        choices = self if user.is_coordinator else self.reportable()
+        if anio:
+            if not anio.isdigit():
+                raise Ejercicio.DoesNotExist(anio)
+            return choices.get(year=int(anio))
+        default = choices.current()
+        if default is None and user.is_coordinator:
+            default = choices.order_by("-year").first()
+        return default
+
+    def with_counts(self) -> "EjercicioQuerySet":
+        """Each exercise with ``n_fichas``, ``n_aprobadas``, ``n_en_proceso`` and ``n_actores``.
+
+        Counted through ``Ficha.objects``, so only the fichas every list shows count.
+        """
+
+        def count(expression: models.Aggregate, **condition: object) -> Coalesce:
+            fichas = Ficha.objects.filter(ejercicio=models.OuterRef("pk"), **condition)
+            rows = fichas.order_by().values("ejercicio").annotate(n=expression).values("n")
+            return Coalesce(models.Subquery(rows, output_field=models.IntegerField()), 0)
+
+        in_progress = [s for s in FichaStatus.values if s != FichaStatus.APROBADA]
+        return self.annotate(
+            n_fichas=count(models.Count("pk")),
+            n_aprobadas=count(models.Count("pk"), status=FichaStatus.APROBADA),
+            n_en_proceso=count(models.Count("pk"), status__in=in_progress),
+            n_actores=count(models.Count("actor", distinct=True)),
         )
 
 
@@ -232,10 +277,10 @@ class Actor(models.Model):
         return f"{self.name} ({self.sigla})" if self.sigla != self.name else self.name
 
 
-class UserManager(BaseUserManager):
+class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
 
-    def _create_user(self, email: str, password: str | None, **extra):
+    def _create_user(self, email: str, password: str | None, **extra) -> "User":
         if not email:
             raise ValueError("The email must be set")
         user = self.model(email=self.normalize_email(email).lower(), **extra)
@@ -243,30 +288,32 @@ class UserManager(BaseUserManager):
         user.save(using=self._db)
         return user
 
-    def create_user(self, email: str, password: str | None = None, **extra):
+    def create_user(self, email: str, password: str | None = None, **extra) -> "User":
         extra.setdefault("is_staff", False)
         extra.setdefault("is_superuser", False)
         return self._create_user(email, password, **extra)
 
-    def create_superuser(self, email: str, password: str | None = None, **extra):
+    def create_superuser(self, email: str, password: str | None = None, **extra) -> "User":
         extra.setdefault("is_staff", True)
         extra.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra)
 
-    def get_by_natural_key(self, email: str):
+    def get_by_natural_key(self, email: str | None) -> "User":
         return self.get(email__iexact=email)
 
 
 class User(AbstractUser):
     """A person who logs in with their email address."""
 
-    username = None
+    # Django's documented way to drop an inherited field; the stubs type it as a CharField.
+    username = None  # type: ignore[assignment]
     email = models.EmailField(_("correo electrónico"), unique=True)
 
     USERNAME_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects = UserManager()
+    # The stubs expect AbstractUser's manager (create_user takes a username); ours takes an email.
+    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
 
     class Meta:
         verbose_name = _("usuario")
@@ -386,7 +433,7 @@ class Temporalidad(models.TextChoices):
     TEMPORAL = "temporal", _("Temporal")
 
 
-class FichaQuerySet(models.QuerySet):
+class FichaQuerySet(models.QuerySet["Ficha"]):
     def for_actor(self, actor: Actor) -> "FichaQuerySet":
         return self.filter(actor=actor)
 
@@ -400,6 +447,23 @@ class FichaQuerySet(models.QuerySet):
             .select_related("actor__tipo", "actor__entidad", "objetivo_asignado")
             .prefetch_related("co_actors", "retos__categoria", "notas")
         )
+
+    def deleted(self) -> "FichaQuerySet":
+        """Drafts their institution deleted (from ``Ficha.all_objects``; ``objects`` hides them)."""
+        return self.filter(deleted_at__isnull=False)
+
+
+class FichaManager(models.Manager.from_queryset(FichaQuerySet)):  # type: ignore[misc]
+    """The default manager: every ficha except the drafts their institution deleted.
+
+    A deleted draft (``deleted_at`` set, restorable for 30 days) must vanish from every list,
+    count and choice at once, so the filter sits here rather than in each query. Related managers
+    (``ejercicio.fichas``) use it too; only joins (``Count("fichas")``) must filter by hand.
+    Restoring and purging go through ``Ficha.all_objects``.
+    """
+
+    def get_queryset(self) -> FichaQuerySet:
+        return super().get_queryset().filter(deleted_at__isnull=True)
 
 
 class Ficha(models.Model):
@@ -534,8 +598,13 @@ class Ficha(models.Model):
     updated_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Soft delete of a draft by its institution (reporting.editing.delete_draft); purged after
+    # 30 days by ``manage.py purge_deleted_fichas``.
+    deleted_at = models.DateTimeField(_("eliminada"), null=True, blank=True, editable=False)
 
-    objects = FichaQuerySet.as_manager()
+    objects = FichaManager()
+    # Deleted drafts included: the «Fichas eliminadas» list, restoring and purging only.
+    all_objects = FichaQuerySet.as_manager()
 
     # Field groups of the official ficha (docs/ficha.md §F1-F8), defined once and used by the
     # form, the export, copies and the demo.
@@ -777,6 +846,9 @@ class Observacion(models.Model):
     field = models.CharField(_("campo"), max_length=60, blank=True)
     texto = models.TextField(_("observación"))
     created_at = models.DateTimeField(default=timezone.now)
+
+    # Not a column: the label of ``field``, set on the rows that ``review.ficha_history`` loads.
+    label: str
 
     class Meta:
         ordering = ["ficha", "created_at", "pk"]

@@ -8,7 +8,7 @@ in sync.
 """
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import TypedDict
 
 from django.db import transaction
@@ -203,7 +203,8 @@ def follow_up(
     Each actor gets ``n_<status>`` counts, ``n_total``, ``n_sent`` (anything past draft) and
     ``n_focal`` (active focal points who would receive a reminder).
     """
-    in_year = Q(fichas__ejercicio=ejercicio)
+    # A join does not go through ``Ficha.objects``: leave out deleted drafts by hand.
+    in_year = Q(fichas__ejercicio=ejercicio, fichas__deleted_at__isnull=True)
     counts = {
         f"n_{status}": Count("fichas", filter=in_year & Q(fichas__status=status), distinct=True)
         for status in FichaStatus.values
@@ -281,7 +282,7 @@ def classify_ficha(
     ods: Iterable,
     destacada: bool,
     resumen_informe: str,
-    categorias: dict[int, ChallengeCategory | None],
+    categorias: Mapping[int, ChallengeCategory | None],
 ) -> Ficha:
     """Set the coordinator's classification of a ficha and the category of each challenge.
 
