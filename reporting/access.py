@@ -10,10 +10,14 @@ from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponseBase
-from django.shortcuts import get_object_or_404
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
-from reporting.models import Actor, Ficha, FichaQuerySet, User
+from reporting.editing import RESTORE_WINDOW
+from reporting.models import Actor, Ficha, FichaQuerySet, Membership, Role, User
 
 
 class AuthenticatedHttpRequest(HttpRequest):
@@ -27,6 +31,7 @@ class AuthenticatedHttpRequest(HttpRequest):
 
 
 def fichas_visible_to(user: User) -> FichaQuerySet:
+    """The fichas ``user`` may open. Deleted drafts are never among them (``Ficha.objects``)."""
     if not user.is_authenticated:
         return Ficha.objects.none()
     if user.is_coordinator:
@@ -48,6 +53,24 @@ def get_ficha_for_user(request: AuthenticatedHttpRequest, pk: int, *, write: boo
     if write and not request.user.is_coordinator and not ficha.is_editable_by_institution:
         raise PermissionDenied
     return ficha
+
+
+def deleted_drafts_of(actor: Actor) -> FichaQuerySet:
+    """The drafts ``actor`` deleted that can still be restored (deleted less than 30 days ago)."""
+    cutoff = timezone.now() - RESTORE_WINDOW
+    return Ficha.all_objects.deleted().filter(actor=actor, deleted_at__gte=cutoff)
+
+
+def get_deleted_draft_for_user(request: AuthenticatedHttpRequest, pk: int) -> Ficha:
+    """A deleted draft of the person's own institution, still restorable; 404 for anyone else."""
+    actor = require_focal_point(request)
+    return get_object_or_404(deleted_drafts_of(actor).select_related("ejercicio"), pk=pk)
+
+
+def upmrip_users() -> Q:
+    """Condition on ``User`` rows: the people who act as UPMRIP (``User.is_coordinator``)."""
+    reviewers = Membership.objects.filter(role__in=[Role.COORDINADOR, Role.ADMINISTRADOR])
+    return Q(is_superuser=True) | Q(pk__in=reviewers.values("user_id"))
 
 
 def require_focal_point(request: AuthenticatedHttpRequest) -> Actor:
@@ -74,3 +97,35 @@ def coordinator_required[V: Callable[..., HttpResponseBase]](view: V) -> V:
 
     # ``wraps`` keeps the view's name and signature; mypy cannot see that without the cast.
     return cast(V, wrapper)
+
+
+def post_only[V: Callable[..., HttpResponseBase]](
+    redirect_to: str | Callable[..., str],
+) -> Callable[[V], V]:
+    """Like ``require_POST``, but a GET goes to the page the form lives on instead of a bare 405.
+
+    Reloading the address of a refused POST, or following an old link, must land on a page
+    (issue 10). ``redirect_to`` is a URL name, reversed with the view's keyword arguments when
+    it takes them (``ficha_submit(pk)`` → ``ficha_edit(pk)``) and without them otherwise, or a
+    callable ``(request, **kwargs) -> url``. Put it under ``login_required`` or
+    ``coordinator_required``, so that people who may not see the page never learn where it is.
+    Methods other than GET and HEAD still get 405.
+    """
+
+    def decorator(view: V) -> V:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+            if request.method == "POST":
+                return view(request, *args, **kwargs)
+            if request.method not in ("GET", "HEAD"):
+                return HttpResponseNotAllowed(["POST"])
+            if callable(redirect_to):
+                return redirect(redirect_to(request, *args, **kwargs))
+            try:
+                return redirect(reverse(redirect_to, kwargs=kwargs or None))
+            except NoReverseMatch:
+                return redirect(reverse(redirect_to))
+
+        return cast(V, wrapper)
+
+    return decorator

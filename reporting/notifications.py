@@ -9,6 +9,8 @@ email is rendered from the current state when it is sent.
   lists every «enviada» event not yet reported and marks them (``FichaEvent.notified_at``), so
   the several digests queued by a burst of submissions send one email and the rest send nothing.
 * Reminders to the focal points of institutions that still owe fichas.
+* Focal points are told when UPMRIP corrects their ficha's text («Corrección editorial»): one
+  email lists every editorial «edición» event not yet reported, and marks them like the digest.
 """
 
 import datetime
@@ -23,6 +25,7 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from reporting.access import upmrip_users
 from reporting.models import (
     Actor,
     Ejercicio,
@@ -150,6 +153,36 @@ def send_reminder(ejercicio_id: int, actor_id: int) -> int:
     return send_templated("reminder", _focal_point_emails(actor.pk), context)
 
 
+@task
+def send_editorial_edits(ficha_id: int) -> int:
+    """Email the institution's focal points what UPMRIP changed in the text of one ficha.
+
+    Every «edición» event written by UPMRIP and not yet reported goes into one email with its
+    old and new values; the events are marked ``notified_at`` in the same transaction, so a
+    second run (or a twin queued by a second save) sends nothing, and a failed send retries.
+    """
+    with transaction.atomic():
+        pending = FichaEvent.objects.filter(
+            ficha_id=ficha_id,
+            kind=FichaEventKind.EDIT,
+            notified_at__isnull=True,
+            by__in=User.objects.filter(upmrip_users()),
+        )
+        if transaction.get_connection().features.has_select_for_update_skip_locked:
+            pending = pending.select_for_update(skip_locked=True, of=("self",))
+        events = list(pending.select_related("ficha__actor").order_by("at", "pk"))
+        if not events:
+            return 0
+        FichaEvent.objects.filter(pk__in=[e.pk for e in events]).update(notified_at=timezone.now())
+        ficha = events[0].ficha
+        context = {
+            "ficha": ficha,
+            "changes": [c for e in events for c in e.changes.values()],
+            "notes": [e.note for e in events if e.note],
+        }
+        return send_templated("ficha_edited", _focal_point_emails(ficha.actor_id), context)
+
+
 def ficha_submitted(ficha_id: int) -> None:
     """Queue the coordinators' digest (deferred when the task backend supports it)."""
     digest = send_submitted_digest
@@ -164,6 +197,11 @@ def ficha_returned(ficha_id: int) -> None:
 
 def ficha_approved(ficha_id: int) -> None:
     send_ficha_email.enqueue(ficha_id, "ficha_approved", "institution")
+
+
+def ficha_edited(ficha_id: int) -> None:
+    """After UPMRIP's editorial save commits, queue the email to the institution."""
+    transaction.on_commit(lambda: send_editorial_edits.enqueue(ficha_id))
 
 
 def remind_institutions(*, ejercicio: Ejercicio, actors: Iterable[Actor], by: User) -> int:
