@@ -6,6 +6,7 @@ edition never calls this module: whether institutions may report and which versi
 document are public are separate facts.
 """
 
+import dataclasses
 import datetime
 from typing import cast
 
@@ -287,4 +288,95 @@ def extend_deadline(
         note=note.strip(),
     )
     ejercicio.closes_on = closes_on
+    return locked
+
+
+@dataclasses.dataclass(frozen=True)
+class CategoryRow:
+    """One challenge category as the coordinator left it: ``pk`` None for a new one."""
+
+    pk: int | None
+    name: str
+    definition: str = ""
+    delete: bool = False
+
+
+def _categories_text(names: list[str]) -> str:
+    return "; ".join(names) or "—"
+
+
+@transaction.atomic
+def save_challenge_categories(
+    ejercicio: Ejercicio, rows: list[CategoryRow], *, by: User
+) -> Ejercicio:
+    """Set the exercise's challenge categories to ``rows``, in that order (docs §D6).
+
+    Existing categories (``pk``) are renamed or redefined in place, so the retos classified with
+    them keep their category; new ones are added; those marked ``delete`` are removed (their
+    retos become «Sin categoría»). Other years are never touched. Side effects: the
+    ``ChallengeCategory`` rows of ``ejercicio``; one audit row on the exercise with every
+    change. Raises ``ExerciseRefused`` for a repeated or empty name or a category of another
+    exercise.
+    """
+    locked = Ejercicio.objects.select_for_update().get(pk=ejercicio.pk)
+    current = {c.pk: c for c in locked.challenge_categories.order_by("position", "name")}
+    before = [c.name for c in current.values()]
+    if any(row.pk is not None and row.pk not in current for row in rows):
+        raise ExerciseRefused(_("Una de las categorías no es de este ejercicio."))
+    kept = [row for row in rows if not row.delete]
+    # Categories the list does not mention stay as they are, after the others.
+    mentioned = {row.pk for row in rows}
+    kept += [
+        CategoryRow(c.pk, c.name, c.definition) for c in current.values() if c.pk not in mentioned
+    ]
+    names = [row.name.strip() for row in kept]
+    if not all(names):
+        raise ExerciseRefused(_("Cada categoría necesita un nombre."))
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise ExerciseRefused(
+            _("Hay categorías repetidas: %(names)s.") % {"names": ", ".join(repeated)}
+        )
+    changes: dict[str, dict[str, str]] = {}
+    deleted = [current[row.pk] for row in rows if row.delete and row.pk is not None]
+    for category in deleted:
+        changes[f"delete-{category.pk}"] = {
+            "label": _("Categoría eliminada"),
+            "old": category.name,
+            "new": "",
+        }
+        category.delete()
+    # Renames go through a temporary name first, so swapping two names never collides.
+    renamed = [r.pk for r in kept if r.pk is not None and current[r.pk].name != r.name.strip()]
+    for pk in renamed:
+        ChallengeCategory.objects.filter(pk=pk).update(name=f"~renombrando-{pk}~")
+    for position, row in enumerate(kept, start=1):
+        name, definition = row.name.strip(), row.definition.strip()
+        if row.pk is None:
+            ChallengeCategory.objects.create(
+                ejercicio=locked, name=name, definition=definition, position=position
+            )
+            changes[f"new-{position}"] = {"label": _("Categoría nueva"), "old": "", "new": name}
+            continue
+        category = current[row.pk]
+        if category.name != name:
+            changes[f"name-{row.pk}"] = {"label": _("Categoría"), "old": category.name, "new": name}
+        if category.definition != definition:
+            changes[f"definition-{row.pk}"] = {
+                "label": _("Definición de «%(name)s»") % {"name": name},
+                "old": category.definition,
+                "new": definition,
+            }
+        ChallengeCategory.objects.filter(pk=row.pk).update(
+            name=name, definition=definition, position=position
+        )
+    # A new order of the categories that were already there (additions go where they were put).
+    deleted_pks = {c.pk for c in deleted}
+    if [pk for pk in current if pk not in deleted_pks] != [r.pk for r in kept if r.pk is not None]:
+        changes["order"] = {
+            "label": _("Orden de las categorías"),
+            "old": _categories_text(before),
+            "new": _categories_text(names),
+        }
+    audit.record_change(locked, by=by, changes=changes)
     return locked
