@@ -5,12 +5,13 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from compendium import builds, editions
 from compendium.forms import EdicionForm
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
-from reporting.access import AuthenticatedHttpRequest, coordinator_required
+from reporting.access import AuthenticatedHttpRequest, coordinator_required, post_only
+from reporting.exercises import fichas_in_progress
 from reporting.models import Ejercicio
 
 
@@ -20,26 +21,40 @@ def _document(value: str) -> str:
     return value
 
 
-def _edition_url(edicion: Edicion, document: str) -> str:
-    return reverse("compendium:edition_edit", args=[edicion.pk]) + f"#documento-{document}"
+def _edition_url(edicion: Edicion | int, document: str) -> str:
+    pk = edicion.pk if isinstance(edicion, Edicion) else edicion
+    return reverse("compendium:edition_edit", args=[pk]) + f"#documento-{document}"
+
+
+def _document_page(request: AuthenticatedHttpRequest, pk: int, document: str) -> str:
+    """Where a GET of a POST-only address goes: the document's panel on the edition page."""
+    return _edition_url(pk, document)
+
+
+def _panel(rows: list[PublicationBuild], document: str) -> dict:
+    """One document's state, from its builds newest first: latest draft, latest publication
+    attempt, published versions, and the build still running (which the page polls).
+
+    The page and the polled fragment render the same panel, so the «published versions» list
+    changes together with the status of the version being published.
+    """
+    mine = [b for b in rows if b.document == document]
+    draft = next((b for b in mine if b.draft), None)
+    publication = next((b for b in mine if not b.draft), None)
+    running = [b for b in (publication, draft) if b is not None and b.status in builds.ACTIVE]
+    return {
+        "document": document,
+        "label": Document(document).label,
+        "draft": draft,
+        "publication": publication,
+        "published": [b for b in mine if not b.draft and b.status == BuildStatus.DONE],
+        "running": running[0] if running else None,
+    }
 
 
 def _panels(edicion: Edicion) -> list[dict]:
-    """Per document: its latest draft, its latest publication attempt and published versions."""
     rows = list(edicion.builds.order_by("-created_at"))
-    panels = []
-    for value, label in Document.choices:
-        mine = [b for b in rows if b.document == value]
-        panels.append(
-            {
-                "document": value,
-                "label": label,
-                "draft": next((b for b in mine if b.draft), None),
-                "publication": next((b for b in mine if not b.draft), None),
-                "published": [b for b in mine if not b.draft and b.status == BuildStatus.DONE],
-            }
-        )
-    return panels
+    return [_panel(rows, value) for value in Document.values]
 
 
 @coordinator_required
@@ -73,12 +88,18 @@ def edition_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         editions.update_edicion(edicion, by=request.user, **form.cleaned_data)
         messages.success(request, _("Se guardaron los textos de la edición."))
         return redirect("compendium:edition_edit", pk=edicion.pk)
-    context = {"form": form, "edicion": edicion, "panels": _panels(edicion)}
+    context = {
+        "form": form,
+        "edicion": edicion,
+        "panels": _panels(edicion),
+        # Not approved yet, so in no version published now (the exercise stays as it is).
+        "in_progress": list(fichas_in_progress(edicion.ejercicio)),
+    }
     return render(request, "compendium/editions/edition_edit.html", context)
 
 
 @coordinator_required
-@require_POST
+@post_only(_document_page)
 def build_request(request: AuthenticatedHttpRequest, pk: int, document: str) -> HttpResponse:
     edicion = get_object_or_404(Edicion, pk=pk)
     builds.request_build(edicion, _document(document), draft=True, by=request.user)
@@ -87,7 +108,7 @@ def build_request(request: AuthenticatedHttpRequest, pk: int, document: str) -> 
 
 
 @coordinator_required
-@require_POST
+@post_only(_document_page)
 def build_publish(request: AuthenticatedHttpRequest, pk: int, document: str) -> HttpResponse:
     edicion = get_object_or_404(Edicion, pk=pk)
     document = _document(document)
@@ -110,7 +131,9 @@ def build_publish(request: AuthenticatedHttpRequest, pk: int, document: str) -> 
 @require_GET
 def build_status(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     build = get_object_or_404(PublicationBuild.objects.select_related("edicion"), pk=pk)
-    return render(request, "compendium/editions/edition_edit.html#build", {"build": build})
+    rows = list(build.edicion.builds.filter(document=build.document).order_by("-created_at"))
+    context = {"edicion": build.edicion, "panel": _panel(rows, build.document)}
+    return render(request, "compendium/editions/edition_edit.html#panel_status", context)
 
 
 @coordinator_required

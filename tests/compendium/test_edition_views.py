@@ -115,9 +115,13 @@ def test_unknown_document_is_404(client_coord, edicion) -> None:
 
 
 @pytest.mark.parametrize("name", ["build_request", "build_publish"])
-def test_write_views_reject_get(client_coord, edicion, name) -> None:
-    response = client_coord.get(reverse(f"compendium:{name}", args=[edicion.pk, "compendio"]))
-    assert response.status_code == 405
+def test_write_views_send_a_get_to_the_documents_panel(client_coord, edicion, name) -> None:
+    # Reloading the address of a POST (or following an old link) lands on the page, never 405.
+    response = client_coord.get(reverse(f"compendium:{name}", args=[edicion.pk, "informe"]))
+    assert response.status_code in (302, 303)
+    assert response["Location"] == (
+        reverse("compendium:edition_edit", args=[edicion.pk]) + "#documento-informe"
+    )
     assert PublicationBuild.objects.count() == 0
 
 
@@ -164,3 +168,174 @@ def test_publishing_needs_an_explicit_confirmation(client_coord, edicion, media)
     published = PublicationBuild.objects.get()
     assert (published.document, published.draft, published.version) == ("informe", False, 1)
     assert published.status == BuildStatus.DONE
+
+
+# --- Publishing is about documents, not about the year (issue 10) ------------------------------
+
+
+def _in_progress_world(ejercicio, actor_a, actor_b, focal_a, coordinator):
+    """One approved ficha, one returned («observada») and one draft."""
+    from reporting import workflow
+    from reporting.models import FichaStatus, ObjetivoPMM
+    from tests import factories
+
+    approved = factories.ficha(
+        actor_a,
+        ejercicio,
+        nombre="Programa aprobado",
+        status=FichaStatus.APROBADA,
+        objetivo_asignado=ObjetivoPMM.objects.get(number=7),
+    )
+    returned = factories.ficha(actor_a, ejercicio, nombre="Programa observado")
+    workflow.submit(returned, by=focal_a)
+    workflow.return_for_changes(returned, by=coordinator, note="Falta el periodo.")
+    draft = factories.ficha(actor_b, ejercicio, nombre="Programa en borrador")
+    return approved, returned, draft
+
+
+def test_publish_confirmation_lists_the_fichas_in_progress(
+    client_coord, edicion, actor_a, actor_b, focal_a, coordinator
+) -> None:
+    _in_progress_world(edicion.ejercicio, actor_a, actor_b, focal_a, coordinator)
+    response = client_coord.get(reverse("compendium:edition_edit", args=[edicion.pk]))
+    html = response.content.decode()
+    assert (
+        "2 fichas de este ejercicio siguen en proceso (sin aprobar): "
+        "no estarán en lo que se publique ahora."
+    ) in html
+    rows = [(f.actor.name, f.nombre, f.status) for f in response.context["in_progress"]]
+    assert rows == [
+        ("Gobierno del Estado de Nuevo León", "Programa en borrador", "borrador"),
+        ("Instituto Nacional de Migración", "Programa observado", "observada"),
+    ]
+    table = html.split('id="fichas-en-proceso"')[1].split("</table>")[0]
+    assert "Programa observado" in table and "Instituto Nacional de Migración" in table
+    assert "Programa aprobado" not in table
+    # Each publish checkbox points at the warning.
+    assert html.count('aria-describedby="aviso-en-proceso"') == 2
+
+
+def test_publish_confirmation_says_nothing_when_all_are_approved(client_coord, edicion) -> None:
+    html = client_coord.get(reverse("compendium:edition_edit", args=[edicion.pk])).content.decode()
+    assert "siguen en proceso" not in html and "sigue en proceso" not in html
+    assert "aviso-en-proceso" not in html
+
+
+def test_polled_panel_never_contradicts_itself(client_coord, edicion) -> None:
+    """While publishing, the panel polls; once done the version is listed, not «Terminado»."""
+    from django.utils import timezone
+
+    build = PublicationBuild.objects.create(
+        edicion=edicion, document=Document.COMPENDIO, draft=False, version=1
+    )
+    url = reverse("compendium:build_status", args=[build.pk])
+    body = client_coord.get(url).content.decode()
+    assert 'hx-trigger="every 2s"' in body and 'id="estado-compendio"' in body
+    assert "Versión publicada 1" in body
+    assert "Todavía no hay versiones publicadas." in body
+
+    PublicationBuild.objects.filter(pk=build.pk).update(
+        status=BuildStatus.DONE, published_at=timezone.now(), pages=12, file="x.pdf"
+    )
+    body = client_coord.get(url).content.decode()
+    assert "hx-trigger" not in body
+    assert "Versión publicada 1" not in body
+    assert "Todavía no hay versiones publicadas." not in body
+    assert "Versión 1, publicada el" in body and "(12 páginas)" in body
+    # The full page shows the same panel.
+    page = client_coord.get(reverse("compendium:edition_edit", args=[edicion.pk])).content
+    assert "Todavía no hay versiones publicadas.".encode() in page  # the Informe's panel
+    assert page.decode().count("Versión 1, publicada el") == 1
+
+
+def test_polled_panel_keeps_polling_while_a_draft_runs_beside_a_finished_version(
+    client_coord, edicion
+) -> None:
+    from django.utils import timezone
+
+    PublicationBuild.objects.create(
+        edicion=edicion,
+        document=Document.INFORME,
+        draft=False,
+        version=1,
+        status=BuildStatus.DONE,
+        published_at=timezone.now(),
+        file="v1.pdf",
+    )
+    draft = PublicationBuild.objects.create(edicion=edicion, document=Document.INFORME)
+    body = client_coord.get(reverse("compendium:build_status", args=[draft.pk])).content.decode()
+    assert f'hx-get="{reverse("compendium:build_status", args=[draft.pk])}"' in body
+    assert "Versión 1, publicada el" in body
+
+
+@pytest.mark.slow
+def test_publishing_while_open_keeps_the_exercise_open_for_institutions(
+    client_coord, client_a, edicion, media, actor_a, actor_b, focal_a, coordinator
+) -> None:
+    from django.contrib.admin.models import LogEntry
+
+    from reporting.models import EjercicioStatus, FichaStatus
+    from tests.reporting.test_fichas_views import form_data
+
+    approved, returned, _draft = _in_progress_world(
+        edicion.ejercicio, actor_a, actor_b, focal_a, coordinator
+    )
+    url = reverse("compendium:build_publish", args=[edicion.pk, "compendio"])
+    client_coord.post(url, {"confirmar": "1"})
+    published = PublicationBuild.objects.get(draft=False)
+    assert (published.status, published.version) == (BuildStatus.DONE, 1)
+    approved.refresh_from_db()
+    assert approved.published_at == published.published_at
+
+    ejercicio = edicion.ejercicio
+    ejercicio.refresh_from_db()
+    assert ejercicio.status == EjercicioStatus.ABIERTO
+    assert not LogEntry.objects.filter(object_repr=str(ejercicio)).exists()
+
+    # The returned ficha can still be corrected and sent again by its institution.
+    returned.refresh_from_db()
+    edit = reverse("reporting:ficha_edit", args=[returned.pk])
+    assert client_a.get(edit).status_code == 200
+    data = form_data(returned, retos=(), nombre="Programa observado, corregido")
+    response = client_a.post(reverse("reporting:ficha_submit", args=[returned.pk]), data)
+    assert response.status_code == 302
+    returned.refresh_from_db()
+    assert (returned.status, returned.nombre) == (
+        FichaStatus.ENVIADA,
+        "Programa observado, corregido",
+    )
+    assert returned.published_at is None
+    # «Mis fichas» still shows the 2024 exercise, open.
+    page = client_a.get(reverse("reporting:mis_fichas"))
+    assert page.context["ejercicio"] == ejercicio and page.context["ejercicio"].is_open
+
+
+def test_public_home_shows_the_latest_published_edition_not_the_open_exercise(
+    client, edicion, media
+) -> None:
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from reporting.models import EjercicioStatus
+    from tests import factories
+
+    factories.ejercicio(2025, status=EjercicioStatus.PREPARACION)
+    response = client.get(reverse("home"))
+    assert (response.context["latest"], response.context["ejercicio"]) == (None, None)
+
+    build = PublicationBuild.objects.create(
+        edicion=edicion,
+        document=Document.COMPENDIO,
+        draft=False,
+        version=1,
+        status=BuildStatus.DONE,
+        published_at=timezone.now(),
+    )
+    build.file.save("compendio-2024-v1.pdf", ContentFile(b"%PDF-1.4"))
+    factories.ejercicio(2026, status=EjercicioStatus.ABIERTO)
+    response = client.get(reverse("home"))
+    assert response.context["ejercicio"] == edicion.ejercicio
+    html = response.content.decode()
+    assert "Publicaciones del ejercicio 2024" in html
+    assert "Ejercicio 2024: periodo de reporte" in html
+    assert "jercicio 2025" not in html and "jercicio 2026" not in html
