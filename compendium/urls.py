@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from compendium.views import editions, public
+from compendium.views import editions, ficha_pdf, public
 
 app_name = "compendium"
 
@@ -28,4 +28,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("generaciones/<int:pk>/estado/", editions.build_status, name="build_status"),
     path("generaciones/<int:pk>/descargar/", editions.build_download, name="build_download"),
+    # One ficha as a PDF, for its institution (compendium/views/ficha_pdf.py).
+    path("fichas/<int:pk>/pdf/", ficha_pdf.ficha_pdf, name="ficha_pdf"),
 ]

@@ -1,4 +1,5 @@
-"""The institutions' side: «Mis fichas», the ficha form, autosave, sending, copies.
+"""The institutions' side: «Mis fichas», the ficha form, autosave, sending, copies, deleting
+drafts (and restoring them), downloads and the printable page.
 
 Every lookup goes through ``reporting.access``; saving goes through
 ``reporting.editing.save_ficha_form`` (optimistic locking) and sending through
@@ -9,32 +10,47 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET
 
-from reporting import workflow
+from reporting import invitations, workflow
 from reporting.access import (
     AuthenticatedHttpRequest,
+    deleted_drafts_of,
     fichas_visible_to,
+    get_deleted_draft_for_user,
     get_ficha_for_user,
+    post_only,
     require_focal_point,
+    upmrip_users,
 )
 from reporting.carry_over import carry_over_fichas, duplicate_ficha
-from reporting.editing import StaleFicha, save_ficha_form
+from reporting.downloads import fichas_workbook
+from reporting.editing import (
+    RESTORE_WINDOW,
+    DraftRefused,
+    StaleFicha,
+    delete_draft,
+    restore_draft,
+    save_ficha_form,
+)
 from reporting.forms import CarryOverForm, FichaForm, RetoFormSet
 from reporting.models import (
     Ejercicio,
     EjercicioStatus,
     Ficha,
+    FichaEvent,
     FichaEventKind,
     FichaStatus,
+    User,
 )
-from reporting.text import WORD_LIMIT, count_words
+from reporting.text import WORD_LIMIT, count_words, field_label
 
 # Messages of static/js/ficha_form.js, translated here and handed over with json_script.
 JS_TEXTS = {
@@ -113,12 +129,61 @@ def _latest_observaciones(ficha: Ficha) -> list:
     return list(event.observaciones.all()) if event else []
 
 
-def _history(ficha: Ficha) -> list:
-    return list(
-        ficha.events.filter(kind__in=[FichaEventKind.CREATED, FichaEventKind.TRANSITION])
+def _history(ficha: Ficha) -> list[FichaEvent]:
+    """The history the institution reads: creation, status changes (with the observations),
+    UPMRIP's editorial corrections and the deleting or restoring of the draft.
+
+    The institution's own recorded corrections are left out: autosave writes one every 30
+    seconds while the ficha is «observada», and the reviewers are the ones who need them.
+    """
+    events = list(
+        ficha.events.filter(
+            Q(kind__in=[FichaEventKind.CREATED, FichaEventKind.TRANSITION])
+            | Q(kind=FichaEventKind.EDIT, by__in=User.objects.filter(upmrip_users()))
+            | Q(kind=FichaEventKind.EDIT, changes__has_key="deleted_at")
+        )
         .select_related("by")
+        .prefetch_related("observaciones")
         .order_by("at", "pk")
     )
+    for event in events:
+        # Read by _ficha_history.html: the label of each observed field, not its code name.
+        event.observed = [  # type: ignore[attr-defined]
+            {"label": field_label(o.field), "texto": o.texto}
+            for o in event.observaciones.all()
+            if o.field
+        ]
+        event.editorial = (  # type: ignore[attr-defined]
+            event.kind == FichaEventKind.EDIT and "deleted_at" not in event.changes
+        )
+    return events
+
+
+def _field_focus_id(form: FichaForm, name: str) -> str:
+    """The id of the control to focus for a field (the first box of a list of checkboxes)."""
+    if name == "retos":
+        return "id_retos-0-texto"
+    bound = form[name]
+    return f"{bound.auto_id}_0" if bound.field.widget.use_fieldset else bound.auto_id
+
+
+def _observation_summary(form: FichaForm, by_field: dict[str, list]) -> list[dict]:
+    """Observed fields in the order of the page, each linking to its note beside the field.
+
+    The retos section sits between the results and the contact block.
+    """
+    order = [n for n in form.fields if not n.startswith("contacto_")]
+    order += ["retos", *(n for n in form.fields if n.startswith("contacto_"))]
+    return [
+        {
+            "name": name,
+            "label": field_label(name),
+            "focus": _field_focus_id(form, name),
+            "textos": [o.texto for o in by_field[name]],
+        }
+        for name in order
+        if name in by_field
+    ]
 
 
 def _error_summary(form: FichaForm, formset) -> list[dict]:
@@ -167,8 +232,13 @@ def _render_form(
         "errors": _error_summary(form, formset) if form.is_bound else [],
         "observaciones_generales": by_field.pop("", []),
         "observaciones": by_field,
+        "observaciones_campos": _observation_summary(form, by_field),
+        # Observations on a field the form no longer has: shown in the box with their label.
         "observaciones_otras": [
-            o for name, obs in by_field.items() if name not in form.fields for o in obs
+            {"label": field_label(name), "texto": o.texto}
+            for name, obs in by_field.items()
+            if name not in form.fields and name != "retos"
+            for o in obs
         ],
         "history": _history(ficha) if ficha.pk else [],
         "word_limit": WORD_LIMIT,
@@ -255,7 +325,11 @@ def mis_fichas(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.is_coordinator:
         return redirect("home")
     actor = require_focal_point(request)
-    ejercicio = Ejercicio.objects.current()
+    # ``?anio=`` chooses another year; never one «en preparación» (404, as for any other).
+    try:
+        ejercicio = Ejercicio.objects.chosen(request.GET.get("anio"), user=request.user)
+    except Ejercicio.DoesNotExist:
+        raise Http404 from None
     fichas = (
         fichas_visible_to(request.user)
         .filter(ejercicio=ejercicio)
@@ -266,6 +340,7 @@ def mis_fichas(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "actor": actor,
         "ejercicio": ejercicio,
+        "ejercicios": Ejercicio.objects.reportable().order_by("-year"),
         "fichas": fichas,
         "pending": sum(1 for f in fichas if f.status in FichaStatus.EDITABLE),
         "days_left": ejercicio.days_left() if ejercicio else None,
@@ -275,6 +350,7 @@ def mis_fichas(request: AuthenticatedHttpRequest) -> HttpResponse:
             and previous
             and previous.fichas.filter(actor=actor).exists()
         ),
+        "deleted_count": deleted_drafts_of(actor).count(),
     }
     return render(request, "reporting/mis_fichas.html", context)
 
@@ -282,7 +358,9 @@ def mis_fichas(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def ficha_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     actor = require_focal_point(request)
-    ficha = Ficha(actor=actor, ejercicio=_open_ejercicio_for_new())
+    # The contact block starts with the person's own data (from their invitation).
+    contact = invitations.contact_defaults(request.user)
+    ficha = Ficha(actor=actor, ejercicio=_open_ejercicio_for_new(), **contact)
     if request.method == "POST" and _wants_json(request):
         return _autosave_response(request, ficha)
     form, formset = _bind(request, ficha)
@@ -314,7 +392,7 @@ def ficha_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
+@post_only("reporting:ficha_edit")
 def ficha_autosave(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
     ficha = get_ficha_for_user(request, pk)
     if request.user.is_coordinator or not ficha.is_editable_by_institution:
@@ -324,7 +402,7 @@ def ficha_autosave(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
 
 
 @login_required
-@require_POST
+@post_only("reporting:ficha_edit")
 def ficha_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ficha = get_ficha_for_user(request, pk, write=True)
     if "version" not in request.POST:
@@ -346,17 +424,112 @@ def ficha_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def ficha_duplicate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """«Duplicar»: a confirmation page (GET), then the copy (POST), a draft the person edits."""
     require_focal_point(request)
     ficha = get_ficha_for_user(request, pk)
     if not ficha.ejercicio.is_open:
         raise PermissionDenied(_("El ejercicio de esta ficha está cerrado."))
+    if request.method != "POST":
+        return render(request, "reporting/ficha_duplicate.html", {"ficha": ficha})
     copy = duplicate_ficha(ficha, by=request.user)
     messages.success(
         request, _("Se creó una copia como borrador. Cambie el componente o el objetivo.")
     )
     return redirect("reporting:ficha_edit", copy.pk)
+
+
+@login_required
+def ficha_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft: a confirmation page (GET), then the soft delete (POST).
+
+    A ficha that went to UPMRIP can never be deleted: the page says so, with 403.
+    """
+    require_focal_point(request)
+    ficha = get_ficha_for_user(request, pk)
+    refused = None
+    if ficha.status != FichaStatus.BORRADOR:
+        refused = _("Sólo se puede eliminar un borrador. Esta ficha ya se envió a la UPMRIP.")
+    elif not ficha.ejercicio.is_open:
+        refused = _("El ejercicio está cerrado: ya no se pueden eliminar fichas.")
+    elif request.method == "POST":
+        try:
+            delete_draft(ficha, by=request.user)
+        except DraftRefused as exc:
+            refused = str(exc)
+        else:
+            message = _(
+                "Se eliminó el borrador «%(nombre)s». Puede restaurarlo durante 30 días en "
+                "«Fichas eliminadas»."
+            )
+            messages.success(request, message % {"nombre": ficha})
+            return redirect("reporting:mis_fichas")
+    context = {"ficha": ficha, "refused": refused, "days": RESTORE_WINDOW.days}
+    return render(request, "reporting/ficha_delete.html", context, status=403 if refused else 200)
+
+
+@login_required
+@require_GET
+def fichas_deleted(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """«Fichas eliminadas»: the institution's drafts deleted less than 30 days ago."""
+    actor = require_focal_point(request)
+    fichas = deleted_drafts_of(actor).select_related("ejercicio").order_by("-deleted_at", "pk")
+    rows = [
+        # With the day the purge removes it for good (manage.py purge_deleted_fichas).
+        {"ficha": f, "purge_on": (f.deleted_at or timezone.now()) + RESTORE_WINDOW}
+        for f in fichas
+    ]
+    context = {"actor": actor, "rows": rows, "days": RESTORE_WINDOW.days}
+    return render(request, "reporting/ficha_deleted_list.html", context)
+
+
+@login_required
+@post_only("reporting:fichas_deleted")
+def ficha_restore(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    ficha = get_deleted_draft_for_user(request, pk)
+    try:
+        restored = restore_draft(ficha, by=request.user)
+    except DraftRefused as exc:
+        messages.error(request, str(exc))
+        return redirect("reporting:fichas_deleted")
+    messages.success(request, _("Se restauró el borrador «%(nombre)s».") % {"nombre": restored})
+    return redirect("reporting:ficha_edit", restored.pk)
+
+
+@login_required
+@require_GET
+def fichas_download(request: AuthenticatedHttpRequest, year: int) -> HttpResponse:
+    """The institution's fichas of one exercise as a spreadsheet (reporting/downloads.py)."""
+    actor = require_focal_point(request)
+    ejercicio = get_object_or_404(Ejercicio, year=year)
+    fichas = (
+        fichas_visible_to(request.user)
+        .filter(ejercicio=ejercicio)
+        .select_related("ejercicio", "actor", "objetivo_asignado")
+        .order_by("nombre", "pk")
+    )
+    if not fichas.exists():
+        raise Http404
+    content = fichas_workbook(fichas, title=f"{actor.sigla} {year}")
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    name = f"fichas-{slugify(actor.sigla) or actor.pk}-{year}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@login_required
+@require_GET
+def ficha_print(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The whole ficha on one printable page, for the institution's internal sign-off.
+
+    The PDF of the same content is compendium's (``compendium:ficha_pdf``): reporting never
+    builds PDFs.
+    """
+    ficha = get_ficha_for_user(request, pk)
+    return render(request, "reporting/ficha_print.html", {"ficha": ficha, "printed": _today()})
 
 
 @login_required
@@ -377,7 +550,12 @@ def carry_over(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
         messages.success(
             request,
-            _("Se crearon %(n)s borradores. Actualice sus resultados.") % {"n": len(copies)},
+            ngettext(
+                "Se creó %(n)s borrador. Actualice sus resultados.",
+                "Se crearon %(n)s borradores. Actualice sus resultados.",
+                len(copies),
+            )
+            % {"n": len(copies)},
         )
         return redirect("reporting:mis_fichas")
     context = {"form": form, "ejercicio": ejercicio, "previous": previous}
@@ -386,3 +564,7 @@ def carry_over(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 def _now() -> str:
     return timezone.localtime().strftime("%H:%M")
+
+
+def _today() -> str:
+    return timezone.localtime().strftime("%d/%m/%Y %H:%M")

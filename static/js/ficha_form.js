@@ -421,4 +421,11 @@
   offerRecovery();
   var summary = document.getElementById("resumen-errores");
   if (summary) summary.focus();
+  // A refused «Enviar a revisión» is shown by /fichas/N/enviar/: show the ficha's own address,
+  // so that reloading or bookmarking opens the ficha (reload then fetches it; the text still
+  // unsaved stays in this browser's backup, offered by «Recuperar el texto»).
+  var pageUrl = form.dataset.pageUrl;
+  if (pageUrl && window.location.pathname !== pageUrl) {
+    window.history.replaceState(null, "", pageUrl + window.location.hash);
+  }
 })();

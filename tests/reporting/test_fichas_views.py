@@ -430,7 +430,8 @@ def test_autosave_stale_version_is_409(client_a, draft_a):
 
 
 def test_autosave_rejects_get_outsider_and_read_only(client_a, client_b, draft_a, focal_a):
-    assert client_a.get(url("ficha_autosave", draft_a.pk)).status_code == 405
+    response = client_a.get(url("ficha_autosave", draft_a.pk))
+    assert (response.status_code, response.url) == (302, url("ficha_edit", draft_a.pk))
     assert client_b.post(url("ficha_autosave", draft_a.pk), form_data(draft_a)).status_code == 404
     workflow.submit(draft_a, by=focal_a)
     response = client_a.post(url("ficha_autosave", draft_a.pk), form_data(draft_a))
@@ -522,7 +523,9 @@ def test_submit_rejects_get_outsider_and_read_only(
 ):
     submit = url("ficha_submit", draft_a.pk)
     with django_capture_on_commit_callbacks(execute=True):
-        assert client_a.get(submit).status_code == 405
+        # A reload of the address lands on the ficha, never on a bare 405.
+        response = client_a.get(submit)
+        assert (response.status_code, response.url) == (302, url("ficha_edit", draft_a.pk))
         assert client_b.post(submit, form_data(draft_a)).status_code == 404
     draft_a.refresh_from_db()
     assert (draft_a.status, draft_a.events.count()) == (FichaStatus.BORRADOR, 0)
@@ -551,8 +554,14 @@ def test_duplicate_creates_a_new_draft(client_a, draft_a, focal_a):
     assert [r.texto for r in copy.retos.all()] == ["Reto uno.", "Reto dos."]
 
 
-def test_duplicate_rejects_get_and_outsider(client_a, client_b, draft_a):
-    assert client_a.get(url("ficha_duplicate", draft_a.pk)).status_code == 405
+def test_duplicate_get_asks_for_confirmation_and_outsider_gets_404(client_a, client_b, draft_a):
+    response = client_a.get(url("ficha_duplicate", draft_a.pk))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert f'action="{url("ficha_duplicate", draft_a.pk)}"' in html
+    assert "Sí, crear la copia" in html
+    assert Ficha.objects.count() == 1
+    assert client_b.get(url("ficha_duplicate", draft_a.pk)).status_code == 404
     assert client_b.post(url("ficha_duplicate", draft_a.pk)).status_code == 404
     assert Ficha.objects.count() == 1
 
@@ -603,3 +612,99 @@ def test_history_shows_names_not_emails(client_a, draft_a, focal_a):
     assert "Persona De Prueba" in html
     assert "Historial de la ficha" in html
     assert ObjetivoPMM.objects.count() == 23
+
+
+# --- Issue 10: the small things that cost a support call ---------------------------------------
+
+
+def test_observation_summary_links_to_each_observed_field(client_a, draft_a, focal_a, coordinator):
+    workflow.submit(draft_a, by=focal_a)
+    workflow.return_for_changes(
+        draft_a,
+        by=coordinator,
+        note="Revise lo señalado.",
+        field_notes={
+            "poblacion_objetivo": "Precise la población.",
+            "entidades": "Faltan estados.",
+            "retos": "Los retos deben ser propios.",
+            "contacto_nombre": "Nombre completo, por favor.",
+        },
+    )
+    html = client_a.get(url("ficha_edit", draft_a.pk)).content.decode()
+    summary = html.split('id="observaciones-campos"')[1].split("</ul>")[0]
+    links = [
+        ("poblacion_objetivo", "id_poblacion_objetivo", "Población objetivo"),
+        ("entidades", "id_entidades_0", "Entidades federativas"),
+        ("retos", "id_retos-0-texto", "Retos"),
+        ("contacto_nombre", "id_contacto_nombre", "Nombre"),
+    ]
+    anchors = [f'href="#obs_{n}" data-focus-field="{f}">{label}</a>' for n, f, label in links]
+    positions = [summary.index(a) for a in anchors]
+    assert positions == sorted(positions), "in the order of the page"
+    # Every anchor and every field to focus exists on the page.
+    for name, focus, _label in links:
+        assert f'id="obs_{name}"' in html and f'id="{focus}"' in html
+    assert "Precise la población." in summary
+    assert "js/field_links.js" in html
+    # The history names the field by its label, never by its code name.
+    assert "Observación sobre «Población objetivo»: Precise la población." in html
+    assert "(poblacion_objetivo)" not in html
+
+
+def test_refused_submit_shows_the_ficha_address_and_a_reload_lands_on_it(client_a, draft_a):
+    response = client_a.post(url("ficha_submit", draft_a.pk), form_data(draft_a, nombre=""))
+    assert response.status_code == 400
+    # static/js/ficha_form.js replaces /fichas/N/enviar/ in the address bar by this one.
+    assert f'data-page-url="{url("ficha_edit", draft_a.pk)}"' in response.content.decode()
+    reload = client_a.get(url("ficha_submit", draft_a.pk), follow=True)
+    assert reload.redirect_chain == [(url("ficha_edit", draft_a.pk), 302)]
+    assert reload.status_code == 200
+
+
+def test_the_version_counter_is_never_shown(client_a, client_a2, draft_a):
+    client_a2.post(url("ficha_edit", draft_a.pk), form_data(draft_a, nombre="Otra"))
+    stale = client_a.post(url("ficha_edit", draft_a.pk), form_data(draft_a, nombre="Mía"))
+    text = stale.content.decode()
+    assert stale.status_code == 409
+    assert "versión 2" not in text and "(versión" not in text
+    assert "Compare con lo que quedó guardado a las" in text
+
+
+def test_carry_over_message_is_singular_for_one_copy(client_a, ejercicio, last_year):
+    _old, mine, _theirs = last_year
+    response = client_a.post(url("carry_over"), {"fichas": [str(mine.pk)]}, follow=True)
+    assert "Se creó 1 borrador. Actualice sus resultados." in response.content.decode()
+
+
+def test_mis_fichas_counts_in_singular_and_plural(client_a, actor_a, ejercicio):
+    factories.ficha(actor_a, ejercicio)
+    html = client_a.get(url("mis_fichas")).content.decode()
+    assert "ficha sin enviar a revisión" in html and "fichas sin enviar" not in html
+    factories.ficha(actor_a, ejercicio)
+    html = client_a.get(url("mis_fichas")).content.decode()
+    assert "fichas sin enviar a revisión" in html
+
+
+def test_history_shows_upmrip_editorial_corrections_but_not_own_autosaves(
+    client_a, client_coord, draft_a, focal_a, coordinator
+):
+    from tests.reporting.test_review_views import _edit_data
+
+    workflow.submit(draft_a, by=focal_a)
+    draft_a.refresh_from_db()
+    data = _edit_data(draft_a, nombre="Nombre corregido por la UPMRIP", edit_note="Estilo.")
+    assert (
+        client_coord.post(reverse("reporting:review_edit", args=[draft_a.pk]), data).status_code
+        == 302
+    )
+    workflow.return_for_changes(draft_a, by=coordinator, note="Revise.")
+    draft_a.refresh_from_db()
+    client_a.post(url("ficha_autosave", draft_a.pk), form_data(draft_a, retos=(), nombre="Mío"))
+    assert draft_a.events.filter(kind=FichaEventKind.EDIT, by=focal_a).exists()
+    html = client_a.get(url("ficha_edit", draft_a.pk)).content.decode()
+    history = html.split('id="historial-titulo"')[1]
+    assert "Corrección editorial</strong> · UPMRIP" in history
+    assert "Cambió «Nombre del programa»" in history
+    assert "Nombre corregido por la UPMRIP" in history
+    assert "Nota de la UPMRIP: Estilo." in history
+    assert history.count("Corrección editorial") == 1  # the institution's autosave is not listed
