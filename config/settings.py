@@ -63,6 +63,10 @@ INSTALLED_APPS = [
     "import_export",
     "django_tasks_db",
     "axes",
+    # Two-factor sign-in (reporting/twofactor.py): TOTP authenticators and backup codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "reporting",
     "compendium",
 ]
@@ -77,10 +81,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "config.security.no_store_when_signed_in",
     "config.security.log_refusals",
+    # Coordinators' idle sessions end (reporting/idle.py); the second step of sign-in is
+    # required before any page (reporting/twofactor.py).
+    "reporting.idle.ExpireIdleSessions",
+    "reporting.twofactor.RequireSecondFactor",
     # Last, as django-axes asks: it answers locked-out sign-ins (reporting.signin).
     "axes.middleware.AxesMiddleware",
 ]
@@ -150,6 +159,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Two-factor sign-in (reporting/twofactor.py): coordinators, administrators and staff must
+# enrol an authenticator app; focal points may. The test suite switches the requirement off
+# for the accounts it signs in with force_login (tests/conftest.py).
+OTP_REQUIRED_FOR_STAFF = True
+OTP_TOTP_ISSUER = "PMM SEGOB"
+# Coordinators' sessions end after this many minutes without a request (reporting/idle.py).
+COORDINATOR_IDLE_MINUTES = int(os.environ.get("COORDINATOR_IDLE_MINUTES", "30"))
 # Invitation and password-reset links (single use by construction) expire after 7 days.
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 

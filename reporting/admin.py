@@ -1,8 +1,12 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
+from reporting import twofactor
 from reporting.models import (
     ODS,
     Actor,
@@ -22,6 +26,11 @@ from reporting.models import (
     User,
 )
 from reporting.resources import ActorResource, FichaResource, MembershipResource
+
+# The second factor is reset from the user's page («Restablecer segundo factor», audited), never
+# edited: django-otp's own device pages would show every person's secret and QR code.
+admin.site.unregister(TOTPDevice)
+admin.site.unregister(StaticDevice)
 
 
 @admin.register(ObjetivoPMM)
@@ -98,6 +107,26 @@ class UserAdmin(BaseUserAdmin):
         (_("Fechas"), {"fields": ("last_login", "date_joined")}),
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=_("Restablecer segundo factor"), permissions=["change"])
+    def reset_second_factor(self, request, queryset):
+        """Each person loses their authenticator and backup codes and enrols again (audited)."""
+        users = list(queryset)
+        for user in users:
+            twofactor.reset_second_factor(user, by=request.user)
+        self.message_user(
+            request,
+            ngettext(
+                "Se restableció el segundo factor de %(n)d persona: lo activará de nuevo al "
+                "iniciar sesión.",
+                "Se restableció el segundo factor de %(n)d personas: lo activarán de nuevo al "
+                "iniciar sesión.",
+                len(users),
+            )
+            % {"n": len(users)},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(Membership)
