@@ -25,11 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 
-from reporting import workflow
+from reporting import twofactor, workflow
 from reporting.carry_over import carry_over_fichas
 from reporting.editing import save_ficha_form
 from reporting.exercises import close_ejercicio, create_ejercicio
@@ -71,6 +73,9 @@ class DemoAccounts:
     # Fichas of the demo year per status, only when this call created them.
     fichas_by_status: dict[str, int] = field(default_factory=dict)
     previous_year_fichas: int = 0
+    # email -> (authenticator secret as typed in an app, backup codes left): coordinators and
+    # administrators sign in with a second factor (reporting/twofactor.py), demo only.
+    second_factor: dict[str, tuple[str, list[str]]] = field(default_factory=dict)
 
 
 # The coordinator's fields of a joint program and its footnotes (the admin's; the enlace has none).
@@ -107,6 +112,27 @@ def _accounts(people: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
         (str(Role(m.role).label), m.user.email, m.actor.sigla if m.actor else UPMRIP_LABEL)
         for m in sorted(found, key=lambda m: emails.index(m.user.email))
     ]
+
+
+def _demo_second_factor(people: list[dict[str, Any]]) -> dict[str, tuple[str, list[str]]]:
+    """The demo coordinator's and administrator's authenticator and backup codes.
+
+    Created when missing, and a new set of backup codes once every code was used, so that
+    ``make run`` can always sign them in with the printed codes. Never in production.
+    """
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured("Demo second factors are never created in production.")
+    found = {}
+    for row in people:
+        if Role(row["role"]) not in (Role.COORDINADOR, Role.ADMINISTRADOR):
+            continue
+        user = User.objects.filter(email__iexact=row["email"]).first()
+        if user is None:
+            continue
+        device = twofactor.authenticator_of(user) or twofactor.create_authenticator(user)
+        codes = twofactor.backup_codes_left(user) or twofactor.create_backup_codes(user)
+        found[user.email] = (twofactor.secret_for_typing(device.key), codes)
+    return found
 
 
 class _Loader:
@@ -254,12 +280,20 @@ def load_demo(*, stdout: TextIOBase | None = None) -> DemoAccounts:
 
     Side effects: creates institutions (reusing those with the same sigla), users and
     memberships, two exercises and their fichas through the domain functions, which write the
-    audit rows and queue notifications for when the transaction commits.
+    audit rows and queue notifications for when the transaction commits. Every call (also
+    when the data exists) makes sure the demo coordinator and administrator have a second
+    factor (``_demo_second_factor``). Refused in production settings.
     Returns the accounts to log in with.
     """
+    if settings.PRODUCTION:
+        raise ImproperlyConfigured("The demonstration data is never loaded in production.")
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     if Ejercicio.objects.filter(year=DEMO_YEAR).exists():
-        return DemoAccounts(accounts=_accounts(data["people"]), created=False)
+        return DemoAccounts(
+            accounts=_accounts(data["people"]),
+            created=False,
+            second_factor=_demo_second_factor(data["people"]),
+        )
 
     loader = _Loader(data, stdout)
     loader.load_actors()
@@ -294,4 +328,5 @@ def load_demo(*, stdout: TextIOBase | None = None) -> DemoAccounts:
         created=True,
         fichas_by_status=by_status,
         previous_year_fichas=previous_count,
+        second_factor=_demo_second_factor(data["people"]),
     )

@@ -4,9 +4,13 @@ import json
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import CommandError, call_command
 from django.http import HttpRequest
+from django.test import Client
+from django.urls import reverse
 
+from reporting import twofactor
 from reporting.demo import DATA_FILE, DEMO_PASSWORD, load_demo
 from reporting.forms import FichaForm
 from reporting.models import (
@@ -67,6 +71,7 @@ def test_loading_twice_creates_nothing_new(demo):
     assert not again.created
     assert _counts() == before
     assert again.accounts == demo.accounts
+    assert again.second_factor == demo.second_factor
 
 
 def test_there_are_fichas_in_every_status(demo):
@@ -178,3 +183,37 @@ def test_the_command_prints_the_accounts_and_is_idempotent(fast_settings):
     call_command("load_demo", stdout=second)
     assert "Los datos de demostración ya existen." in second.getvalue()
     assert "coordinacion@demo.gob.mx" in second.getvalue()
+    # The second factor of the coordinator and the administrator, printed with the accounts.
+    for output in (first.getvalue(), second.getvalue()):
+        for email in ("coordinacion@demo.gob.mx", "admin@demo.gob.mx"):
+            user = User.objects.get(email=email)
+            secret = twofactor.secret_for_typing(twofactor.authenticator_of(user).key)
+            codes = twofactor.backup_codes_left(user)
+            assert len(codes) == 10
+            block = output.split(f"  {email}\n", 1)[1]
+            assert f"clave de la app autenticadora: {secret}" in block
+            printed = block.split("códigos de respaldo: ", 1)[1].split("\n", 1)[0].split()
+            assert printed == [f"{c[:4]}-{c[4:]}" for c in codes]
+
+
+def test_the_demo_coordinator_and_administrator_sign_in_with_a_printed_code(demo, settings):
+    settings.OTP_REQUIRED_FOR_STAFF = True
+    assert set(demo.second_factor) == {"coordinacion@demo.gob.mx", "admin@demo.gob.mx"}
+    for email, (_secret, codes) in demo.second_factor.items():
+        client = Client()
+        client.post(reverse("login"), {"username": email, "password": DEMO_PASSWORD})
+        assert client.get("/fichas/revision/")["Location"].startswith(reverse("twofactor_verify"))
+        response = client.post(reverse("twofactor_verify"), {"code": codes[0]})
+        assert response.status_code == 302, email
+        assert client.get("/fichas/revision/").status_code == 200
+    # A used code is not printed again; once all are used, a new set is.
+    assert codes[0] not in load_demo().second_factor[email][1]
+
+
+def test_the_demo_is_refused_in_production(fast_settings):
+    fast_settings.PRODUCTION = True
+    with pytest.raises(ImproperlyConfigured):
+        load_demo()
+    with pytest.raises(CommandError):
+        call_command("load_demo", stdout=StringIO())
+    assert not User.objects.filter(email="coordinacion@demo.gob.mx").exists()

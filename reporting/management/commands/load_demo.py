@@ -1,6 +1,7 @@
 """``manage.py load_demo``: fill the database with demonstration data and print the accounts."""
 
-from django.core.management.base import BaseCommand
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
 
 from reporting.demo import DEMO_YEAR, PREVIOUS_YEAR, DemoAccounts, load_demo
 from reporting.models import FichaStatus
@@ -14,6 +15,8 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
+        if settings.PRODUCTION:
+            raise CommandError("Los datos de demostración no se cargan con DJANGO_ENV=production.")
         result = load_demo(stdout=self.stdout if options["verbosity"] > 1 else None)
         if result.created:
             self.stdout.write(self.style.SUCCESS("Datos de demostración cargados."))
@@ -52,6 +55,22 @@ class Command(BaseCommand):
             f"Contraseña de todas las cuentas: {result.password}  "
             "(sólo para demostración; no la use en un servidor accesible desde fuera)."
         )
+        self._print_second_factor(result)
+
+    def _print_second_factor(self, result: DemoAccounts) -> None:
+        if not result.second_factor:
+            return
+        self.stdout.write("")
+        self.stdout.write(
+            "Verificación en dos pasos de coordinación y administración (sólo demostración): "
+            "después de la contraseña escriba el código de una app autenticadora con esta "
+            "clave, o un código de respaldo (cada uno sirve una vez)."
+        )
+        for email, (secret, codes) in result.second_factor.items():
+            shown = "  ".join(f"{code[:4]}-{code[4:]}" for code in codes)
+            self.stdout.write(f"  {email}")
+            self.stdout.write(f"    clave de la app autenticadora: {secret}")
+            self.stdout.write(f"    códigos de respaldo: {shown}")
 
     @staticmethod
     def _line(cells, widths) -> str:
