@@ -8,9 +8,6 @@ Login, logout, password reset and password change are Django's own views (``/cue
 our templates under ``templates/registration/``.
 """
 
-from collections.abc import Callable
-from functools import wraps
-
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
@@ -20,25 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from reporting import invitations
-from reporting.access import AuthenticatedHttpRequest, coordinator_required
+from reporting.access import AuthenticatedHttpRequest, coordinator_required, post_only
 from reporting.forms import InvitationForm
 from reporting.invitation_forms import BulkConfirmForm, BulkInvitationForm, sign_rows
 from reporting.invitations import InvitationError, InvitationReport
-
-
-def _post_only(to: str) -> Callable:
-    """A GET on a POST-only address goes back to the page ``to`` instead of a bare 405."""
-
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-        @wraps(view)
-        def wrapper(request: AuthenticatedHttpRequest, *args, **kwargs) -> HttpResponse:
-            if request.method != "POST":
-                return redirect(to)
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
 
 
 def _preselected_actor(request: AuthenticatedHttpRequest) -> dict[str, int]:
@@ -67,7 +49,7 @@ def invite(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @coordinator_required
-@_post_only("reporting:invite")
+@post_only("reporting:invite")
 def invitation_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(invitations.pending_invitations(), pk=pk)
     try:
@@ -84,7 +66,7 @@ def invitation_resend(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 
 @coordinator_required
-@_post_only("reporting:invite")
+@post_only("reporting:invite")
 def invitation_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     membership = get_object_or_404(invitations.pending_invitations(), pk=pk)
     try:
@@ -126,7 +108,7 @@ def invitation_import(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @coordinator_required
-@_post_only("reporting:invitation_import")
+@post_only("reporting:invitation_import")
 def invitation_import_confirm(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Invite every row of a confirmed preview in one transaction, or none if one fails now."""
     form = BulkConfirmForm(request.POST)
