@@ -69,8 +69,7 @@ class ExpireIdleSessions(MiddlewareMixin):
             user_id = user.pk
             logout(request)
             logger.info("session expired user=%s", user_id)
-            if _is_status_path(request):
-                return JsonResponse({"expired": True}, status=401)
+            # Shown by the login page, where the page (or idle.js after a 401) goes next.
             messages.info(
                 request,
                 _(
@@ -79,6 +78,8 @@ class ExpireIdleSessions(MiddlewareMixin):
                 )
                 % {"minutes": settings.COORDINATOR_IDLE_MINUTES},
             )
+            if _is_status_path(request):
+                return JsonResponse({"expired": True}, status=401)
             return redirect_to_login(request.get_full_path())
         if not _is_status_check(request):
             request.session[LAST_ACTIVITY] = int(time.time())

@@ -368,6 +368,7 @@ def test_status_after_the_limit_ends_the_session(client_coord, coordinator, sett
     response = client_coord.get(reverse("session_status"))
     assert response.status_code == 401 and response.json() == {"expired": True}
     assert "_auth_user_id" not in client_coord.session
+    assert "sin actividad" in client_coord.get(reverse("login")).content.decode()
     assert Client().get(reverse("session_status")).status_code == 401
 
 
