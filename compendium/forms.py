@@ -5,6 +5,14 @@ from django.utils.translation import gettext_lazy as _
 
 from compendium.editions import TEXT_FIELDS
 from compendium.models import Edicion
+from reporting.text import TEXT_MAX_CHARS, cap_text_fields
+
+# Characters of the long texts (introduction, credits, closing page, preamble, conclusions):
+# the 2023 Compendio's are 800 to 1,300; twenty thousand still print on a few pages.
+EDITION_TEXT_MAX_CHARS = 20_000
+# Lists of one line per entry (authorities, other acronyms). The title and the place-and-date
+# line keep their columns' 200.
+EDITION_LIST_MAX_CHARS = 10_000
 
 
 class EdicionForm(forms.ModelForm):
@@ -25,6 +33,21 @@ class EdicionForm(forms.ModelForm):
             "analisis_estatal": forms.Textarea(attrs={"rows": 4}),
             "conclusiones": forms.Textarea(attrs={"rows": 6}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cap_text_fields(
+            self,
+            default=EDITION_TEXT_MAX_CHARS,
+            overrides={
+                "authorities": EDITION_LIST_MAX_CHARS,
+                "other_acronyms": EDITION_LIST_MAX_CHARS,
+                # The comment on one chart.
+                "analisis_general": TEXT_MAX_CHARS,
+                "analisis_federal": TEXT_MAX_CHARS,
+                "analisis_estatal": TEXT_MAX_CHARS,
+            },
+        )
 
     def clean_introduction(self) -> str:
         text = self.cleaned_data["introduction"]

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from reporting.exercises import CategoryRow, previous_ejercicio
 from reporting.forms import DateField
 from reporting.models import Ejercicio
-from reporting.text import spanish_date
+from reporting.text import cap_text_fields, spanish_date
 
 
 def _a_year_later(value: datetime.date | None) -> datetime.date | None:
@@ -39,13 +39,17 @@ class ExerciseYearField(forms.ModelChoiceField):
 
 
 class PrefixedForm(forms.Form):
-    """Several forms share the exercise page: each gets its own ids (``id_prefix``)."""
+    """Several forms share the exercise page: each gets its own ids (``id_prefix``).
+
+    Their text fields declare their limits; ``cap_text_fields`` gives them the house message.
+    """
 
     id_prefix = "id"
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", f"{self.id_prefix}_%s")
         super().__init__(*args, **kwargs)
+        cap_text_fields(self)
 
 
 class EjercicioForm(forms.Form):
@@ -185,6 +189,10 @@ class CategoryForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cap_text_fields(self)
 
 
 class BaseCategoryFormSet(forms.BaseFormSet):

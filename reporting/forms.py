@@ -10,7 +10,6 @@ import re
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -25,8 +24,10 @@ from reporting.models import (
     Temporalidad,
 )
 from reporting.text import (
+    RETO_MAX_CHARS,
     SECTION_LABELS,
     WORD_SECTIONS,
+    cap_text_fields,
     count_words,
     section_words,
     too_many_words,
@@ -36,8 +37,6 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 MAX_COUNT = 100_000_000
-# 180 words never need more; this only stops pasted junk from filling the database.
-TEXT_MAX_CHARS = 5000
 
 
 def _clean_text(value):
@@ -318,13 +317,7 @@ class FichaForm(forms.ModelForm):
         for field in self.fields.values():
             # Empty fields are fine in a draft; the browser must not block «Guardar borrador».
             field.required = False
-            if (
-                isinstance(field, forms.CharField)
-                and isinstance(field.widget, forms.Textarea)
-                and field.max_length is None
-            ):
-                field.max_length = TEXT_MAX_CHARS
-                field.validators.append(MaxLengthValidator(TEXT_MAX_CHARS))
+        cap_text_fields(self)
         self.use_required_attribute = False
 
     def link_descriptions(self, observed: set[str]) -> None:
@@ -629,6 +622,7 @@ class RetoForm(forms.ModelForm):
         self.fields["texto"].required = False
         self.fields["position"].required = False
         self.use_required_attribute = False
+        cap_text_fields(self, default=RETO_MAX_CHARS)
 
     def has_changed(self) -> bool:
         if self.instance.pk is None:
@@ -730,6 +724,10 @@ class InvitationForm(forms.Form):
     )
     position = forms.CharField(label=_("Cargo"), max_length=200, required=False)
     phone = forms.CharField(label=_("Teléfono"), max_length=60, required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        cap_text_fields(self)
 
     def clean(self) -> dict[str, Any]:
         super().clean()

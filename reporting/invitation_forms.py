@@ -18,7 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from reporting.invitations import PersonRow
-from reporting.text import fold
+from reporting.text import cap_text_fields, fold
 
 MAX_UPLOAD_BYTES = 1024 * 1024
 MAX_ROWS = 500
@@ -29,6 +29,8 @@ MAX_XLSX_INFLATED = 20 * 1024 * 1024
 COLUMNS = 3
 SIGNING_SALT = "reporting.invitations.bulk"
 PREVIEW_MAX_AGE = 60 * 60  # seconds a preview may wait for its confirmation
+# The signed preview carries at most the rows of one file of MAX_UPLOAD_BYTES, compressed.
+SIGNED_ROWS_MAX_CHARS = 2 * MAX_UPLOAD_BYTES
 
 Cells = list[str]
 
@@ -162,6 +164,10 @@ class BulkConfirmForm(forms.Form):
     """The confirmation of a preview: the rows it showed, signed so they cannot be changed."""
 
     rows = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        cap_text_fields(self, overrides={"rows": SIGNED_ROWS_MAX_CHARS})
 
     def clean_rows(self) -> list[PersonRow]:
         try:

@@ -8,6 +8,7 @@ from django.db.models import Field
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
+from reporting.exercise_forms import ExerciseYearField
 from reporting.models import (
     ODS,
     Actor,
@@ -24,9 +25,11 @@ from reporting.models import (
 )
 from reporting.review import DEFAULT_SORT, DeskFilters
 from reporting.text import (
+    RETO_MAX_CHARS,
     SECTION_LABELS,
     WORD_LIMIT,
     WORD_SECTIONS,
+    cap_text_fields,
     count_words,
     field_label,
     section_words,
@@ -67,9 +70,7 @@ class DeskFilterForm(forms.Form):
         max_length=200,
         help_text=_("En nombre, descripción y resultados; sin importar mayúsculas ni acentos."),
     )
-    ejercicio = forms.ModelChoiceField(
-        label=_("Ejercicio"), queryset=Ejercicio.objects.order_by("-year"), required=False
-    )
+    anio = ExerciseYearField()
     status = forms.ChoiceField(
         label=_("Estado"), choices=[("", _("Todos"))] + FichaStatus.choices, required=False
     )
@@ -123,11 +124,12 @@ class DeskFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         cast(ChapterChoiceField, self.fields["chapter"]).load()
+        cap_text_fields(self)
 
     def filters(self, default_ejercicio: Ejercicio) -> DeskFilters:
         data = self.cleaned_data if self.is_valid() else {}
         return DeskFilters(
-            ejercicio=data.get("ejercicio") or default_ejercicio,
+            ejercicio=data.get("anio") or default_ejercicio,
             status=data.get("status") or "",
             chapter=data.get("chapter"),
             actor=data.get("actor"),
@@ -140,9 +142,7 @@ class DeskFilterForm(forms.Form):
 
 
 class FollowUpFilterForm(forms.Form):
-    ejercicio = forms.ModelChoiceField(
-        label=_("Ejercicio"), queryset=Ejercicio.objects.order_by("-year"), required=False
-    )
+    anio = ExerciseYearField()
     chapter = ChapterChoiceField(label=_("Capítulo (tipo de actor)"))
     sin_envios = forms.BooleanField(
         label=_("Sólo instituciones que no han enviado ninguna ficha"), required=False
@@ -223,6 +223,7 @@ class ReturnForm(VersionedForm):
                     attrs={"rows": 2, "form": "form-devolver", "class": "form-control"}
                 ),
             )
+        cap_text_fields(self)
 
     def field_notes(self) -> dict[str, str]:
         return {name: self.cleaned_data.get(f"obs_{name}", "") for name in OBSERVABLE_FIELDS}
@@ -271,6 +272,7 @@ class ApproveForm(VersionedForm):
             self.fields["note"].error_messages["required"] = _(
                 "Explique por qué se eligió este objetivo."
             )
+        cap_text_fields(self)
 
 
 class ReopenForm(VersionedForm):
@@ -281,6 +283,10 @@ class ReopenForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Indique el motivo para reabrir la ficha.")},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cap_text_fields(self)
 
 
 class EditorialForm(forms.ModelForm):
@@ -321,6 +327,7 @@ class EditorialForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if not self.is_bound:
             self.initial["loaded_version"] = self.instance.version
+        cap_text_fields(self)
 
     def _section_texts(self, typed: Callable[[str], object]) -> dict[str, object]:
         """Text of every rubro's box: ``typed(name)`` for this form's fields, else as stored."""
@@ -357,6 +364,19 @@ class EditorialForm(forms.ModelForm):
         return data
 
 
+class RetoTextForm(forms.ModelForm):
+    """One challenge as the coordinator corrects it."""
+
+    class Meta:
+        model = Reto
+        fields = ["texto"]
+        widgets = {"texto": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cap_text_fields(self, default=RETO_MAX_CHARS)
+
+
 class BaseRetoTextFormSet(forms.BaseInlineFormSet):
     """The challenges as the coordinator corrects them; together at most ``WORD_LIMIT`` words."""
 
@@ -374,14 +394,18 @@ class BaseRetoTextFormSet(forms.BaseInlineFormSet):
             raise forms.ValidationError(message, code="too_many_words")
 
 
-RetoTextFormSet = inlineformset_factory(
-    Ficha,
-    Reto,
-    formset=BaseRetoTextFormSet,
-    fields=["texto"],
-    extra=0,
-    can_delete=False,
-    widgets={"texto": forms.Textarea(attrs={"rows": 2})},
+# As ``reporting.forms.RetoFormSet``: the stubs type the factory's result by its form class.
+RetoTextFormSet = cast(
+    type[BaseRetoTextFormSet],
+    inlineformset_factory(
+        Ficha,
+        Reto,
+        form=RetoTextForm,
+        formset=BaseRetoTextFormSet,
+        fields=["texto"],
+        extra=0,
+        can_delete=False,
+    ),
 )
 
 
@@ -445,6 +469,7 @@ class ClassificationForm(VersionedForm):
                 empty_label=_("Sin categoría"),
             )
             self.initial.setdefault(name, reto.categoria_id)
+        cap_text_fields(self)
 
     def reto_fields(self):
         return [(reto, self[f"reto_{reto.pk}"]) for reto in self.retos]

@@ -1,8 +1,9 @@
 """Plain-text rules shared by forms, review pages, publications and search.
 
 One home for: accent folding (search, sorting, matching printed names), word counting and
-the 180-word limit of each «rubro» (docs/ficha.md), number formatting in the house style of
-the printed editions, Spanish dates, and the label a person reads for a ficha field.
+the 180-word limit of each «rubro» (docs/ficha.md), the maximum length of every text box of a
+form (``cap_text_fields``), number formatting in the house style of the printed editions,
+Spanish dates, and the label a person reads for a ficha field.
 The JavaScript word counter of the ficha form follows the same rule; both are checked against
 ``tests/data/word_count_cases.json``.
 """
@@ -13,9 +14,12 @@ import unicodedata
 from collections.abc import Mapping
 from typing import cast
 
-from django.core.exceptions import FieldDoesNotExist
+from django import forms
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.core.validators import MaxLengthValidator
 from django.db.models import Field
 from django.utils import formats, translation
+from django.utils.deconstruct import deconstructible
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,6 +38,12 @@ SECTION_LABELS = {
     "resultados": gettext_lazy("Resultados"),
     "retos": gettext_lazy("Retos identificados"),
 }
+
+# Characters of one text box. 180 words take about 1,200 and seldom 2,000; the bound only stops
+# pasted junk (one 1 MB description made a 457-page PDF that took 91 s to build).
+TEXT_MAX_CHARS = 5000
+# One challenge: all of them together have 180 words.
+RETO_MAX_CHARS = 2000
 
 # A word is a run of letters/digits, joined by inner hyphens, apostrophes, periods or commas:
 # «2,500», «co-responsabilidad» and «S.R.E.» are one word each, as a reader counts them.
@@ -74,6 +84,61 @@ def too_many_words(section: str, words: int) -> str | None:
     return _(
         "La sección «%(section)s» tiene %(words)s palabras; el máximo es 180. Resuma el texto."
     ) % {"section": SECTION_LABELS[section], "words": words}
+
+
+@deconstructible
+class TextLengthValidator(MaxLengthValidator):
+    """At most ``limit_value`` characters, with the numbers in the house style («5,001»).
+
+    A line break counts as the two characters a browser sends (CR LF), as in the database
+    column: a browser's ``maxlength`` counts it as one, which only matters within a few
+    characters of a limit that real texts never approach.
+    """
+
+    message = gettext_lazy(
+        "Este texto tiene %(show_value)s caracteres; el máximo es %(limit_value)s."
+    )
+
+    def __call__(self, value: str) -> None:
+        length = self.clean(value)
+        if length > self.limit_value:
+            raise ValidationError(
+                self.message,
+                code=self.code,
+                params={
+                    "show_value": format_number(length),
+                    "limit_value": format_number(cast(int, self.limit_value)),
+                    "value": value,
+                },
+            )
+
+
+def cap_text_fields(
+    form: forms.BaseForm,
+    *,
+    default: int = TEXT_MAX_CHARS,
+    overrides: Mapping[str, int] | None = None,
+) -> None:
+    """Give every text field of ``form`` a maximum length; call it at the end of ``__init__``.
+
+    A field's limit is its entry in ``overrides`` (never above a limit it already has, such as
+    its database column's), else the limit it already has, else ``default``. The field gets
+    ``max_length``, one ``TextLengthValidator`` (its message: «Este texto tiene 5,001
+    caracteres; el máximo es 5,000.») in place of Django's, and the ``maxlength`` attribute, so
+    the browser stops typing at the limit too. ``tests/test_text_limits.py`` checks every form.
+    """
+    overrides = overrides or {}
+    for name, field in form.fields.items():
+        if not isinstance(field, forms.CharField):
+            continue
+        limit = overrides.get(name, field.max_length or default)
+        if field.max_length is not None:
+            limit = min(limit, field.max_length)
+        field.max_length = limit
+        field.validators = [
+            v for v in field.validators if not isinstance(v, MaxLengthValidator)
+        ] + [TextLengthValidator(limit)]
+        field.widget.attrs["maxlength"] = str(limit)
 
 
 def fold(text: str) -> str:

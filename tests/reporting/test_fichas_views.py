@@ -337,7 +337,7 @@ def test_hostile_text_is_stored_as_text_and_escaped(client_a, draft_a, text):
 def test_very_long_text_is_refused_with_a_message(client_a, draft_a):
     response = client_a.post(url("ficha_edit", draft_a.pk), form_data(draft_a, nombre="x" * 600))
     assert response.status_code == 200
-    assert "como máximo 500 caracteres" in response.content.decode()
+    assert "Este texto tiene 600 caracteres; el máximo es 500." in response.content.decode()
 
 
 def test_observations_of_a_returned_ficha_show_at_top_and_beside_fields(

@@ -178,7 +178,7 @@ def test_nul_bytes_are_removed(ejercicio):
 def test_very_long_textarea_is_refused(ejercicio):
     form, _ = bind(form_data(descripcion="x" * 5001), ejercicio)
     assert not form.is_valid()
-    assert "como máximo 5000 caracteres" in form.errors["descripcion"][0]
+    assert form.errors["descripcion"] == ["Este texto tiene 5,001 caracteres; el máximo es 5,000."]
 
 
 def test_results_heading_uses_the_exercise_years(ejercicio):
