@@ -2,15 +2,20 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
 
 from reporting import editing, notifications, review, workflow
-from reporting.access import AuthenticatedHttpRequest, coordinator_required, get_ficha_for_user
-from reporting.models import Ejercicio, Ficha, FichaStatus, ObjetivoPMM, Observacion
+from reporting.access import (
+    AuthenticatedHttpRequest,
+    coordinator_required,
+    get_ficha_for_user,
+    post_only,
+)
+from reporting.models import Ejercicio, Ficha, FichaStatus, ObjetivoPMM, Observacion, Subtema
 from reporting.review_forms import (
     ApproveForm,
     BlockOrderForm,
@@ -28,17 +33,27 @@ from reporting.text import WORD_LIMIT
 PAGE_SIZE = 50
 
 
-def _current_ejercicio() -> Ejercicio:
-    ejercicio = Ejercicio.objects.current()
+def _chosen_ejercicio(request: AuthenticatedHttpRequest) -> tuple[Ejercicio, QueryDict]:
+    """The exercise of ``?anio=`` (else the current one) and the query with ``anio`` filled in.
+
+    The filter form is bound to that query, so its selector shows the exercise on display.
+    """
+    try:
+        ejercicio = Ejercicio.objects.chosen(request.GET.get("anio"), user=request.user)
+    except Ejercicio.DoesNotExist:
+        raise Http404(_("No existe ese ejercicio.")) from None
     if ejercicio is None:
         raise Http404(_("Todavía no hay ejercicios."))
-    return ejercicio
+    query = request.GET.copy()
+    query["anio"] = str(ejercicio.year)
+    return ejercicio, query
 
 
 @coordinator_required
 def bandeja(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = DeskFilterForm(request.GET or None)
-    filters = form.filters(_current_ejercicio())
+    ejercicio, query = _chosen_ejercicio(request)
+    form = DeskFilterForm(query)
+    filters = form.filters(ejercicio)
     page = Paginator(review.desk_fichas(filters), PAGE_SIZE).get_page(request.GET.get("page"))
     counts = review.status_counts(filters)
     context = {
@@ -55,9 +70,9 @@ def bandeja(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @coordinator_required
 def seguimiento(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = FollowUpFilterForm(request.GET or None)
+    ejercicio, query = _chosen_ejercicio(request)
+    form = FollowUpFilterForm(query)
     data = form.cleaned_data if form.is_valid() else {}
-    ejercicio = data.get("ejercicio") or _current_ejercicio()
     actors = review.follow_up(
         ejercicio, chapter=data.get("chapter"), only_missing=data.get("sin_envios", False)
     )
@@ -66,7 +81,7 @@ def seguimiento(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @coordinator_required
-@require_POST
+@post_only("reporting:seguimiento")
 def send_reminders(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReminderForm(request.POST)
     if not form.is_valid():
@@ -76,8 +91,16 @@ def send_reminders(request: AuthenticatedHttpRequest) -> HttpResponse:
     n = notifications.remind_institutions(
         ejercicio=ejercicio, actors=form.cleaned_data["actors"], by=request.user
     )
-    messages.success(request, _("Se envió el recordatorio a %(n)s institución(es).") % {"n": n})
-    return redirect(f"{reverse('reporting:seguimiento')}?ejercicio={ejercicio.pk}")
+    messages.success(
+        request,
+        ngettext(
+            "Se envió el recordatorio a %(n)s institución.",
+            "Se envió el recordatorio a %(n)s instituciones.",
+            n,
+        )
+        % {"n": n},
+    )
+    return redirect(f"{reverse('reporting:seguimiento')}?anio={ejercicio.year}")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -101,6 +124,8 @@ def _render_review(
         "classify_form": forms.get("classify_form") or ClassificationForm(ficha=ficha),
         "stale": forms.get("stale"),
         "actions": workflow.allowed_actions(ficha, request.user),
+        # static/js/subtemas.js offers only the subtemas of the chosen eje; the form checks too.
+        "subtema_ejes": dict(Subtema.objects.values_list("pk", "eje_id")),
     }
     return render(request, "reporting/review/ficha.html", context, status=status)
 
@@ -111,7 +136,7 @@ def review_ficha(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @coordinator_required
-@require_POST
+@post_only("reporting:review_ficha")
 def review_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ficha = get_ficha_for_user(request, pk, write=True)
     try:
@@ -124,7 +149,7 @@ def review_start(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @coordinator_required
-@require_POST
+@post_only("reporting:review_ficha")
 def review_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ficha = get_ficha_for_user(request, pk, write=True)
     form = ReturnForm(request.POST)
@@ -146,7 +171,7 @@ def review_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @coordinator_required
-@require_POST
+@post_only("reporting:review_ficha")
 def review_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ficha = get_ficha_for_user(request, pk, write=True)
     form = ApproveForm(request.POST, ficha=ficha)
@@ -168,7 +193,7 @@ def review_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @coordinator_required
-@require_POST
+@post_only("reporting:review_ficha")
 def review_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ficha = get_ficha_for_user(request, pk, write=True)
     form = ReopenForm(request.POST)
@@ -189,7 +214,7 @@ def review_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @coordinator_required
-@require_POST
+@post_only("reporting:review_ficha")
 def review_classify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ficha = get_ficha_for_user(request, pk, write=True)
     form = ClassificationForm(request.POST, ficha=ficha)
@@ -233,6 +258,8 @@ def review_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         except editing.StaleFicha as error:
             stale = error
         else:
+            # The institution sees the change in its history and gets an email (issue 10).
+            notifications.ficha_edited(ficha.pk)
             messages.success(request, _("Se guardaron las correcciones editoriales."))
             return redirect("reporting:review_ficha", pk=ficha.pk)
     context: dict[str, object] = {"ficha": ficha, "form": form, "formset": formset, "stale": stale}
@@ -252,7 +279,10 @@ def review_reorder(
     form = BlockOrderForm(request.POST or None, fichas=fichas)
     if request.method == "POST" and form.is_valid():
         n = review.save_block_order(**block, positions=form.positions(), by=request.user)
-        messages.success(request, _("Orden guardado (%(n)s ficha(s) cambiaron).") % {"n": n})
+        message = ngettext(
+            "Orden guardado (cambió %(n)s ficha).", "Orden guardado (cambiaron %(n)s fichas).", n
+        )
+        messages.success(request, message % {"n": n})
         return redirect(request.path)
     context = {"form": form, **block}
     status = 400 if request.method == "POST" else 200
