@@ -7,6 +7,10 @@ path as the ``build_*`` commands), turns it into a PDF through
 under a temporary name next to its final place and moved there atomically, so a crash never
 leaves a half-written file behind a published link. A published version is never rebuilt or
 overwritten; a correction is a new version and the earlier ones stay available.
+
+One build of a document runs at a time, draft or published: the database refuses a second
+queued or building row (constraint ``build_one_active_per_document``), and a build abandoned
+for an hour is marked failed before a new one is inserted, in the same transaction.
 """
 
 import datetime
@@ -18,7 +22,7 @@ import time
 
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.tasks import task
 from django.utils import timezone
@@ -51,34 +55,62 @@ def file_name(build: PublicationBuild) -> str:
 STALE_AFTER = datetime.timedelta(hours=1)
 
 
-def _active(edicion: Edicion, document: str, *, draft: bool):
-    return PublicationBuild.objects.filter(
-        edicion=edicion,
-        document=document,
-        draft=draft,
-        status__in=ACTIVE,
-        created_at__gte=timezone.now() - STALE_AFTER,
+def _running(edicion: Edicion, document: str) -> PublicationBuild | None:
+    """Lock the edition, mark the document's abandoned builds failed, return the one running.
+
+    Call inside a transaction, before inserting a build: an abandoned build must stop
+    blocking before the database judges the new one. A failed publication gives its version
+    number back.
+    """
+    Edicion.objects.select_for_update().filter(pk=edicion.pk).first()
+    now = timezone.now()
+    active = PublicationBuild.objects.filter(edicion=edicion, document=document, status__in=ACTIVE)
+    active.filter(created_at__lt=now - STALE_AFTER).update(
+        status=BuildStatus.FAILED,
+        version=None,
+        finished_at=now,
+        error=_("La generación se interrumpió (el proceso terminó antes de acabar)."),
     )
+    return active.first()
+
+
+def _refusal(running: PublicationBuild) -> BuildRefused:
+    if running.draft:
+        return BuildRefused(
+            _("Ya se está generando un borrador de este documento; espere a que termine.")
+        )
+    return BuildRefused(_("Ya se está generando una versión publicada de este documento."))
+
+
+def _insert(**fields) -> PublicationBuild:
+    """Create a queued build; the database refuses a second running build of the document."""
+    try:
+        with transaction.atomic():
+            return PublicationBuild.objects.create(
+                progress=_("En espera de un proceso disponible"), **fields
+            )
+    except IntegrityError:
+        raise BuildRefused(
+            _("Ya hay una generación en curso de este documento; espere a que termine.")
+        ) from None
 
 
 def request_build(edicion: Edicion, document: str, *, draft: bool, by: User) -> PublicationBuild:
     """Queue a build of ``document``; a draft request while one is queued returns that one.
 
-    Side effects: one PublicationBuild row (status «queued»), one task in the queue.
-    Published versions go through ``publish``.
+    Raises ``BuildRefused`` while a published version of the document is being built.
+    Side effects: abandoned builds of the document marked failed, one PublicationBuild row
+    (status «queued»), one task in the queue. Published versions go through ``publish``.
     """
     if not draft:
         return publish(edicion, document, by=by)
-    existing = _active(edicion, document, draft=True).first()
-    if existing:
-        return existing
-    build = PublicationBuild.objects.create(
-        edicion=edicion,
-        document=document,
-        draft=True,
-        requested_by=by,
-        progress=_("En espera de un proceso disponible"),
-    )
+    with transaction.atomic():
+        running = _running(edicion, document)
+        if running is not None and running.draft:
+            return running
+        if running is not None:
+            raise _refusal(running)
+        build = _insert(edicion=edicion, document=document, draft=True, requested_by=by)
     return _enqueue(build)
 
 
@@ -86,35 +118,24 @@ def publish(edicion: Edicion, document: str, *, by: User) -> PublicationBuild:
     """Queue the final build of ``document`` as the next published version.
 
     The version number is the previous maximum + 1 (the edition row is locked while it is
-    chosen). Side effects: one PublicationBuild row, one task. When the task succeeds the
-    version gets its ``published_at`` and, for the Compendio, the printed fichas theirs.
+    chosen). Raises ``BuildRefused`` while another build of the document runs. Side effects:
+    abandoned builds of the document marked failed, one PublicationBuild row, one task. When
+    the task succeeds the version gets its ``published_at`` and, for the Compendio, the
+    printed fichas theirs.
     """
     with transaction.atomic():
-        Edicion.objects.select_for_update().filter(pk=edicion.pk).first()
-        PublicationBuild.objects.filter(
-            edicion=edicion,
-            document=document,
-            draft=False,
-            status__in=ACTIVE,
-            created_at__lt=timezone.now() - STALE_AFTER,
-        ).update(
-            status=BuildStatus.FAILED,
-            version=None,
-            finished_at=timezone.now(),
-            error=_("La generación se interrumpió (el proceso terminó antes de acabar)."),
-        )
-        if _active(edicion, document, draft=False).exists():
-            raise BuildRefused(_("Ya se está generando una versión publicada de este documento."))
+        running = _running(edicion, document)
+        if running is not None:
+            raise _refusal(running)
         last = PublicationBuild.objects.filter(
             edicion=edicion, document=document, draft=False
         ).aggregate(v=Max("version"))["v"]
-        build = PublicationBuild.objects.create(
+        build = _insert(
             edicion=edicion,
             document=document,
             draft=False,
             version=(last or 0) + 1,
             requested_by=by,
-            progress=_("En espera de un proceso disponible"),
         )
     return _enqueue(build)
 

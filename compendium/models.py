@@ -105,7 +105,14 @@ class PublicationBuild(models.Model):
                 fields=["edicion", "document", "version"],
                 condition=models.Q(draft=False),
                 name="build_unique_published_version",
-            )
+            ),
+            # One build of a document at a time, draft or published: two simultaneous requests
+            # cannot both insert one (compendium.builds catches the refusal).
+            models.UniqueConstraint(
+                fields=["edicion", "document"],
+                condition=models.Q(status__in=[BuildStatus.QUEUED, BuildStatus.BUILDING]),
+                name="build_one_active_per_document",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -102,8 +102,12 @@ def edition_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @post_only(_document_page)
 def build_request(request: AuthenticatedHttpRequest, pk: int, document: str) -> HttpResponse:
     edicion = get_object_or_404(Edicion, pk=pk)
-    builds.request_build(edicion, _document(document), draft=True, by=request.user)
-    messages.info(request, _("Se solicitó el borrador; el avance se muestra abajo."))
+    try:
+        builds.request_build(edicion, _document(document), draft=True, by=request.user)
+    except builds.BuildRefused as error:
+        messages.error(request, str(error))
+    else:
+        messages.info(request, _("Se solicitó el borrador; el avance se muestra abajo."))
     return redirect(_edition_url(edicion, document))
 
 

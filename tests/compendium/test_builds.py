@@ -231,3 +231,152 @@ def test_database_backend_queues_and_db_worker_builds(
     task.refresh_from_db()
     assert (build.status, task.status) == (BuildStatus.DONE, "SUCCESSFUL")
     assert build.pages == len(pdf_of(build).pages)
+
+
+# ---------------------------------------------------------------------------------------------
+# One build of a document at a time (issue 17)
+# ---------------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def queued_tasks(settings):
+    """Requested builds stay queued: no task runs."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+
+
+def test_second_request_while_the_first_is_queued_gives_one_build(
+    edicion, coordinator, queued_tasks
+) -> None:
+    first = builds.request_build(edicion, Document.COMPENDIO, draft=True, by=coordinator)
+    again = builds.request_build(edicion, Document.COMPENDIO, draft=True, by=coordinator)
+    assert again.pk == first.pk
+    with pytest.raises(builds.BuildRefused) as refused:
+        builds.publish(edicion, Document.COMPENDIO, by=coordinator)
+    assert str(refused.value) == (
+        "Ya se está generando un borrador de este documento; espere a que termine."
+    )
+    assert list(PublicationBuild.objects.values_list("document", "draft", "status")) == [
+        (Document.COMPENDIO, True, BuildStatus.QUEUED)
+    ]
+    # The other document is not blocked.
+    other = builds.request_build(edicion, Document.INFORME, draft=True, by=coordinator)
+    assert other.pk != first.pk and PublicationBuild.objects.count() == 2
+
+
+def test_draft_request_while_publishing_is_refused(edicion, coordinator, queued_tasks) -> None:
+    published = builds.publish(edicion, Document.COMPENDIO, by=coordinator)
+    with pytest.raises(builds.BuildRefused) as refused:
+        builds.request_build(edicion, Document.COMPENDIO, draft=True, by=coordinator)
+    assert str(refused.value) == "Ya se está generando una versión publicada de este documento."
+    assert list(PublicationBuild.objects.values_list("pk", flat=True)) == [published.pk]
+
+
+def test_the_database_refuses_a_second_running_build(edicion) -> None:
+    from django.db import IntegrityError, transaction
+
+    PublicationBuild.objects.create(edicion=edicion, document=Document.COMPENDIO)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        PublicationBuild.objects.create(
+            edicion=edicion, document=Document.COMPENDIO, draft=False, version=1
+        )
+    # Finished builds do not count.
+    PublicationBuild.objects.update(status=BuildStatus.DONE)
+    PublicationBuild.objects.create(edicion=edicion, document=Document.COMPENDIO)
+    assert PublicationBuild.objects.count() == 2
+
+
+def test_a_request_that_loses_the_race_is_refused(
+    edicion, coordinator, queued_tasks, monkeypatch
+) -> None:
+    """A request that checked before the other's row existed: the insert is refused."""
+    running = PublicationBuild.objects.create(edicion=edicion, document=Document.COMPENDIO)
+    monkeypatch.setattr(builds, "_running", lambda edicion, document: None)
+    for request in (
+        lambda: builds.request_build(edicion, Document.COMPENDIO, draft=True, by=coordinator),
+        lambda: builds.publish(edicion, Document.COMPENDIO, by=coordinator),
+    ):
+        with pytest.raises(builds.BuildRefused) as refused:
+            request()
+        assert str(refused.value) == (
+            "Ya hay una generación en curso de este documento; espere a que termine."
+        )
+    assert list(PublicationBuild.objects.values_list("pk", flat=True)) == [running.pk]
+
+
+def test_an_abandoned_draft_stops_blocking_after_an_hour(
+    edicion, coordinator, queued_tasks
+) -> None:
+    old = PublicationBuild.objects.create(edicion=edicion, document=Document.COMPENDIO)
+    PublicationBuild.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=59))
+    assert builds.request_build(edicion, Document.COMPENDIO, draft=True, by=coordinator) == old
+    PublicationBuild.objects.update(created_at=timezone.now() - datetime.timedelta(minutes=61))
+
+    new = builds.publish(edicion, Document.COMPENDIO, by=coordinator)
+
+    assert list(PublicationBuild.objects.order_by("pk").values_list("pk", "status", "error")) == [
+        (
+            old.pk,
+            BuildStatus.FAILED,
+            "La generación se interrumpió (el proceso terminó antes de acabar).",
+        ),
+        (new.pk, BuildStatus.QUEUED, ""),
+    ]
+
+
+def _at_once(*jobs):
+    """Run jobs at the same moment, each in its own thread (own database connection)."""
+    import threading
+
+    from django.db import connections
+
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+
+    def run(i, job):
+        try:
+            barrier.wait()
+            results[i] = job()
+        except Exception as error:  # noqa: BLE001 - the test inspects what happened
+            results[i] = error
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    return results
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("draft", [True, False])
+@pytest.mark.parametrize("checked", [True, False], ids=["checked", "database-only"])
+def test_simultaneous_requests_on_postgresql_make_one_build(
+    ejercicio, coordinator, queued_tasks, monkeypatch, draft, checked
+) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Two simultaneous transactions need PostgreSQL (SQLite has one writer).")
+    edicion = create_edicion(ejercicio=ejercicio, by=coordinator)
+    if not checked:
+        # No lock and no look first: only the constraint stands between the requests.
+        monkeypatch.setattr(builds, "_running", lambda edicion, document: None)
+
+    def request():
+        return builds.request_build(edicion, Document.COMPENDIO, draft=draft, by=coordinator)
+
+    results = _at_once(request, request, request)
+
+    assert PublicationBuild.objects.count() == 1
+    build = PublicationBuild.objects.get()
+    made = [r for r in results if isinstance(r, PublicationBuild)]
+    refused = [r for r in results if isinstance(r, builds.BuildRefused)]
+    assert len(made) + len(refused) == 3, results
+    assert {r.pk for r in made} == {build.pk}
+    if checked:
+        # A draft request while one waits gets that one; a second publication is refused.
+        assert len(refused) == (0 if draft else 2)
+    else:
+        assert len(refused) == 2
