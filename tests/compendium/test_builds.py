@@ -380,3 +380,18 @@ def test_simultaneous_requests_on_postgresql_make_one_build(
         assert len(refused) == (0 if draft else 2)
     else:
         assert len(refused) == 2
+
+
+def test_editions_page_says_why_a_draft_is_refused(client_coord, edicion, queued_tasks) -> None:
+    from django.urls import reverse
+
+    PublicationBuild.objects.create(
+        edicion=edicion, document=Document.COMPENDIO, draft=False, version=1
+    )
+    url = reverse("compendium:build_request", args=[edicion.pk, "compendio"])
+    response = client_coord.post(url, follow=True)
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [
+        "Ya se está generando una versión publicada de este documento."
+    ]
+    assert PublicationBuild.objects.count() == 1
