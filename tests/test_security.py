@@ -94,3 +94,36 @@ def test_production_refuses_a_short_or_weak_secret_key(tmp_path, key):
 def test_production_refuses_a_mail_backend_that_logs_or_loses_mail(tmp_path, url):
     result = _start({"EMAIL_URL": url}, tmp_path)
     assert result.returncode != 0 and "EMAIL_URL must be smtp" in result.stderr
+
+
+def _ficha_state(ficha):
+    ficha.refresh_from_db()
+    return (ficha.nombre, ficha.contacto_correo, ficha.version, ficha.status, ficha.events.count())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", ["borrador", "aprobada"])
+def test_a_coordinator_cannot_rewrite_a_ficha_through_the_send_address(
+    client, coordinator, focal_a, ficha_a, status
+):
+    """The probe stored a new name and email through /enviar/ before the refusal (issue 17)."""
+    from reporting import workflow
+    from reporting.models import ObjetivoPMM
+
+    if status == "aprobada":
+        ficha_a = workflow.submit(ficha_a, by=focal_a)
+        ficha_a = workflow.approve(
+            ficha_a, by=coordinator, objective=ObjetivoPMM.objects.get(number=7)
+        )
+    before = _ficha_state(ficha_a)
+    client.force_login(coordinator)
+    response = client.post(
+        reverse("reporting:ficha_submit", args=[ficha_a.pk]),
+        {
+            "version": ficha_a.version,
+            "nombre": "Reescrita por la coordinación",
+            "contacto_correo": "otra@prueba.gob.mx",
+        },
+    )
+    assert response.status_code == 403
+    assert _ficha_state(ficha_a) == before

@@ -405,6 +405,10 @@ def ficha_autosave(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
 @post_only("reporting:ficha_edit")
 def ficha_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ficha = get_ficha_for_user(request, pk, write=True)
+    # Checked before the form is bound or saved: only the institution's focal point may send,
+    # and a refused request must store nothing (a coordinator edits on the editorial page).
+    if "submit" not in workflow.allowed_actions(ficha, request.user):
+        raise PermissionDenied(_("Sólo el enlace de la institución puede enviar la ficha."))
     if "version" not in request.POST:
         messages.warning(request, _("Revise la ficha y use «Enviar a revisión» al final."))
         return redirect("reporting:ficha_edit", ficha.pk)
