@@ -194,9 +194,31 @@
   }
 
   // ---------------------------------------------------------------- local backup
+  // One key per person and ficha: on a shared computer, one account is never offered another
+  // account's unsaved text (a new ficha used to share "pmm:ficha:nueva" across accounts).
+  // Backups older than a week are dropped when any ficha page opens.
+  var BACKUP_DAYS = 7;
   function storeKey() {
-    return "pmm:ficha:" + form.dataset.fichaId;
+    return "pmm:" + form.dataset.userKey + ":ficha:" + form.dataset.fichaId;
   }
+  function dropOldBackups() {
+    try {
+      var limit = Date.now() - BACKUP_DAYS * 24 * 3600 * 1000;
+      for (var i = window.localStorage.length - 1; i >= 0; i--) {
+        var key = window.localStorage.key(i);
+        if (!key || key.indexOf("pmm:") !== 0) continue;
+        var parts = key.split(":");
+        var saved = JSON.parse(window.localStorage.getItem(key) || "null");
+        // The old shared keys ("pmm:ficha:N") had no owner: never offer them to anyone.
+        if (parts[1] === "ficha" || !saved || !saved.at || saved.at < limit) {
+          window.localStorage.removeItem(key);
+        }
+      }
+    } catch (_e) {
+      /* Storage unavailable: nothing to drop. */
+    }
+  }
+  dropOldBackups();
   function formPairs() {
     var pairs = [];
     new FormData(form).forEach(function (value, key) {
