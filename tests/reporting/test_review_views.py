@@ -1,4 +1,5 @@
-"""The coordinators' review pages: each works, write views reject GET, and only UPMRIP gets in.
+"""The coordinators' review pages: each works, a GET of a write view lands on its page (never a
+bare 405), and only UPMRIP gets in.
 
 For these coordinator-only views every non-coordinator gets 404 whatever the ficha (so nothing
 leaks about which fichas exist), anonymous visitors go to the login page, and a coordinator
@@ -42,7 +43,16 @@ def test_write_views_reject_get_and_non_coordinators(
     name, sent, client_coord, client_a, client_b, client
 ):
     url = reverse(name, args=[sent.pk])
-    assert client_coord.get(url).status_code == 405
+    version = sent.version
+    # Reloading the address of a POST lands on the review page; nothing is written.
+    response = client_coord.get(url)
+    page = reverse("reporting:review_ficha", args=[sent.pk])
+    assert (response.status_code, response.url) == (302, page)
+    sent.refresh_from_db()
+    assert (sent.status, sent.version) == (FichaStatus.ENVIADA, version)
+    assert client_coord.put(url).status_code == 405
+    # Focal points never learn where the page is: 404 for GET and POST alike.
+    assert client_a.get(url).status_code == 404
     assert client_a.post(url, {}).status_code == 404
     assert client_b.post(url, {}).status_code == 404
     response = client.post(url, {})
@@ -371,10 +381,62 @@ def test_seguimiento_counts_and_reminders(
     assert [a.sigla for a in response.context["actors"]] == ["NUEVO LEÓN"]
 
     url = reverse("reporting:send_reminders")
-    assert client_coord.get(url).status_code == 405
+    response = client_coord.get(url)
+    assert (response.status_code, response.url) == (302, reverse("reporting:seguimiento"))
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = client_coord.post(url, {"ejercicio": ejercicio.pk, "actors": [actor_b.pk]})
     assert response.status_code == 302
     assert [m.to for m in mail.outbox] == [[focal_b.email]]
     assert "todavía no ha enviado fichas" in mail.outbox[0].body
+
+
+# --- Issue 10 --------------------------------------------------------------------------------
+
+
+def test_editorial_edit_emails_the_institution_once(
+    client_coord, sent, focal_a, focal_a2, focal_b, django_capture_on_commit_callbacks
+):
+    edit_url = reverse("reporting:review_edit", args=[sent.pk])
+    data = _edit_data(sent, nombre="Nombre corregido", edit_note="Ortografía.")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client_coord.post(edit_url, data).status_code == 302
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([focal_a.email, focal_a2.email])
+    body = mail.outbox[0].body
+    assert mail.outbox[0].subject == "La UPMRIP corrigió el texto de su ficha técnica"
+    assert "Nombre del programa:" in body and "Ahora: Nombre corregido" in body
+    assert f"Antes: {sent.nombre}" in body and "Nota de la UPMRIP: Ortografía." in body
+    event = FichaEvent.objects.get(ficha=sent, kind=FichaEventKind.EDIT)
+    assert event.notified_at is not None
+    # A twin task (or a rerun) finds nothing left to report.
+    from reporting import notifications
+
+    assert notifications.send_editorial_edits.call(sent.pk) == 0
+    # Saving without a change writes no event and sends nothing.
+    sent.refresh_from_db()
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        client_coord.post(edit_url, _edit_data(sent))
+    assert mail.outbox == []
+
+
+def test_review_page_hides_the_version_counter_and_filters_subtemas(client_coord, sent):
+    response = client_coord.get(reverse("reporting:review_ficha", args=[sent.pk]))
+    html = response.content.decode()
+    assert f"versión {sent.version}" not in html
+    assert "Ejercicio 2024" in html
+    # static/js/subtemas.js reads the eje of every subtema from the page.
+    ejes = response.context["subtema_ejes"]
+    assert ejes == dict(Subtema.objects.values_list("pk", "eje_id"))
+    assert 'id="subtema-ejes"' in html and "js/subtemas.js" in html
+    assert 'id="form-clasificar"' in html
+
+
+def test_reminder_message_is_singular_for_one_institution(client_coord, sent, actor_b, ejercicio):
+    response = client_coord.post(
+        reverse("reporting:send_reminders"),
+        {"ejercicio": ejercicio.pk, "actors": [actor_b.pk]},
+        follow=True,
+    )
+    assert "Se envió el recordatorio a 1 institución." in response.content.decode()
