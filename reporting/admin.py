@@ -1,3 +1,13 @@
+"""The Django admin, for administrators (docs/architecture.md §A4).
+
+Investigations read two kinds of line here, under the ``pmm.security`` logger and with ids only:
+every export (``LoggedExportMixin``) and every change of a membership's role or institution,
+from the user's page or the memberships' (``record_role_change``), which also gets an audit
+row through ``reporting.audit``.
+"""
+
+import logging
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
@@ -6,7 +16,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from import_export.admin import ExportMixin, ImportExportModelAdmin
 
-from reporting import twofactor
+from reporting import audit, twofactor
 from reporting.models import (
     ODS,
     Actor,
@@ -22,15 +32,101 @@ from reporting.models import (
     ObjetivoPMM,
     Observacion,
     Reto,
+    Role,
     Subtema,
     User,
 )
 from reporting.resources import ActorResource, FichaResource, MembershipResource
 
+logger = logging.getLogger("pmm.security")
+
 # The second factor is reset from the user's page («Restablecer segundo factor», audited), never
 # edited: django-otp's own device pages would show every person's secret and QR code.
 admin.site.unregister(TOTPDevice)
 admin.site.unregister(StaticDevice)
+
+
+class LoggedExportMixin(ExportMixin):
+    """django-import-export's export, logged: ``export user= model= rows= format=``.
+
+    Every admin that offers an export mixes this in (``tests/reporting/test_admin.py`` checks).
+    """
+
+    def get_data_for_export(self, request, queryset, **kwargs):
+        data = super().get_data_for_export(request, queryset, **kwargs)
+        # The rows are counted here; the format is known only to get_export_data, which calls
+        # this method with the same request.
+        request.pmm_export_rows = len(data)
+        return data
+
+    def get_export_data(self, file_format, request, queryset, **kwargs):
+        exported = super().get_export_data(file_format, request, queryset, **kwargs)
+        logger.info(
+            "export user=%s model=%s rows=%s format=%s",
+            request.user.pk,
+            self.model._meta.label_lower,
+            getattr(request, "pmm_export_rows", "?"),
+            file_format.get_extension(),
+        )
+        return exported
+
+
+def _stored_role(membership: Membership) -> tuple[str, int | None]:
+    """(role, institution id) of a membership as the database has it: ("", None) if new."""
+    if membership.pk is None:
+        return "", None
+    row = Membership.objects.filter(pk=membership.pk).values_list("role", "actor_id").first()
+    return row or ("", None)
+
+
+def _role_label(role: str) -> str:
+    return str(Role(role).label) if role else "—"
+
+
+def _actor_label(actor_id: int | None) -> str:
+    actor = Actor.objects.filter(pk=actor_id).first() if actor_id else None
+    return str(actor) if actor else "—"
+
+
+def record_role_change(
+    request,
+    membership: Membership,
+    *,
+    before: tuple[str, int | None],
+    after: tuple[str, int | None],
+) -> None:
+    """Log and audit a change of ``membership``'s role or institution made in the admin.
+
+    ``before`` and ``after`` are (role, institution id); ("", None) is no membership (added or
+    deleted). The line is ``role-change user=<who> member=<account> role=<old>-><new>
+    actor=<old id>-><new id>``; the audit row (``audit.record_change``) names role and institution.
+    """
+    if before == after:
+        return
+    (old_role, old_actor), (new_role, new_actor) = before, after
+    logger.info(
+        "role-change user=%s member=%s role=%s->%s actor=%s->%s",
+        request.user.pk,
+        membership.user_id,
+        old_role or "-",
+        new_role or "-",
+        old_actor or "-",
+        new_actor or "-",
+    )
+    changes = {}
+    if old_role != new_role:
+        changes["role"] = {
+            "label": str(Membership._meta.get_field("role").verbose_name),
+            "old": _role_label(old_role),
+            "new": _role_label(new_role),
+        }
+    if old_actor != new_actor:
+        changes["actor"] = {
+            "label": str(Membership._meta.get_field("actor").verbose_name),
+            "old": _actor_label(old_actor),
+            "new": _actor_label(new_actor),
+        }
+    audit.record_change(membership, by=request.user, changes=changes)
 
 
 @admin.register(ObjetivoPMM)
@@ -78,7 +174,7 @@ class EjercicioAdmin(admin.ModelAdmin):
 
 
 @admin.register(Actor)
-class ActorAdmin(ImportExportModelAdmin):
+class ActorAdmin(LoggedExportMixin, ImportExportModelAdmin):
     resource_classes = [ActorResource]
     list_display = ["name", "sigla", "tipo", "entidad", "active"]
     list_filter = ["tipo", "active"]
@@ -109,6 +205,25 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     actions = ["reset_second_factor"]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Membership:
+            return super().save_formset(request, form, formset, change)
+        deleted = [f.instance for f in formset.deleted_forms if f.instance.pk is not None]
+        for membership in deleted:
+            # Audited before the row goes, while it still has its id.
+            record_role_change(
+                request, membership, before=_stored_role(membership), after=("", None)
+            )
+        changed = [
+            (f.instance, _stored_role(f.instance))
+            for f in formset.forms
+            if f.has_changed() and f not in formset.deleted_forms
+        ]
+        super().save_formset(request, form, formset, change)
+        for membership, before in changed:
+            after = (membership.role, membership.actor_id)
+            record_role_change(request, membership, before=before, after=after)
+
     @admin.action(description=_("Restablecer segundo factor"), permissions=["change"])
     def reset_second_factor(self, request, queryset):
         """Each person loses their authenticator and backup codes and enrols again (audited)."""
@@ -130,12 +245,27 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(ImportExportModelAdmin):
+class MembershipAdmin(LoggedExportMixin, ImportExportModelAdmin):
     resource_classes = [MembershipResource]
     list_display = ["user", "role", "actor"]
     list_filter = ["role"]
     search_fields = ["user__email", "actor__sigla"]
     autocomplete_fields = ["actor"]
+
+    def save_model(self, request, obj, form, change):
+        before = _stored_role(obj)
+        super().save_model(request, obj, form, change)
+        record_role_change(request, obj, before=before, after=(obj.role, obj.actor_id))
+
+    def delete_model(self, request, obj):
+        record_role_change(request, obj, before=(obj.role, obj.actor_id), after=("", None))
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for membership in queryset:
+            before = (membership.role, membership.actor_id)
+            record_role_change(request, membership, before=before, after=("", None))
+        super().delete_queryset(request, queryset)
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -165,7 +295,7 @@ class FichaEventInline(ReadOnlyInline):
 
 
 @admin.register(Ficha)
-class FichaAdmin(ExportMixin, admin.ModelAdmin):
+class FichaAdmin(LoggedExportMixin, admin.ModelAdmin):
     """Fichas are read-only here: their content changes only through the app's save function
     (version check and audit row) and their status only through ``reporting.workflow``.
     Export stays (without contact data); import is not offered."""
