@@ -279,7 +279,10 @@ def _people_sentence(ficha: Ficha) -> str:
         groups.append(
             f"{format_number(ficha.otras_personas)} personas de otro sexo o sexo no especificado"
         )
-    listed = groups[0] if len(groups) == 1 else ", ".join(groups[:-1]) + " y " + groups[-1]
+    if len(groups) > 1:
+        listed = ", ".join(groups[:-1]) + " y " + groups[-1]
+    else:
+        listed = "".join(groups)  # one group, or none: a total without a breakdown is allowed
     total = ficha.personas_atendidas
     if total is None:
         return f"Se atendieron {listed}."

@@ -272,3 +272,24 @@ def test_user_text_is_escaped(db, ejercicio, coordinator) -> None:
     markup = render_compendio_html(edicion, draft=False)
     assert "&lt;b&gt;Negritas&lt;/b&gt; &amp; &lt;script&gt;x()&lt;/script&gt; – INM." in markup
     assert "<script>" not in markup
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        # A total without a breakdown by sex is allowed (docs/ficha.md §R12): the build used to
+        # fail with IndexError on it (found by tests/browser/test_year.py).
+        ({"personas_atendidas": 3200}, "Se atendieron 3,200 personas."),
+        ({"personas_atendidas": 1}, "Se atendió 1 persona."),
+        ({"personas_atendidas": 10, "mujeres": 4}, "Se atendieron 10 personas: 4 mujeres."),
+        (
+            {"personas_atendidas": 10, "mujeres": 4, "hombres": 6},
+            "Se atendieron 10 personas: 4 mujeres y 6 hombres.",
+        ),
+    ],
+)
+def test_people_sentence_with_or_without_a_breakdown(values, expected):
+    from compendium.compendio import _people_sentence
+    from reporting.models import Ficha
+
+    assert _people_sentence(Ficha(resultados="Atención consular.", **values)) == expected
