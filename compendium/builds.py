@@ -13,22 +13,25 @@ queued or building row (constraint ``build_one_active_per_document``), and a bui
 for an hour is marked failed before a new one is inserted, in the same transaction.
 """
 
+import contextlib
 import datetime
 import logging
 import os
 import pathlib
 import tempfile
 import time
+from collections.abc import Iterator
 
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
 from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compendium.documents import render_document
+from compendium.informe import public_figures
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
 from compendium.pdf import render_pdf
 from reporting import workflow
@@ -241,12 +244,42 @@ def _mark_published(build: PublicationBuild, ficha_ids: list[int], by: User | No
     workflow.mark_published(ficha_ids, by=by, at=build.published_at, note=note)
 
 
+@contextlib.contextmanager
+def _one_read_snapshot() -> Iterator[None]:
+    """Every read inside the block sees the database as of one moment (on PostgreSQL).
+
+    A version's HTML and its public figures are computed from the same rows, even while
+    coordinators approve, reopen or edit fichas: on PostgreSQL the block is a REPEATABLE READ
+    transaction, which blocks neither readers nor writers. Inside a caller's transaction (the
+    tests) and on SQLite (development only, where a transaction would hold the write lock for
+    the whole render) it is a plain block.
+    """
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        yield
+        return
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
+def _public_figures(build: PublicationBuild, ficha_ids: list[int]) -> dict:
+    """The public page's figures of a published version, over exactly the fichas it printed.
+
+    A Compendio: the fichas its render returned; the Informe: the approved fichas it counted
+    (read in the same snapshot as its render). Plain JSON data without contact data.
+    """
+    ids = ficha_ids if build.document == Document.COMPENDIO else None
+    return public_figures(build.edicion.ejercicio, ids).to_json()
+
+
 def execute_build(build_id: int) -> PublicationBuild | None:
     """Build one PDF (the body of the task, callable directly by scripts and tests).
 
     Side effects: the build row goes queued → building → done (file, size, pages, seconds)
     or failed (with the reason); the file is stored atomically; a published Compendio marks
-    its fichas as published. A finished build is left untouched.
+    its fichas as published; a published version stores the figures of the public page
+    (``public_figures``), computed with its HTML. A finished build is left untouched.
     """
     build = _claim(build_id)
     if build is None:
@@ -254,8 +287,10 @@ def execute_build(build_id: int) -> PublicationBuild | None:
     started = time.monotonic()
     scratch = None
     try:
-        rendered = render_document(build.edicion, build.document, draft=build.draft)
-        html, ficha_ids = rendered.html, rendered.ficha_ids
+        with _one_read_snapshot():
+            rendered = render_document(build.edicion, build.document, draft=build.draft)
+            html, ficha_ids = rendered.html, rendered.ficha_ids
+            figures = None if build.draft else _public_figures(build, ficha_ids)
         name = file_name(build)
         if not build.draft and _published_elsewhere(build, name):
             raise RuntimeError(_("Ya existe un archivo publicado con ese nombre."))
@@ -280,6 +315,7 @@ def execute_build(build_id: int) -> PublicationBuild | None:
                 finished_at=timezone.now(),
                 progress="",
                 published_at=None if build.draft else timezone.now(),
+                public_figures=figures,
             )
             if not build.draft and build.document == Document.COMPENDIO:
                 _mark_published(build, ficha_ids, build.requested_by)

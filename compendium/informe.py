@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import TypedDict
 
 from django.db.models import Prefetch
@@ -651,14 +651,19 @@ class StateRow(TypedDict):
     count: int
 
 
-def informe_context(edicion, *, draft: bool) -> dict:
-    """Template context shared by the print template and the public edition page."""
-    data = compute_informe(edicion.ejercicio)
+def state_rows_of(per_state: dict[str, int]) -> list[StateRow]:
+    """The states with fichas, most fichas first, then by name (the map's text alternative)."""
     names = {e.inegi_code: e.name for e in EntidadFederativa.objects.all()}
-    state_rows = sorted(
-        (StateRow(name=names.get(code, code), count=n) for code, n in data.per_state.items()),
+    return sorted(
+        (StateRow(name=names.get(code, code), count=n) for code, n in per_state.items()),
         key=lambda row: (-row["count"], fold(row["name"])),
     )
+
+
+def informe_context(edicion, *, draft: bool) -> dict:
+    """Template context of the print template (the public page reads ``PublicFigures``)."""
+    data = compute_informe(edicion.ejercicio)
+    state_rows = state_rows_of(data.per_state)
     return {
         "edicion": edicion,
         "ejercicio": edicion.ejercicio,
@@ -686,3 +691,122 @@ def render_informe_html(edicion, *, draft: bool) -> str:
     context = informe_context(edicion, draft=draft)
     context["static_base"] = STATIC_BASE
     return render_to_string("compendium/print/informe.html", context)
+
+
+# --- The public edition page: the figures of a published version, frozen ---------------------
+
+
+@dataclass(frozen=True)
+class PublicParticipation:
+    fichas: int
+    institutions: int
+    states: list[str]  # names of the states that took part
+
+    @property
+    def states_count(self) -> int:
+        return len(self.states)
+
+
+PUBLIC_FIGURES_SCHEMA = 1
+
+
+@dataclass(frozen=True)
+class PublicFigures:
+    """What the public edition page shows of one published version (docs/publications.md §V2).
+
+    Computed by ``public_figures`` when the version is published (``compendium.builds``),
+    stored as plain JSON on the build (``PublicationBuild.public_figures``, ``to_json``) and
+    read back by the page (``from_json``): the page never counts the live fichas. It holds
+    counts, objective titles, state names, kinds of action, the notes made from them and the
+    ids of the fichas counted; no ficha text, no person, no contact data.
+    """
+
+    period: str
+    participation: PublicParticipation
+    counts: list[ObjectiveCount]
+    most: RankedTable
+    fewest: RankedTable
+    per_state: dict[str, int]
+    state_rows: list[StateRow]
+    figures: list[KeyFigure]
+    actions: ActionsByKind
+    ficha_ids: list[int]
+
+    @property
+    def federal_total(self) -> int:
+        return sum(c.federal for c in self.counts)
+
+    @property
+    def state_total(self) -> int:
+        return sum(c.state for c in self.counts)
+
+    @property
+    def objectives_with_fichas(self) -> int:
+        return sum(1 for c in self.counts if c.total)
+
+    def to_json(self) -> dict:
+        """Plain data (dicts, lists, strings, integers, None) that JSON stores unchanged."""
+        return {"schema": PUBLIC_FIGURES_SCHEMA, **asdict(self)}
+
+    @classmethod
+    def from_json(cls, data: dict) -> PublicFigures:
+        if data.get("schema") != PUBLIC_FIGURES_SCHEMA:
+            raise ValueError(f"Unknown schema of public figures: {data.get('schema')!r}")
+
+        def ranked(table: dict) -> RankedTable:
+            return RankedTable(
+                [RankedRow(**row) for row in table["rows"]], list(table["tied"]), table["note"]
+            )
+
+        actions = data["actions"]
+        return cls(
+            period=data["period"],
+            participation=PublicParticipation(**data["participation"]),
+            counts=[ObjectiveCount(**c) for c in data["counts"]],
+            most=ranked(data["most"]),
+            fewest=ranked(data["fewest"]),
+            per_state=dict(data["per_state"]),
+            state_rows=[StateRow(name=r["name"], count=r["count"]) for r in data["state_rows"]],
+            figures=[KeyFigure(**f) for f in data["figures"]],
+            actions=ActionsByKind(
+                kinds=[ActionKind(**k) for k in actions["kinds"]],
+                untyped=actions["untyped"],
+                reported_in=actions["reported_in"],
+                of=actions["of"],
+            ),
+            ficha_ids=list(data["ficha_ids"]),
+        )
+
+
+def public_figures(ejercicio: Ejercicio, ficha_ids: Collection[int] | None = None) -> PublicFigures:
+    """The public page's figures over the approved fichas of ``ejercicio``.
+
+    ``ficha_ids``: only those fichas (the ones a Compendio printed); a printed ficha that is not
+    approved any more raises ``ValueError``. Builds call this in the same read snapshot as the
+    render of the version, so the figures are those of the printed document. Read-only.
+    """
+    fichas = load_fichas(ejercicio)
+    if ficha_ids is not None:
+        wanted = set(ficha_ids)
+        fichas = [f for f in fichas if f.pk in wanted]
+        if len(fichas) != len(wanted):
+            raise ValueError("Printed fichas that are not approved: cannot count them.")
+    counts = count_by_objective(fichas, ObjetivoPMM.objects.all())
+    joined = participation(fichas, ActorType.objects.all())
+    per_state = fichas_per_state(fichas)
+    return PublicFigures(
+        period=period_text(ejercicio),
+        participation=PublicParticipation(
+            fichas=joined.fichas,
+            institutions=joined.institutions,
+            states=[e.name for e in joined.states],
+        ),
+        counts=counts,
+        most=rank_objectives(counts),
+        fewest=rank_objectives(counts, fewest=True),
+        per_state=per_state,
+        state_rows=state_rows_of(per_state),
+        figures=key_figures(fichas),
+        actions=actions_by_kind(fichas),
+        ficha_ids=sorted(f.pk for f in fichas),
+    )

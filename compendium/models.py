@@ -95,6 +95,10 @@ class PublicationBuild(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The figures the public edition page shows, computed when this version was published
+    # from exactly the fichas it printed (compendium.informe.PublicFigures.to_json). Empty for
+    # drafts and for versions published before the figures were kept (docs/publications.md §V2).
+    public_figures = models.JSONField(_("cifras publicadas"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
