@@ -4,12 +4,15 @@ Only published versions (``PublicationBuild`` with ``draft=False``, finished, wi
 reachable from here; drafts answer 404 whatever URL is tried. Files are served from storage as
 they were frozen at publication, never rebuilt, with long-lived caching headers (a published
 version never changes: a correction is a new version number).
+
+What the public sees is what was published: the edition page's figures and charts are read from
+the frozen record of one published version (``PublicationBuild.public_figures``, stored when it
+was published), never counted from the live fichas (docs/publications.md §V2).
 """
 
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.cache import get_conditional_response
@@ -17,7 +20,8 @@ from django.utils.http import http_date
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from compendium.informe import informe_context
+from compendium import charts
+from compendium.informe import PublicFigures
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
 from reporting.models import ObjetivoPMM
 
@@ -25,7 +29,12 @@ if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
 IMMUTABLE = "public, max-age=31536000, immutable"
-EDITION_CACHE_SECONDS = 60 * 60
+
+# The edition page shows the figures of the Informe Ejecutivo's current version: the Informe is
+# the document that presents them, so page and PDF agree. An edition without a published Informe
+# shows those of the Compendio General's current version (the same figures, over the fichas it
+# printed). The page names the version they come from.
+FIGURES_FROM = (Document.INFORME, Document.COMPENDIO)
 
 
 def published_builds():
@@ -105,22 +114,50 @@ def public_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def figures_source(edition: PublishedEdition) -> PublicationBuild:
+    """The published version whose figures the edition page shows (``FIGURES_FROM``)."""
+    current = {d.document: d.current for d in edition.documents}
+    return next(current[document] for document in FIGURES_FROM if document in current)
+
+
+def figures_context(build: PublicationBuild) -> dict:
+    """The figures, tables and charts of one published version, from its frozen record.
+
+    A version published before the figures were kept has none (``data`` is None): the page
+    says so and points to its PDF. Nothing here reads a ficha.
+    """
+    if build.public_figures is None:
+        return {"data": None}
+    data = PublicFigures.from_json(build.public_figures)
+    return {
+        "data": data,
+        "period": data.period,
+        "objectives_with_fichas": data.objectives_with_fichas,
+        "chart_all": charts.objective_bar_chart(data.counts, attr="total", chart_id="g-todos"),
+        "chart_federal": charts.objective_bar_chart(
+            data.counts, attr="federal", chart_id="g-federal"
+        ),
+        "chart_state": charts.objective_bar_chart(data.counts, attr="state", chart_id="g-estatal"),
+        "state_map": charts.state_map(data.per_state, map_id="mapa-estados"),
+        "map_legend": charts.map_legend(data.per_state),
+        "map_credit": charts.MAP_CREDIT,
+        "state_rows": data.state_rows,
+    }
+
+
 @require_safe
 def public_edition(request: HttpRequest, year: int) -> HttpResponse:
     editions = published_editions(year=year)
     if not editions:
         raise Http404
     edition = editions[0]
-    # Figures of a published edition change only with a new publication: cache them per version.
-    newest = max(d.current.pk for d in edition.documents)
-    context = cache.get_or_set(
-        f"public-edition:{year}:{newest}",
-        lambda: informe_context(edition.edicion, draft=False),
-        EDITION_CACHE_SECONDS,
-    )
-    assert context is not None  # informe_context's dict, built now or cached
-    context["published"] = edition
-    context["objectives_with_fichas"] = 23 - len(context["data"].empty_all)
+    source = figures_source(edition)
+    context = {
+        "published": edition,
+        "ejercicio": edition.edicion.ejercicio,
+        "source": source,
+        **figures_context(source),
+    }
     return render(request, "compendium/public/edition_detail.html", context)
 
 

@@ -1,7 +1,8 @@
 """The public pages: publications list, edition page, file downloads, home page.
 
-Published files are stored rows (``PublicationBuild`` with ``draft=False``) with a small file;
-these views never build anything, so no PDF is rendered here.
+Published files are stored rows (``PublicationBuild`` with ``draft=False``) with a small file
+and the figures a publication records (``public_figures``); these views never build anything, so
+no PDF is rendered here. Publishing for real: tests/compendium/test_public_record.py.
 """
 
 import datetime
@@ -9,12 +10,11 @@ import datetime
 import cssselect2
 import pytest
 import tinyhtml5
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.urls import reverse
 from django.utils import timezone
 
-from compendium.informe import render_informe_html
+from compendium.informe import public_figures, render_informe_html
 from compendium.models import BuildStatus, Edicion, PublicationBuild
 from reporting.models import FichaStatus
 from tests import factories
@@ -25,14 +25,17 @@ CONTACT = ("María Pérez López", "maria.perez@prueba.gob.mx", "Directora de Á
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
-    cache.clear()  # the edition page caches its figures per published version
 
 
 def publish(edicion, document, version, *, content=b"%PDF-1.7 fake", pages=12, day=1, **kw):
+    """A stored version; ``figures=False``: one published before the figures were kept."""
+    draft = kw.pop("draft", False)
+    figures = kw.pop("figures", not draft)
     build = PublicationBuild(
         edicion=edicion,
         document=document,
-        draft=kw.pop("draft", False),
+        draft=draft,
+        public_figures=public_figures(edicion.ejercicio).to_json() if figures else None,
         status=kw.pop("status", BuildStatus.DONE),
         version=version,
         pages=pages,
@@ -231,7 +234,7 @@ def test_no_contact_data_on_any_public_page(client, published):
             assert value not in html, (url, value)
 
 
-def test_edition_figures_are_cached_until_a_new_version_is_published(client, published, edition):
+def test_edition_figures_change_only_with_a_new_published_version(client, published, edition):
     url = reverse("compendium:public_edition", args=[2024])
     assert client.get(url).context["data"].participation.fichas == 3
     inm = published["c1"].edicion.ejercicio.fichas.first().actor
@@ -307,3 +310,33 @@ def test_edition_page_without_reported_actions_has_no_kind_table(client, publish
     page = client.get(reverse("compendium:public_edition", args=[2024])).content.decode()
     assert 'id="tabla-acciones"' not in page
     assert "Acciones realizadas: No reportado." in page
+
+
+def test_edition_page_names_the_version_its_figures_come_from(client, published, edition):
+    url = reverse("compendium:public_edition", args=[2024])
+    response = client.get(url)
+    assert response.context["source"] == published["i1"]
+    assert (
+        "Cifras del Informe Ejecutivo 2024, versión 1, publicada el 5 de noviembre de 2024."
+        in response.content.decode()
+    )
+    # Without a published Informe: the Compendio's current version.
+    PublicationBuild.objects.filter(document="informe").delete()
+    response = client.get(url)
+    assert response.context["source"] == published["c2"]
+    assert "Cifras del Compendio General 2024, versión 2," in response.content.decode()
+
+
+def test_a_version_published_before_figures_were_kept_shows_none(client, edition):
+    publish(edition, "compendio", 1, figures=True)
+    publish(edition, "informe", 1, figures=False, day=3)
+    response = client.get(reverse("compendium:public_edition", args=[2024]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert response.context["data"] is None
+    assert "Las cifras de esta versión no se conservaron; consulte el PDF publicado." in html
+    assert "Cifras del Informe Ejecutivo 2024, versión 1, publicada el 3 de noviembre" in html
+    # Nothing counted from the live fichas instead, and the PDF is still offered.
+    assert "programas, acciones y buenas prácticas" not in html
+    assert "<svg" not in html and 'id="tabla-objetivos"' not in html
+    assert "/publicaciones/2024/informe-v1.pdf" in html
