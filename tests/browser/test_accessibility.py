@@ -1,0 +1,226 @@
+"""axe-core (WCAG 2.1 A and AA) on every distinct page and state of the app (issue 11).
+
+The demonstration data (``reporting.demo.load_demo``: two exercises, fichas in every status,
+every role) is loaded once per test; each persona's test walks its pages and collects every
+violation, so one failure lists all pages at once: page, rule id, impact and the CSS targets of
+the offending nodes. axe-core comes bundled with ``axe-playwright-python``: nothing is
+downloaded at test time.
+"""
+
+import datetime
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from playwright.sync_api import Page, expect
+
+from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
+from reporting.demo import COORDINATOR, DEMO_PASSWORD, DEMO_YEAR, PREVIOUS_YEAR, load_demo
+from reporting.models import Ficha, FichaStatus, User
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+FOCAL_POINT = "enlace.inm@demo.gob.mx"
+ADMINISTRATOR = "admin@demo.gob.mx"
+
+_axe = Axe()
+# The demo's coordinator and administrator have a second factor: their backup codes.
+codes: dict[str, list[str]] = {}
+
+
+def sign_in(page: Page, login, email: str) -> list[str]:
+    """Password, then (coordinators, administrators) a backup code; axe on the code step."""
+    login(email, DEMO_PASSWORD)
+    if "/cuentas/verificacion/" not in page.url:
+        return []
+    found = violations(page, "Verificación en dos pasos")
+    page.get_by_label("Código").fill(codes[email].pop())
+    page.get_by_role("button", name="Verificar").click()
+    page.wait_for_load_state()
+    assert "/cuentas/verificacion/" not in page.url, f"second step refused for {email}"
+    return found
+
+
+def violations(page: Page, label: str) -> list[str]:
+    """One line per violation of ``page`` as it is now: page, rule, impact, node targets."""
+    page.wait_for_load_state("load")
+    result = _axe.run(page, options=AXE_OPTIONS).response
+    return [
+        f"{label} ({page.url}): {v['id']} [{v.get('impact')}] "
+        + ", ".join(" ".join(map(str, node["target"])) for node in v["nodes"][:8])
+        + (f" … and {len(v['nodes']) - 8} more" if len(v["nodes"]) > 8 else "")
+        for v in result["violations"]
+    ]
+
+
+def check_pages(page: Page, pages: list[tuple[str, str]]) -> list[str]:
+    """axe on each page; a page that redirects elsewhere or fails is an error, not a pass."""
+    found = []
+    for label, url in pages:
+        response = page.goto(url)
+        assert response is not None and response.status < 500, f"{label}: {url} answered 5xx"
+        assert urlsplit(page.url).path == urlsplit(url).path, f"{label}: {url} ended at {page.url}"
+        found += violations(page, label)
+    return found
+
+
+def report(found: list[str]) -> str:
+    return f"{len(found)} WCAG 2.1 A/AA violations:\n" + "\n".join(found)
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    demo_accounts = load_demo()
+    codes.update({email: backup for email, (_, backup) in demo_accounts.second_factor.items()})
+    return {
+        status: Ficha.objects.filter(ejercicio__year=DEMO_YEAR, status=status).order_by("pk")[0]
+        for status in FichaStatus.values
+    }
+
+
+def _published_edition() -> Edicion:
+    """The 2023 Compendio, published (a stored file: no PDF is built here), and its fichas."""
+    edicion = Edicion.objects.create(
+        ejercicio_id=Ficha.objects.filter(ejercicio__year=PREVIOUS_YEAR)[0].ejercicio_id,
+        title=f"Compendio General {PREVIOUS_YEAR}",
+        date_line="Ciudad de México.",
+    )
+    content = b"%PDF-1.7 prueba"
+    build = PublicationBuild(
+        edicion=edicion,
+        document=Document.COMPENDIO,
+        draft=False,
+        status=BuildStatus.DONE,
+        version=1,
+        pages=3,
+        size=len(content),
+        published_at=timezone.now() - datetime.timedelta(days=30),
+    )
+    build.file.save(f"compendio-{PREVIOUS_YEAR}-1.pdf", ContentFile(content))
+    Ficha.objects.filter(ejercicio__year=PREVIOUS_YEAR, status=FichaStatus.APROBADA).update(
+        published_at=build.published_at
+    )
+    return edicion
+
+
+def test_public_and_sign_in_pages(page: Page, demo):
+    _published_edition()
+    found = check_pages(
+        page,
+        [
+            ("Inicio", "/"),
+            ("Publicaciones", "/publicaciones/"),
+            ("Edición publicada", f"/publicaciones/{PREVIOUS_YEAR}/"),
+            ("Página no encontrada", "/no-existe/"),
+            ("Iniciar sesión", "/cuentas/login/"),
+            ("Recuperar contraseña", "/cuentas/password_reset/"),
+            ("Recuperación solicitada", "/cuentas/password_reset/done/"),
+            ("Enlace de recuperación inválido", "/cuentas/reset/MQ/enlace-invalido/"),
+            ("Recuperación terminada", "/cuentas/reset/done/"),
+            ("Invitación inválida", "/fichas/invitacion/MQ/enlace-invalido/"),
+        ],
+    )
+    # The login page with errors.
+    page.goto("/cuentas/login/")
+    page.get_by_label("Correo electrónico").fill("nadie@demo.gob.mx")
+    page.get_by_label("Contraseña").fill("equivocada")
+    page.get_by_role("button", name="Iniciar sesión").click()
+    expect(page.locator("#resumen-errores")).to_be_visible()
+    found += violations(page, "Iniciar sesión con errores")
+    assert not found, report(found)
+
+
+def test_focal_point_pages(page: Page, login, demo):
+    user = User.objects.get(email=FOCAL_POINT)
+    own = Ficha.objects.filter(actor__memberships__user=user, ejercicio__year=DEMO_YEAR)
+    draft = own.filter(status__in=FichaStatus.EDITABLE).first() or demo[FichaStatus.BORRADOR]
+    sent = own.exclude(status__in=FichaStatus.EDITABLE).first()
+    login(FOCAL_POINT, DEMO_PASSWORD)
+    pages = [
+        ("Mis fichas", "/fichas/"),
+        ("Ficha nueva (vacía)", "/fichas/nueva/"),
+        ("Ficha editable", f"/fichas/{draft.pk}/"),
+        ("Duplicar ficha", f"/fichas/{draft.pk}/duplicar/"),
+        ("Eliminar ficha", f"/fichas/{draft.pk}/eliminar/"),
+        ("Ficha para imprimir", f"/fichas/{draft.pk}/imprimir/"),
+        ("Fichas eliminadas", "/fichas/eliminadas/"),
+        ("Traer del ejercicio anterior", "/fichas/traer-del-ejercicio-anterior/"),
+        ("Seguridad de la cuenta", "/cuentas/seguridad/"),
+        ("Cambiar contraseña", "/cuentas/password_change/"),
+    ]
+    if sent:
+        pages.append(("Ficha enviada (solo lectura)", f"/fichas/{sent.pk}/"))
+    found = check_pages(page, pages)
+
+    # The ficha form with errors: sent to review with its name left empty.
+    page.goto(f"/fichas/{draft.pk}/")
+    page.locator("[name=nombre]").fill("")
+    page.locator("#enviar-revision:not([hidden])").click()
+    expect(page.locator("#resumen-errores")).to_be_visible()
+    found += violations(page, "Ficha con errores")
+    assert not found, report(found)
+
+
+def test_coordinator_pages(page: Page, login, demo):
+    edicion = _published_edition()
+    found = sign_in(page, login, COORDINATOR)
+    approved = demo[FichaStatus.APROBADA]
+    order = (
+        f"/fichas/revision/{DEMO_YEAR}/orden/{approved.actor.tipo.chapter}/"
+        f"{approved.objetivo_asignado.number}/"
+    )
+    pages = [
+        ("Bandeja de revisión", "/fichas/revision/"),
+        ("Seguimiento", "/fichas/revision/seguimiento/"),
+        *[
+            (f"Revisión de una ficha {status}", f"/fichas/revision/{ficha.pk}/")
+            for status, ficha in demo.items()
+        ],
+        ("Corrección editorial", f"/fichas/revision/{approved.pk}/editar/"),
+        ("Orden dentro de un objetivo", order),
+        ("Invitaciones", "/fichas/invitaciones/"),
+        ("Importar invitaciones", "/fichas/invitaciones/importar/"),
+        ("Ejercicios", "/fichas/ejercicios/"),
+        ("Ejercicio nuevo", "/fichas/ejercicios/nuevo/"),
+        ("Ejercicio", f"/fichas/ejercicios/{DEMO_YEAR}/"),
+        ("Ejercicio cerrado", f"/fichas/ejercicios/{PREVIOUS_YEAR}/"),
+        ("Categorías de retos", f"/fichas/ejercicios/{DEMO_YEAR}/categorias/"),
+        ("Ediciones", "/ediciones/"),
+        ("Edición nueva", f"/ediciones/{DEMO_YEAR}/nueva/"),
+        ("Edición", f"/ediciones/{edicion.pk}/"),
+    ]
+    found += check_pages(page, pages)
+
+    # A refused return (no observation at all) shows the review page's error summary.
+    page.goto(f"/fichas/revision/{demo[FichaStatus.ENVIADA].pk}/")
+    page.get_by_role("button", name="Tomar para revisión").click()
+    page.get_by_role("button", name="Devolver con observaciones").click()
+    page.wait_for_load_state()
+    found += violations(page, "Revisión con errores")
+    assert not found, report(found)
+
+
+def test_admin_ficha_pages(page: Page, login, demo):
+    assert User.objects.get(email=ADMINISTRATOR).is_superuser
+    found = sign_in(page, login, ADMINISTRATOR)
+    found += check_pages(
+        page,
+        [
+            ("Administración", "/admin/"),
+            ("Administración: fichas", "/admin/reporting/ficha/"),
+            (
+                "Administración: una ficha",
+                f"/admin/reporting/ficha/{demo[FichaStatus.APROBADA].pk}/change/",
+            ),
+            (
+                "Administración: historial de una ficha",
+                f"/admin/reporting/ficha/{demo[FichaStatus.APROBADA].pk}/history/",
+            ),
+        ],
+    )
+    assert not found, report(found)
