@@ -30,14 +30,28 @@ def _immediate_tasks(settings):
 
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
-    """Transactional tests flush every table, reference data included: load it again."""
+    """Transactional tests flush every table, reference data included: load it again.
+
+    A test that runs after one in the same process (pytest-xdist interleaves them) would find
+    the reference tables empty too, so every database test checks and reloads when needed.
+    """
     marker = request.node.get_closest_marker("django_db")
-    if marker and marker.kwargs.get("transaction"):
+    transactional = bool(marker and marker.kwargs.get("transaction")) or (
+        "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    )
+    if transactional:
         request.getfixturevalue("transactional_db")
-        import importlib
+    elif marker is not None or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    else:
+        return
+    import importlib
 
-        from django.apps import apps
+    from django.apps import apps
 
+    from reporting.models import ObjetivoPMM
+
+    if transactional or not ObjetivoPMM.objects.exists():
         importlib.import_module("reporting.migrations.0002_reference_data").load(apps, None)
 
 
