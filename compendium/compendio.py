@@ -23,7 +23,6 @@ from reporting.text import fold_spaces, format_number, month_year, spanish_date
 
 NO_ACTIONS = "No se reportaron acciones."
 NO_RESULTS = "No se reportaron resultados."
-NO_CHALLENGES = "No se reportaron retos."
 
 _MARKER_RE = re.compile(r"\[\^([^\]\s]+)\]")
 _TABLE_RE = re.compile(r"^\[\[tabla (\d+)\]\]$")

@@ -413,7 +413,6 @@ def _key_result(ficha: Ficha) -> str:
 
 @dataclass(frozen=True)
 class Highlight:
-    ficha_pk: int
     name: str
     institution: str
     sigla: str
@@ -444,7 +443,6 @@ def highlights_by_objective(
         assert number is not None  # approved: it has one (see count_by_objective)
         per_objective[number].append(
             Highlight(
-                ficha_pk=ficha.pk,
                 name=ficha.nombre,
                 institution=_spanish_list(names),
                 sigla=ficha.printed_sigla,
@@ -537,7 +535,6 @@ def _examples(items: Sequence[tuple[Ficha, str]], limit: int) -> list[str]:
 
 @dataclass(frozen=True)
 class ParticipantRow:
-    actor_pk: int
     name: str
     sigla: str
     chapter: int
@@ -573,7 +570,6 @@ def participants_table(fichas: Sequence[Ficha]) -> list[ParticipantRow]:
 
     return [
         ParticipantRow(
-            actor_pk=a.pk,
             name=a.name,
             sigla=a.sigla,
             chapter=a.tipo.chapter,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from reporting import audit
 from reporting.models import Ficha, FichaEventKind, FichaStatus, User
+from reporting.text import yes_no
 
 logger = logging.getLogger(__name__)
 
@@ -51,7 +52,7 @@ def display_value(ficha: Ficha, name: str) -> str:
     if field.choices:
         return str(getattr(ficha, f"get_{name}_display")())
     if isinstance(field, models.BooleanField):
-        return "Sí" if value else "No"
+        return yes_no(value)
     if isinstance(field, models.DateField):
         return value.strftime("%d/%m/%Y")
     return str(value)

@@ -380,10 +380,6 @@ class Membership(models.Model):
     def can_review(self) -> bool:
         return self.role in {Role.COORDINADOR, Role.ADMINISTRADOR}
 
-    @property
-    def can_edit_fichas_of_actor(self) -> bool:
-        return self.role == Role.ENLACE
-
 
 class ChallengeCategory(models.Model):
     """A «categoría de retos», editable per exercise (docs/reference-data.md §D6)."""
@@ -434,9 +430,6 @@ class Temporalidad(models.TextChoices):
 
 
 class FichaQuerySet(models.QuerySet["Ficha"]):
-    def for_actor(self, actor: Actor) -> "FichaQuerySet":
-        return self.filter(actor=actor)
-
     def approved(self) -> "FichaQuerySet":
         return self.filter(status=FichaStatus.APROBADA)
 
@@ -758,10 +751,6 @@ class Ficha(models.Model):
                 self.otras_personas,
             )
         )
-
-    @property
-    def has_results(self) -> bool:
-        return bool(self.resultados.strip()) or self.has_figures
 
 
 class Reto(models.Model):

@@ -30,7 +30,6 @@ from reporting import text as text_rules
 from reporting.editing import StaleFicha, diff, snapshot
 from reporting.models import (
     Actor,
-    ActorType,
     ChallengeCategory,
     Ejercicio,
     EjeTematico,
@@ -191,8 +190,6 @@ def status_counts(filters: DeskFilters) -> dict[str, int]:
 # Follow-up per institution
 # ---------------------------------------------------------------------------------------------
 
-SENT_STATUSES = FichaStatus.IN_REVIEW
-
 
 def follow_up(
     ejercicio: Ejercicio, *, chapter: int | None = None, only_missing: bool = False
@@ -233,16 +230,6 @@ def follow_up(
     if only_missing:
         actors = actors.filter(n_sent=0)
     return list(actors)
-
-
-def desk_choices() -> dict[str, QuerySet]:
-    """Querysets for the filter form's menus (one query each when rendered)."""
-    return {
-        "actors": Actor.objects.order_by("name"),
-        "entidades": EntidadFederativa.objects.order_by("name"),
-        "objectives": ObjetivoPMM.objects.order_by("number"),
-        "actor_types": ActorType.objects.order_by("chapter"),
-    }
 
 
 # ---------------------------------------------------------------------------------------------
@@ -301,7 +288,7 @@ def classify_ficha(
                 "eje": str(eje or ""),
                 "subtema": str(subtema or ""),
                 "ods": ", ".join(str(o) for o in ods),
-                "destacada": "Sí" if destacada else "No",
+                "destacada": text_rules.yes_no(destacada),
                 "resumen_informe": resumen_informe,
             }
         )

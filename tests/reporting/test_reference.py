@@ -63,3 +63,34 @@ def test_actor_types_map_to_chapters():
     assert chapters["judicial"] == (4, "Poder Judicial", False)
     assert chapters["autonomo"] == (5, "Organismos Constitucionales Autónomos", False)
     assert chapters["osc"] == (6, "Organizaciones de la Sociedad Civil", False)
+
+
+def test_the_migrated_tables_match_the_reference_module():
+    """reference.py is the readable list; migrations hold frozen copies (docs/architecture.md
+    §A6). A change to reference.py without a data migration that applies it fails here."""
+    from reporting import reference
+
+    assert list(ObjetivoPMM.objects.order_by("number").values_list("number", "title")) == list(
+        reference.OBJETIVOS_PMM
+    )
+    assert list(
+        ODS.objects.order_by("number").values_list("number", "short_name", "long_name")
+    ) == list(reference.ODS)
+    ejes = [
+        (e.number, e.name, e.definition, [s.name for s in e.subtemas.order_by("position")])
+        for e in EjeTematico.objects.order_by("number")
+    ]
+    assert ejes == [tuple(e) for e in reference.EJES_TEMATICOS]
+    assert sorted(
+        EntidadFederativa.objects.values_list("inegi_code", "name", "printed_name")
+    ) == sorted(reference.ENTIDADES)
+    fields = (
+        "code",
+        "name",
+        "chapter",
+        "chapter_title",
+        "lists_all_objectives",
+        "is_federal",
+        "is_state",
+    )
+    assert sorted(ActorType.objects.values_list(*fields)) == sorted(reference.ACTOR_TYPES)
