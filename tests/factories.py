@@ -71,3 +71,28 @@ def ficha(actor: Actor, ejercicio_obj: Ejercicio | None = None, **kw) -> Ficha:
         Reto.objects.create(ficha=f, position=i, texto=text)
     f.objetivos_propuestos.set(ObjetivoPMM.objects.filter(number__in=propuestos))
     return f
+
+
+def editorial_post(ficha: Ficha, **changes) -> dict:
+    """A complete, valid POST of the coordinators' editorial form: the ficha's texts and its
+    retos formset as stored, with ``changes`` on top."""
+    retos = list(ficha.retos.order_by("position", "pk"))
+    data: dict = {
+        "loaded_version": ficha.version,
+        "nombre": ficha.nombre,
+        "sigla_override": ficha.sigla_override,
+        "objetivo_programa": ficha.objetivo_programa,
+        "poblacion_objetivo": ficha.poblacion_objetivo,
+        "descripcion": ficha.descripcion,
+        "resultados": ficha.resultados,
+        "edit_note": "",
+        "retos-TOTAL_FORMS": len(retos),
+        "retos-INITIAL_FORMS": len(retos),
+        "retos-MIN_NUM_FORMS": 0,
+        "retos-MAX_NUM_FORMS": 1000,
+    }
+    for i, reto in enumerate(retos):
+        data[f"retos-{i}-id"] = reto.pk
+        data[f"retos-{i}-ficha"] = ficha.pk
+        data[f"retos-{i}-texto"] = reto.texto
+    return {**data, **changes}

@@ -23,6 +23,7 @@ from compendium.models import Edicion
 from reporting import workflow
 from reporting.models import Ficha, FichaEvent, FichaStatus, Observacion, Reto
 from reporting.text import TextLengthValidator, cap_text_fields
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -202,27 +203,7 @@ def sent(ficha_a, focal_a):
     return workflow.submit(ficha_a, by=focal_a)
 
 
-def _editorial_data(ficha: Ficha, **changes) -> dict:
-    retos = list(ficha.retos.all())
-    data = {
-        "loaded_version": ficha.version,
-        "nombre": ficha.nombre,
-        "sigla_override": ficha.sigla_override,
-        "objetivo_programa": ficha.objetivo_programa,
-        "poblacion_objetivo": ficha.poblacion_objetivo,
-        "descripcion": ficha.descripcion,
-        "resultados": ficha.resultados,
-        "edit_note": "",
-        "retos-TOTAL_FORMS": len(retos),
-        "retos-INITIAL_FORMS": len(retos),
-        "retos-MIN_NUM_FORMS": 0,
-        "retos-MAX_NUM_FORMS": 1000,
-    }
-    for i, reto in enumerate(retos):
-        data[f"retos-{i}-id"] = reto.pk
-        data[f"retos-{i}-ficha"] = ficha.pk
-        data[f"retos-{i}-texto"] = reto.texto
-    return {**data, **changes}
+_editorial_data = factories.editorial_post
 
 
 def test_oversize_editorial_correction_is_refused(client_coord, sent) -> None:

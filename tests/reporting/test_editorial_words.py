@@ -36,28 +36,7 @@ def sent(actor_a, ejercicio, focal_a):
     return workflow.submit(ficha, by=focal_a)
 
 
-def _edit_data(ficha, **changes):
-    retos = list(ficha.retos.order_by("position", "pk"))
-    data = {
-        "loaded_version": ficha.version,
-        "nombre": ficha.nombre,
-        "sigla_override": ficha.sigla_override,
-        "objetivo_programa": ficha.objetivo_programa,
-        "poblacion_objetivo": ficha.poblacion_objetivo,
-        "descripcion": ficha.descripcion,
-        "resultados": ficha.resultados,
-        "edit_note": "",
-        "retos-TOTAL_FORMS": len(retos),
-        "retos-INITIAL_FORMS": len(retos),
-        "retos-MIN_NUM_FORMS": 0,
-        "retos-MAX_NUM_FORMS": 1000,
-    }
-    for i, reto in enumerate(retos):
-        data[f"retos-{i}-id"] = reto.pk
-        data[f"retos-{i}-ficha"] = ficha.pk
-        data[f"retos-{i}-texto"] = reto.texto
-    data.update(changes)
-    return data
+_edit_data = factories.editorial_post
 
 
 def _url(ficha):

@@ -13,40 +13,16 @@ from django.urls import reverse
 
 from reporting import workflow
 from reporting.models import FichaEvent, FichaEventKind, FichaStatus
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
 LOGIN = "/cuentas/login/"
 
 
-def edit_data(ficha, **changes):
-    """A complete, valid POST of the editorial form (ficha fields and its retos formset)."""
-    retos = list(ficha.retos.all())
-    data = {
-        "loaded_version": ficha.version,
-        "nombre": ficha.nombre,
-        "sigla_override": ficha.sigla_override,
-        "objetivo_programa": ficha.objetivo_programa,
-        "poblacion_objetivo": ficha.poblacion_objetivo,
-        "descripcion": ficha.descripcion,
-        "resultados": ficha.resultados,
-        "edit_note": "",
-        "retos-TOTAL_FORMS": len(retos),
-        "retos-INITIAL_FORMS": len(retos),
-        "retos-MIN_NUM_FORMS": 0,
-        "retos-MAX_NUM_FORMS": 1000,
-    }
-    for i, reto in enumerate(retos):
-        data |= {
-            f"retos-{i}-id": reto.pk,
-            f"retos-{i}-ficha": ficha.pk,
-            f"retos-{i}-texto": reto.texto,
-        }
-    return data | changes
+edit_data = factories.editorial_post
 
 
-# A ficha still in «borrador» is one its own focal point may edit on the institution's form; the
-# editorial page (which records a coordinator's correction) stays closed to them all the same.
 @pytest.mark.parametrize("submitted", [True, False], ids=["enviada", "borrador"])
 def test_review_edit_post_by_outsiders(
     submitted, ficha_a, focal_a, client_a, client_b, client, client_coord, coordinator
