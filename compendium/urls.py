@@ -12,6 +12,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
         public.public_download,
         name="public_download",
     ),
+    # Browsers ask for /favicon.ico whatever the page links.
+    path("favicon.ico", public.favicon, name="favicon"),
+    path("aviso-de-privacidad/", public.privacy_notice, name="privacy_notice"),
+    path("accesibilidad/", public.accessibility_statement, name="accessibility_statement"),
     # UPMRIP's editions page and PDF builds (compendium/views/editions.py).
     path("ediciones/", editions.edition_list, name="editions"),
     path("ediciones/<int:year>/nueva/", editions.edition_create, name="edition_create"),

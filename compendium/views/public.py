@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date
 from django.utils.text import slugify
@@ -197,3 +198,21 @@ def public_download(
     for name, value in headers.items():
         response[name] = value
     return response
+
+
+@require_safe
+def privacy_notice(request: HttpRequest) -> HttpResponse:
+    """«Aviso de privacidad»: the focal points' contact data, under the LGPDPPSO."""
+    return render(request, "compendium/public/privacy_notice.html")
+
+
+@require_safe
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    """«Declaración de accesibilidad»: the standard met, how it is checked, known gaps."""
+    return render(request, "compendium/public/accessibility_statement.html")
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponseBase:
+    """/favicon.ico, which browsers request on their own: the SVG icon that base.html links."""
+    return redirect(static("favicon.svg"), permanent=True)

@@ -116,6 +116,8 @@ def test_public_and_sign_in_pages(page: Page, demo):
             ("Inicio", "/"),
             ("Publicaciones", "/publicaciones/"),
             ("Edición publicada", f"/publicaciones/{PREVIOUS_YEAR}/"),
+            ("Aviso de privacidad", "/aviso-de-privacidad/"),
+            ("Declaración de accesibilidad", "/accesibilidad/"),
             ("Página no encontrada", "/no-existe/"),
             ("Iniciar sesión", "/cuentas/login/"),
             ("Recuperar contraseña", "/cuentas/password_reset/"),
@@ -125,6 +127,10 @@ def test_public_and_sign_in_pages(page: Page, demo):
             ("Invitación inválida", "/fichas/invitacion/MQ/enlace-invalido/"),
         ],
     )
+    # Browsers ask for /favicon.ico whatever the page links: it answers (a redirect to the SVG).
+    icon = page.request.get("/favicon.ico")
+    assert (icon.status, icon.headers["content-type"]) == (200, "image/svg+xml")
+
     # The login page with errors.
     page.goto("/cuentas/login/")
     page.get_by_label("Correo electrónico").fill("nadie@demo.gob.mx")
