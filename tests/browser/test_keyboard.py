@@ -51,6 +51,9 @@ def review_setup(actor_a, ejercicio):
 def test_every_control_of_the_review_panel_is_in_view_when_focused(page: Page, login, review_setup):
     coordinator, ficha = review_setup
     page.set_viewport_size({"width": 1280, "height": 900})
+    # Instant scrolling (Bootstrap scrolls smoothly unless motion is reduced): the check then
+    # does not depend on how fast a busy machine animates.
+    page.emulate_media(reduced_motion="reduce")
     login(coordinator.email, factories.PASSWORD)
     page.goto(f"/fichas/revision/{ficha.pk}/")
     # Start at the panel's heading, then Tab through every control of the panel.
@@ -64,7 +67,7 @@ def test_every_control_of_the_review_panel_is_in_view_when_focused(page: Page, l
         if not focused["inPanel"]:
             break
         seen.append(focused["label"])
-        try:  # Bootstrap scrolls smoothly: give the scroll a moment to finish.
+        try:  # give the browser a moment to scroll the control into view
             page.wait_for_function(IN_VIEW, timeout=2_000)
         except PlaywrightTimeoutError:
             hidden.append(focused["label"])
