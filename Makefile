@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 PYTHON ?= $(shell command -v pyenv >/dev/null 2>&1 && pyenv which python 2>/dev/null || command -v python3.12)
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# pytest-xdist processes for `make test` (one per core; each file runs whole in one process, so
+# a module's shared PDF build is made once).
+TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 DEBIAN_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core \
 	postgresql postgresql-contrib chromium poppler-utils gettext
 
@@ -43,7 +46,7 @@ run: system-deps install locale/es_MX/LC_MESSAGES/django.mo
 	@HOST=$(HOST) PORT=$(PORT) PY=$(PY) bin/serve
 
 test: system-deps install locale/es_MX/LC_MESSAGES/django.mo
-	.ci/with-postgres $(PY) -m pytest $(PYTEST_ARGS)
+	.ci/with-postgres $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 	@echo "SQLite smoke tests (embedded default):"
 	env -u DATABASE_URL VAR_DIR=$$(mktemp -d) $(PY) -m pytest -m smoke -p no:cacheprovider -q
 
