@@ -31,6 +31,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.signals import got_request_exception
 from django.db import connection, transaction
 from django.db.models import Model
+from django.forms.formsets import ManagementForm
 from django.http import QueryDict
 from django.test import Client
 from django.urls import reverse
@@ -610,6 +611,24 @@ def long_sign_in_name(body: dict) -> bool:
     return len(name.strip().lower()) > 255
 
 
+def _as_querydict(body: dict) -> QueryDict:
+    data = QueryDict(mutable=True)
+    for key, value in body.items():
+        data.setlist(key, [str(v) for v in value] if isinstance(value, list) else [str(value)])
+    return data
+
+
+def category_management_form_invalid(body: dict) -> bool:
+    """Categories posted without a valid management form (``categorias-TOTAL_FORMS``…): a 500.
+
+    ``BaseCategoryFormSet.clean`` returns early only on errors of the forms; a broken
+    management form is a non-form error, so when no form has an error (no forms at all, or all
+    of them valid) it goes on to ``self.ordered_forms``, which Django refuses (AttributeError)
+    on an invalid formset. Every body with a broken management form is skipped here.
+    """
+    return not ManagementForm(_as_querydict(body), prefix="categorias").is_valid()
+
+
 def digits_int_refuses(body: dict) -> bool:
     """A six-«digit» enrolment code that ``str.isdigit()`` accepts and ``int()`` refuses: a 500.
 
@@ -840,6 +859,7 @@ ENDPOINTS = [
         refused=lambda outcome: outcome.status == 400,
         may_change=of_exercise(2024),
         check=check_categories,
+        known_bug=category_management_form_invalid,
     ),
     # --- accounts -------------------------------------------------------------------------------
     Endpoint(
@@ -1051,6 +1071,31 @@ def test_known_bug_enrol_code_of_unicode_digits(code, world, db, server_errors):
     response = client.post(reverse("twofactor_enrol"), {"code": code})
     assert response.status_code == 200, "".join(server_errors)  # the form, with its error
     assert not TOTPDevice.objects.filter(user=world.users["focal_a"]).exists()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 17: POST /fichas/ejercicios/<year>/categorias/ without a valid management "
+    "form is a 500 (BaseCategoryFormSet.clean reads ordered_forms of an invalid formset)",
+)
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"nombre": "x"},
+        {"categorias-INITIAL_FORMS": "0"},
+        {"categorias-TOTAL_FORMS": "x", "categorias-INITIAL_FORMS": "0"},
+        {"categorias-TOTAL_FORMS": "0", "categorias-INITIAL_FORMS": ""},
+    ],
+    ids=["no-management-form", "no-total", "total-not-a-number", "initial-blank"],
+)
+def test_known_bug_categories_without_management_form(body, world, db, server_errors):
+    client = world.client("coord")
+    names = list(ChallengeCategory.objects.filter(ejercicio=world.ej2024).values_list("name"))
+    response = client.post(reverse("reporting:exercise_categories", args=[2024]), body)
+    assert response.status_code == 400, "".join(server_errors)  # the formset, with its error
+    assert (
+        list(ChallengeCategory.objects.filter(ejercicio=world.ej2024).values_list("name")) == names
+    )
 
 
 def test_figures(capsys):
