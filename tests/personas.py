@@ -13,6 +13,7 @@ its writes.
 import contextlib
 import dataclasses
 import datetime
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -45,6 +46,15 @@ from reporting.models import (
 from tests import factories
 
 PERSONAS = ("anon", "focal_a", "focal_b", "coord", "admin")
+
+
+class Figures(UserWarning):
+    """Figures a test reports (the access matrix's, the fuzz's): a warning, so that pytest's
+    summary shows them also when the test ran in a pytest-xdist worker (``make test``)."""
+
+
+def report_figures(text: str) -> None:
+    warnings.warn(Figures(text), stacklevel=2)
 
 
 @dataclasses.dataclass

@@ -38,7 +38,14 @@ from django.db import connection, transaction
 from django.urls import URLResolver, get_resolver, reverse
 
 from reporting.models import Ficha
-from tests.personas import PERSONAS, World, ficha_form_data, module_world, token_path
+from tests.personas import (
+    PERSONAS,
+    World,
+    ficha_form_data,
+    module_world,
+    report_figures,
+    token_path,
+)
 
 LOGIN = "login"
 ADMIN_LOGIN = "admin-login"
@@ -137,6 +144,15 @@ MATRIX: dict[str, dict] = {
         "objects": DOWNLOADS,
         "GET":  {"anon": (200, 404, 404), "focal_a": (200, 404, 404),
                  "focal_b": (200, 404, 404), "coord": (200, 404, 404), "admin": (200, 404, 404)},
+    },
+    "compendium:privacy_notice": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "compendium:accessibility_statement": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "compendium:favicon": {  # to the static SVG icon
+        "GET":  {"anon": 301, "focal_a": 301, "focal_b": 301, "coord": 301, "admin": 301},
     },
     # --- institutions ----------------------------------------------------------------------
     # A POST-only address answers a GET with a redirect to its page (issue 10), after the same
@@ -875,12 +891,10 @@ def test_known_bug(reason, run):
     assert not wrong, "\n".join(wrong)
 
 
-def test_totals(capsys):
-    """Prints the figures of the run: requests made, answers expected and unexpected."""
-    if not TOTALS["requests"]:
-        return
-    with capsys.disabled():
-        print(
-            f"\naccess matrix: {TOTALS['requests']} requests, {TOTALS['expected']} expected, "
+def test_totals():
+    """Reports the figures of the run: requests made, answers expected and unexpected."""
+    if TOTALS["requests"]:
+        report_figures(
+            f"access matrix: {TOTALS['requests']} requests, {TOTALS['expected']} expected, "
             f"{TOTALS['unexpected']} unexpected ({TOTALS['known bugs']} in known bugs, xfail)"
         )

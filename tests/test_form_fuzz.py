@@ -62,7 +62,7 @@ from reporting.models import (
 from reporting.text import section_words, too_many_words
 from tests.conftest import _in_ci
 from tests.factories import PASSWORD
-from tests.personas import World, ficha_form_data, module_world, token_path
+from tests.personas import World, ficha_form_data, module_world, report_figures, token_path
 
 EXAMPLES = 500 if _in_ci() else int(os.environ.get("FUZZ_EXAMPLES", "20"))
 FUZZ = hypothesis_settings(
@@ -1098,17 +1098,22 @@ def test_known_bug_categories_without_management_form(body, world, db, server_er
     )
 
 
-def test_figures(capsys):
-    """Prints, per endpoint: examples, 5xx, refused, refused but saved, accepted."""
+def test_figures():
+    """Reports, per endpoint: examples, 5xx, refused, refused but saved, accepted."""
     if not FIGURES:
         return
+    total = collections.Counter()
     lines = [f"form fuzz ({EXAMPLES} examples per endpoint asked):"]
     for name, figures in FIGURES.items():
+        total.update(figures)
         lines.append(
             f"  {name}: {figures['examples']} examples, {figures['5xx']} 5xx, "
             f"{figures['refused']} refused ({figures['refused but saved']} saved anyway), "
             f"{figures['accepted']} accepted"
             + (f", {n} skipped (known bug)" if (n := figures["known bug, skipped"]) else "")
         )
-    with capsys.disabled():
-        print("\n" + "\n".join(lines))
+    lines.append(
+        f"  all {len(FIGURES)} endpoints: {total['examples']} examples, {total['5xx']} 5xx, "
+        f"{total['refused but saved']} refused but saved"
+    )
+    report_figures("\n".join(lines))
