@@ -198,7 +198,9 @@ class CategoryForm(forms.Form):
 class BaseCategoryFormSet(forms.BaseFormSet):
     def clean(self) -> None:
         super().clean()
-        if any(self.errors):
+        # A broken management form (missing or non-numeric counts) is already a non-form
+        # error, and ``ordered_forms`` would fail on it: nothing more to check.
+        if any(self.errors) or not self.management_form.is_valid():
             return
         names = [
             form.cleaned_data["name"].strip()

@@ -118,7 +118,9 @@ def typed_username(request: HttpRequest | None, credentials: dict | None = None)
     typed = credentials.get("email") or credentials.get("username")
     if not typed and request is not None:
         typed = request.POST.get("username", "")
-    return str(typed or "").strip().lower()
+    # Capped like the account's email (254): django-axes stores it in a 255-character column,
+    # and lowercasing may lengthen it («İ» becomes two characters).
+    return str(typed or "").strip().lower()[:254]
 
 
 def _log_lockout(sender, request, username, ip_address, **kwargs) -> None:

@@ -131,6 +131,11 @@ def create_backup_codes(user: User) -> list[str]:
     return sorted(codes)
 
 
+def _six_digits(code: str) -> bool:
+    # ASCII only: str.isdigit() also accepts «²» or «①», which int() refuses (a 500 before).
+    return len(code) == 6 and code.isascii() and code.isdigit()
+
+
 def enrol_authenticator(user: User, *, key: str, code: str) -> TOTPDevice | None:
     """Confirm the enrolment of ``key`` with a first ``code`` from the person's app.
 
@@ -138,7 +143,7 @@ def enrol_authenticator(user: User, *, key: str, code: str) -> TOTPDevice | None
     A person who already has a confirmed authenticator cannot enrol another one here.
     """
     totp = TOTP(unhexlify(key))
-    if not (code.isdigit() and totp.verify(int(code), tolerance=1)):
+    if not (_six_digits(code) and totp.verify(int(code), tolerance=1)):
         return None
     if authenticator_of(user) is not None:
         return None
@@ -160,7 +165,7 @@ def verify_code(user: User, code: str):
     Raises ``Throttled`` while django-otp makes the person wait after wrong codes.
     """
     code = normalize_code(code)
-    want = TOTPDevice if (len(code) == 6 and code.isdigit()) else StaticDevice
+    want = TOTPDevice if _six_digits(code) else StaticDevice
     with transaction.atomic():
         for device in devices_for_user(user, confirmed=True, for_verify=True):
             if not isinstance(device, want):
@@ -259,6 +264,11 @@ class TwoFactorAdminSite(OTPAdminSite):
     login_template = None
 
     def has_permission(self, request: HttpRequest) -> bool:
+        # The admin is for administrators (docs/architecture.md §A4): being staff is not
+        # enough; a staff account needs at least one model permission, or to be a superuser.
+        user = request.user
+        if not (user.is_active and (user.is_superuser or user.get_all_permissions())):
+            return False
         if not settings.OTP_REQUIRED_FOR_STAFF:
             return AdminSite.has_permission(self, request)
         return super().has_permission(request)
@@ -301,7 +311,7 @@ class EnrolForm(CodeForm):
 
     def clean_code(self) -> str:
         code = normalize_code(self.cleaned_data["code"])
-        if not (len(code) == 6 and code.isdigit()):
+        if not _six_digits(code):
             raise forms.ValidationError(_("Escriba los 6 dígitos que muestra su aplicación."))
         return code
 

@@ -451,7 +451,7 @@ MATRIX: dict[str, dict] = {
         "POST": {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
     },
     "admin:logout": {
-        "GET":  {"anon": 302, "focal_a": 302, "focal_b": 302, "coord": BARE_405,
+        "GET":  {"anon": 302, "focal_a": 302, "focal_b": 302, "coord": 302,
                  "admin": BARE_405},
         "POST": {"anon": 302, "focal_a": 302, "focal_b": 302, "coord": 302, "admin": 302},
     },
@@ -465,7 +465,7 @@ MATRIX: dict[str, dict] = {
     },
     "admin:autocomplete": {  # without its parameters even the administrator is refused
         "GET":  {"anon": ADMIN_LOGIN, "focal_a": ADMIN_LOGIN, "focal_b": ADMIN_LOGIN,
-                 "coord": 403, "admin": 403},
+                 "coord": ADMIN_LOGIN, "admin": 403},
     },
     "admin:jsi18n": {
         "GET":  {"anon": ADMIN_LOGIN, "focal_a": ADMIN_LOGIN, "focal_b": ADMIN_LOGIN,
@@ -477,15 +477,15 @@ MATRIX: dict[str, dict] = {
     },
     "admin:app_list": {  # reporting's models
         "GET":  {"anon": ADMIN_LOGIN, "focal_a": ADMIN_LOGIN, "focal_b": ADMIN_LOGIN,
-                 "coord": 404, "admin": 200},
+                 "coord": ADMIN_LOGIN, "admin": 200},
     },
     "admin:auth_user_password_change": {  # focal point A's password
         "GET":  {"anon": ADMIN_LOGIN, "focal_a": ADMIN_LOGIN, "focal_b": ADMIN_LOGIN,
-                 "coord": 403, "admin": 200},
+                 "coord": ADMIN_LOGIN, "admin": 200},
     },
     "admin/(?P<url>.*)$": {  # any other path under /admin/
         "GET":  {"anon": ADMIN_LOGIN, "focal_a": ADMIN_LOGIN, "focal_b": ADMIN_LOGIN,
-                 "coord": 404, "admin": 404},
+                 "coord": ADMIN_LOGIN, "admin": 404},
     },
 }
 
@@ -522,35 +522,27 @@ ADMIN_MODELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # lets the administrator in (else 403, from ADMIN_MODELS). Pages take the model's first row.
 _OUT = {"anon": ADMIN_LOGIN, "focal_a": ADMIN_LOGIN, "focal_b": ADMIN_LOGIN}
 ADMIN_PAGES: dict[str, dict[str, dict]] = {
-    "changelist":     {"GET":  {**_OUT, "coord": 403, "admin": 200}},
-    "add":            {"GET":  {**_OUT, "coord": 403, "admin": 200}},
-    "change":         {"GET":  {**_OUT, "coord": 403, "admin": 200}},
-    "history":        {"GET":  {**_OUT, "coord": 403, "admin": 200}},
-    "delete":         {"GET":  {**_OUT, "coord": 403, "admin": 200}},
+    "changelist":     {"GET":  {**_OUT, "coord": NO_ADMIN, "admin": 200}},
+    "add":            {"GET":  {**_OUT, "coord": NO_ADMIN, "admin": 200}},
+    "change":         {"GET":  {**_OUT, "coord": NO_ADMIN, "admin": 200}},
+    "history":        {"GET":  {**_OUT, "coord": NO_ADMIN, "admin": 200}},
+    "delete":         {"GET":  {**_OUT, "coord": NO_ADMIN, "admin": 200}},
     "<object_id>":    {"GET":  {**_OUT, "coord": NO_ADMIN, "admin": 302}},  # to «change»
     # django-import-export: only with the model's add/view permission (issue 17 #1).
-    "import":         {"GET":  {**_OUT, "coord": 403, "admin": 200},
-                       "POST": {**_OUT, "coord": 403, "admin": 200}},
-    "process_import": {"GET":  {**_OUT, "coord": BARE_405, "admin": BARE_405},
-                       "POST": {**_OUT, "coord": 403, "admin": 200}},
-    "export":         {"GET":  {**_OUT, "coord": 403, "admin": 200},
-                       "POST": {**_OUT, "coord": 403, "admin": 200}},
+    "import":         {"GET":  {**_OUT, "coord": NO_ADMIN, "admin": 200},
+                       "POST": {**_OUT, "coord": NO_ADMIN, "admin": 200}},
+    "process_import": {"GET":  {**_OUT, "coord": NO_ADMIN, "admin": BARE_405},
+                       "POST": {**_OUT, "coord": NO_ADMIN, "admin": 200}},
+    "export":         {"GET":  {**_OUT, "coord": NO_ADMIN, "admin": 200},
+                       "POST": {**_OUT, "coord": NO_ADMIN, "admin": 200}},
 }
 # fmt: on
 
 # Cells whose answer today is not the one in the table: (pattern, method, persona, object).
-BUGS: dict[str, list[tuple[str, str, str, str | None]]] = {
-    "issue 17: a coordinator (staff without model permissions) reaches admin pages: the index, "
-    "password change, the JavaScript catalogue, view-on-site and every object redirect": [
-        ("admin:index", "GET", "coord", None),
-        ("admin:login", "GET", "coord", None),
-        ("admin:password_change", "GET", "coord", None),
-        ("admin:password_change_done", "GET", "coord", None),
-        ("admin:jsi18n", "GET", "coord", None),
-        ("admin:view_on_site", "GET", "coord", None),
-        *((f"admin/{model}/<path:object_id>/", "GET", "coord", None) for model in ADMIN_MODELS),
-    ],
-}
+# Fixed: a coordinator (staff without model permissions) reached the admin's index, password
+# change, JavaScript catalogue, view-on-site and object redirects (issue 17); the admin site now
+# requires a model permission (reporting/twofactor.py TwoFactorAdminSite.has_permission).
+BUGS: dict[str, list[tuple[str, str, str, str | None]]] = {}
 
 
 # ---------------------------------------------------------------------------------------------
