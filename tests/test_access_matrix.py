@@ -864,12 +864,17 @@ def observed_row(pattern: str, observed: dict[str, dict[str, list]]) -> str:
     return "\n".join([*lines, "    },"])
 
 
+# With no known bug the test runs once and checks nothing (rather than a skip in every summary).
 @pytest.mark.slow
 @pytest.mark.parametrize(
     "reason",
-    [pytest.param(reason, marks=pytest.mark.xfail(strict=True, reason=reason)) for reason in BUGS],
+    [pytest.param(reason, marks=pytest.mark.xfail(strict=True, reason=reason)) for reason in BUGS]
+    or [pytest.param(None, id="none")],
 )
 def test_known_bug(reason, run):
+    """Each finding in ``BUGS``: its cells answer as the table says once it is fixed."""
+    if reason is None:
+        return
     wrong = []
     for key in BUGS[reason]:
         cell = next(c for c in cells(key[0]) if c.key == key)
