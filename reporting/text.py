@@ -124,8 +124,10 @@ def cap_text_fields(
     A field's limit is its entry in ``overrides`` (never above a limit it already has, such as
     its database column's), else the limit it already has, else ``default``. The field gets
     ``max_length``, one ``TextLengthValidator`` (its message: «Este texto tiene 5,001
-    caracteres; el máximo es 5,000.») in place of Django's, and the ``maxlength`` attribute, so
-    the browser stops typing at the limit too. ``tests/test_text_limits.py`` checks every form.
+    caracteres; el máximo es 5,000.») in place of Django's. One-line inputs also get the
+    ``maxlength`` attribute; text boxes do not, because a browser silently cuts a longer paste
+    there, and the text a person pasted must never be lost: the server refuses it with the
+    message and the page keeps all of it. ``tests/test_text_limits.py`` checks every form.
     """
     overrides = overrides or {}
     for name, field in form.fields.items():
@@ -138,7 +140,10 @@ def cap_text_fields(
         field.validators = [
             v for v in field.validators if not isinstance(v, MaxLengthValidator)
         ] + [TextLengthValidator(limit)]
-        field.widget.attrs["maxlength"] = str(limit)
+        if isinstance(field.widget, forms.Textarea):
+            field.widget.attrs.pop("maxlength", None)
+        else:
+            field.widget.attrs["maxlength"] = str(limit)
 
 
 def fold(text: str) -> str:

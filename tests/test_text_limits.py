@@ -149,7 +149,10 @@ def test_every_text_field_has_a_maximum_length(context) -> None:
                 continue
             limits = [v.limit_value for v in field.validators if isinstance(v, MaxLengthValidator)]
             ok = field.max_length is not None and limits == [field.max_length]
-            if ok and not field.widget.is_hidden:
+            if ok and isinstance(field.widget, forms.Textarea):
+                # Never a maxlength on a text box: the browser would cut a pasted text silently.
+                ok = "maxlength" not in field.widget.attrs
+            elif ok and not field.widget.is_hidden:
                 ok = str(field.widget.attrs.get("maxlength")) == str(field.max_length)
             if not ok:
                 unbounded.append(f"{name}.{field_name}")
@@ -181,7 +184,10 @@ def test_message_counts_with_thousands_separator() -> None:
         # An override never raises a limit the field already had (its database column's).
         "short": ["Este texto tiene 11 caracteres; el máximo es 10."],
     }
-    assert form.fields["text"].widget.attrs["maxlength"] == "1200"
+    # A text box is limited by the server only (a browser maxlength cuts a paste silently);
+    # a one-line input also gets the browser's maxlength.
+    assert "maxlength" not in form.fields["text"].widget.attrs
+    assert form.fields["short"].widget.attrs["maxlength"] == "10"
     lengths = [v for v in form.fields["short"].validators if isinstance(v, MaxLengthValidator)]
     assert [type(v) for v in lengths] == [TextLengthValidator]
     # Each form gets its own copy of a field: the class's field keeps no validator of ours.
