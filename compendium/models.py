@@ -122,3 +122,112 @@ class PublicationBuild(models.Model):
     def __str__(self) -> str:
         kind = _("borrador") if self.draft else _("versión %(v)s") % {"v": self.version}
         return f"{self.get_document_display()} {self.edicion.ejercicio.year} ({kind})"
+
+
+class PublishedProgram(models.Model):
+    """One program as a published Compendio version printed it: the public record.
+
+    Written once, when the version is published (``compendium.public_record``, its only
+    writer) or when a past edition is imported with ``--publish``; never edited afterwards. Public
+    pages, open data and the API read only these rows, so a reopened or edited ficha changes
+    nothing public until a new version is published (docs/open-data.md §R1). A new version of
+    the same edition replaces the edition's rows as a whole; ``build`` says which version they
+    come from. Contact data never enters it: there is no field for it.
+    """
+
+    build = models.ForeignKey(
+        PublicationBuild,
+        on_delete=models.CASCADE,
+        related_name="programs",
+        verbose_name=_("versión publicada"),
+    )
+    # Denormalised from the build's exercise: every public filter starts with the year.
+    year = models.PositiveSmallIntegerField(_("año"), db_index=True)
+    number = models.PositiveIntegerField(_("número en el Compendio"))
+    chapter = models.PositiveSmallIntegerField(_("capítulo"))
+    chapter_title = models.CharField(_("título del capítulo"), max_length=150)
+    objetivo = models.ForeignKey(
+        "reporting.ObjetivoPMM",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("objetivo del PMM"),
+    )
+    # The institution as printed (the heading's sigla, the glossary's name).
+    institution = models.CharField(_("institución"), max_length=300)
+    sigla = models.CharField(_("sigla"), max_length=60, db_index=True)
+    # Co-reporting institutions: [{"name": ..., "sigla": ...}].
+    co_institutions = models.JSONField(_("instituciones participantes"), default=list, blank=True)
+    actor_type = models.ForeignKey(
+        "reporting.ActorType",
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tipo de actor"),
+    )
+    # The reporting state government's state (chapter 2); blank for every other actor.
+    entidad = models.ForeignKey(
+        "reporting.EntidadFederativa",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("entidad federativa"),
+    )
+    # States where the program acts (its scope), as the ficha gave them.
+    alcance_entidades = models.ManyToManyField(
+        "reporting.EntidadFederativa",
+        blank=True,
+        related_name="+",
+        verbose_name=_("entidades del alcance"),
+    )
+    alcance_nacional = models.BooleanField(_("alcance nacional"), default=False)
+    ods = models.ManyToManyField(
+        "reporting.ODS", blank=True, related_name="+", verbose_name=_("ODS")
+    )
+    eje = models.ForeignKey(
+        "reporting.EjeTematico",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("eje temático"),
+    )
+    subtema = models.ForeignKey(
+        "reporting.Subtema",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("subtema"),
+    )
+    # The texts as printed (docs/publications.md §C5-C7), plain text with blank lines
+    # between paragraphs; ``retos``: [{"texto": ..., "categoria": ... or ""}]; ``notas``: the
+    # program's footnotes as printed [{"number": n, "texto": ...}].
+    nombre = models.CharField(_("nombre del programa"), max_length=500)
+    objetivo_programa = models.TextField(_("objetivo del programa"), blank=True)
+    poblacion_objetivo = models.TextField(_("población objetivo"), blank=True)
+    descripcion = models.TextField(_("descripción"), blank=True)
+    resultados = models.TextField(_("resultados"), blank=True)
+    retos = models.JSONField(_("retos"), default=list, blank=True)
+    notas = models.JSONField(_("notas al pie"), default=list, blank=True)
+    # Structured figures (docs/ficha.md): {"personas_atendidas": n or null, "mujeres": ...,
+    # "hombres": ..., "otras_personas": ..., "num_acciones": ..., "tipo_acciones": ...}.
+    figures = models.JSONField(_("cifras"), default=dict, blank=True)
+    # The PDF page where the program's heading is printed (recorded at build time).
+    page = models.PositiveIntegerField(_("página en el PDF"), null=True, blank=True)
+    # Accent- and case-folded text of name, institution and texts (reporting.text.fold), for
+    # the SQLite search fallback and as the source of PostgreSQL's full-text index.
+    search_text = models.TextField(editable=False, blank=True)
+    # Traceability for coordinators only; never shown or exported publicly.
+    ficha_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["year", "number"]
+        verbose_name = _("programa publicado")
+        verbose_name_plural = _("programas publicados")
+        constraints = [
+            models.UniqueConstraint(fields=["build", "number"], name="published_program_number"),
+        ]
+        indexes = [models.Index(fields=["year", "objetivo"], name="published_year_objetivo")]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.number}. {self.nombre}"
