@@ -47,7 +47,7 @@ class Edicion(models.Model):
     analisis_federal = models.TextField(_("análisis de la gráfica federal"), blank=True)
     analisis_estatal = models.TextField(_("análisis de la gráfica estatal"), blank=True)
     conclusiones = models.TextField(_("conclusiones"), blank=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(_("última modificación"), auto_now=True)
 
     class Meta:
         ordering = ["-ejercicio__year"]
@@ -73,13 +73,15 @@ class BuildStatus(models.TextChoices):
 class PublicationBuild(models.Model):
     """One PDF build of one document: a draft, or a published (frozen) version."""
 
-    edicion = models.ForeignKey(Edicion, on_delete=models.PROTECT, related_name="builds")
+    edicion = models.ForeignKey(
+        Edicion, on_delete=models.PROTECT, related_name="builds", verbose_name=_("edición")
+    )
     document = models.CharField(_("documento"), max_length=20, choices=Document.choices)
     draft = models.BooleanField(_("borrador"), default=True)
     status = models.CharField(
         _("estado"), max_length=20, choices=BuildStatus.choices, default=BuildStatus.QUEUED
     )
-    task_id = models.CharField(max_length=64, blank=True)
+    task_id = models.CharField(_("identificador de la tarea"), max_length=64, blank=True)
     progress = models.CharField(_("avance"), max_length=200, blank=True)
     error = models.TextField(_("error"), blank=True)
     file = models.FileField(_("archivo"), upload_to="publicaciones/", blank=True)
@@ -90,11 +92,16 @@ class PublicationBuild(models.Model):
     version = models.PositiveIntegerField(_("versión"), null=True, blank=True)
     published_at = models.DateTimeField(_("fecha de publicación"), null=True, blank=True)
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("solicitada por"),
     )
-    created_at = models.DateTimeField(default=timezone.now)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("solicitada"), default=timezone.now)
+    started_at = models.DateTimeField(_("iniciada"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminada"), null=True, blank=True)
     # The figures the public edition page shows, computed when this version was published
     # from exactly the fichas it printed (compendium.informe.PublicFigures.to_json). Empty for
     # drafts and for versions published before the figures were kept (docs/publications.md §V2).

@@ -69,7 +69,9 @@ class EjeTematico(models.Model):
 
 
 class Subtema(models.Model):
-    eje = models.ForeignKey(EjeTematico, on_delete=models.CASCADE, related_name="subtemas")
+    eje = models.ForeignKey(
+        EjeTematico, on_delete=models.CASCADE, related_name="subtemas", verbose_name=_("eje")
+    )
     name = models.CharField(_("nombre"), max_length=200)
     position = models.PositiveSmallIntegerField(_("posición"), default=0)
 
@@ -346,7 +348,9 @@ class Role(models.TextChoices):
 class Membership(models.Model):
     """What a person may do: focal point of one actor, or UPMRIP coordinator/administrator."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="+")
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, related_name="+", verbose_name=_("usuario")
+    )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices)
     actor = models.ForeignKey(
         Actor,
@@ -358,7 +362,7 @@ class Membership(models.Model):
     )
     position = models.CharField(_("cargo"), max_length=200, blank=True)
     phone = models.CharField(_("teléfono"), max_length=60, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("creada"), default=timezone.now)
 
     class Meta:
         verbose_name = _("membresía")
@@ -385,7 +389,10 @@ class ChallengeCategory(models.Model):
     """A «categoría de retos», editable per exercise (docs/reference-data.md §D6)."""
 
     ejercicio = models.ForeignKey(
-        Ejercicio, on_delete=models.CASCADE, related_name="challenge_categories"
+        Ejercicio,
+        on_delete=models.CASCADE,
+        related_name="challenge_categories",
+        verbose_name=_("ejercicio"),
     )
     name = models.CharField(_("nombre"), max_length=150)
     definition = models.TextField(_("definición"), blank=True)
@@ -584,18 +591,34 @@ class Ficha(models.Model):
         editable=False,
     )
     # Optimistic locking: every save through a form must carry the version it started from.
-    version = models.PositiveIntegerField(default=1, editable=False)
+    version = models.PositiveIntegerField(_("versión"), default=1, editable=False)
     published_at = models.DateTimeField(_("publicada"), null=True, blank=True, editable=False)
     copied_from = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="copies"
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="copies",
+        verbose_name=_("copiada de"),
     )
     created_at = models.DateTimeField(_("creada"), default=timezone.now, editable=False)
     created_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", editable=False
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+        verbose_name=_("creada por"),
     )
     updated_at = models.DateTimeField(_("última modificación"), default=timezone.now)
     updated_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("modificada por"),
     )
     # Soft delete of a draft by its institution (reporting.editing.delete_draft); purged after
     # 30 days by ``manage.py purge_deleted_fichas``.
@@ -756,7 +779,9 @@ class Ficha(models.Model):
 class Reto(models.Model):
     """One challenge («reto») of a ficha, printed as a bullet."""
 
-    ficha = models.ForeignKey(Ficha, on_delete=models.CASCADE, related_name="retos")
+    ficha = models.ForeignKey(
+        Ficha, on_delete=models.CASCADE, related_name="retos", verbose_name=_("ficha")
+    )
     position = models.PositiveSmallIntegerField(_("posición"), default=0)
     texto = models.TextField(_("Reto"))
     categoria = models.ForeignKey(
@@ -780,7 +805,9 @@ class Reto(models.Model):
 class Nota(models.Model):
     """A footnote of a ficha; the publications number them through the whole book."""
 
-    ficha = models.ForeignKey(Ficha, on_delete=models.CASCADE, related_name="notas")
+    ficha = models.ForeignKey(
+        Ficha, on_delete=models.CASCADE, related_name="notas", verbose_name=_("ficha")
+    )
     position = models.PositiveSmallIntegerField(_("posición"), default=0)
     marker = models.CharField(
         _("marca"),
@@ -810,17 +837,25 @@ class FichaEventKind(models.TextChoices):
 class FichaEvent(models.Model):
     """Audit row: who did what to a ficha and when (one per state change or recorded edit)."""
 
-    ficha = models.ForeignKey(Ficha, on_delete=models.CASCADE, related_name="events")
-    kind = models.CharField(max_length=20, choices=FichaEventKind.choices)
-    by = models.ForeignKey(User, on_delete=models.SET_NULL, null=True, related_name="+")
-    at = models.DateTimeField(default=timezone.now)
-    from_status = models.CharField(max_length=20, choices=FichaStatus.choices, blank=True)
-    to_status = models.CharField(max_length=20, choices=FichaStatus.choices, blank=True)
-    note = models.TextField(blank=True)
+    ficha = models.ForeignKey(
+        Ficha, on_delete=models.CASCADE, related_name="events", verbose_name=_("ficha")
+    )
+    kind = models.CharField(_("tipo"), max_length=20, choices=FichaEventKind.choices)
+    by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("por")
+    )
+    at = models.DateTimeField(_("fecha y hora"), default=timezone.now)
+    from_status = models.CharField(
+        _("estado anterior"), max_length=20, choices=FichaStatus.choices, blank=True
+    )
+    to_status = models.CharField(
+        _("estado nuevo"), max_length=20, choices=FichaStatus.choices, blank=True
+    )
+    note = models.TextField(_("nota"), blank=True)
     # Editorial edits: {"field": {"label": str, "old": str, "new": str}}.
-    changes = models.JSONField(default=dict, blank=True)
+    changes = models.JSONField(_("cambios"), default=dict, blank=True)
     # When the coordinators' digest reported this «enviada» transition (notifications.py).
-    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    notified_at = models.DateTimeField(_("notificado"), null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["ficha", "at", "pk"]
@@ -834,13 +869,19 @@ class FichaEvent(models.Model):
 class Observacion(models.Model):
     """A coordinator's observation when returning a ficha: general (field="") or per field."""
 
-    ficha = models.ForeignKey(Ficha, on_delete=models.CASCADE, related_name="observaciones")
+    ficha = models.ForeignKey(
+        Ficha, on_delete=models.CASCADE, related_name="observaciones", verbose_name=_("ficha")
+    )
     event = models.ForeignKey(
-        FichaEvent, on_delete=models.CASCADE, related_name="observaciones", null=True
+        FichaEvent,
+        on_delete=models.CASCADE,
+        related_name="observaciones",
+        null=True,
+        verbose_name=_("evento"),
     )
     field = models.CharField(_("campo"), max_length=60, blank=True)
     texto = models.TextField(_("observación"))
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(_("creada"), default=timezone.now)
 
     # Not a column: the label of ``field``, set on the rows that ``review.ficha_history`` loads.
     label: str
