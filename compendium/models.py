@@ -47,6 +47,10 @@ class Edicion(models.Model):
     analisis_federal = models.TextField(_("análisis de la gráfica federal"), blank=True)
     analisis_estatal = models.TextField(_("análisis de la gráfica estatal"), blank=True)
     conclusiones = models.TextField(_("conclusiones"), blank=True)
+    # «Evolución 2018-AAAA» of the Informe (docs/series.md §S5): printed unless switched off;
+    # a blank text prints the paragraph that compendium.series.evolution_draft writes.
+    evolucion_incluida = models.BooleanField(_("incluir la evolución desde 2018"), default=True)
+    evolucion_texto = models.TextField(_("texto de la evolución desde 2018"), blank=True)
     updated_at = models.DateTimeField(_("última modificación"), auto_now=True)
 
     class Meta:
@@ -238,3 +242,58 @@ class PublishedProgram(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} · {self.number}. {self.nombre}"
+
+
+class HistoricalFigure(models.Model):
+    """One figure of the years before the app (2018-2022), as UPMRIP published it.
+
+    Reference data loaded by migration ``compendium/0008_series_history`` from the JSON file
+    beside it (its only writer); never edited. Later years are counted from the published
+    records (``PublishedProgram``), never stored here (docs/series.md §S1).
+    """
+
+    class Kind(models.TextChoices):
+        # Acciones per PMM objective (``number`` 1-23) and the printed total of the year.
+        OBJETIVO = "objetivo", _("acciones por Objetivo del PMM")
+        TOTAL = "total", _("total impreso de acciones")
+        # Acciones con resultados per ODS (``number`` 1-17; one acción may count under several
+        # ODS) and the printed total of distinct acciones con resultados.
+        ODS = "ods", _("acciones con resultados por ODS")
+        TOTAL_ODS = "total_ods", _("total impreso de acciones con resultados")
+
+    year = models.PositiveSmallIntegerField(_("año"))
+    kind = models.CharField(_("tipo de cifra"), max_length=20, choices=Kind.choices)
+    # Objective or ODS number; null for a printed total.
+    number = models.PositiveSmallIntegerField(_("número"), null=True, blank=True)
+    value = models.PositiveIntegerField(_("valor"))
+    source = models.CharField(_("fuente"), max_length=400)
+    # Where the source disagrees with itself (or a cell was recovered): shown with the figure.
+    note = models.TextField(_("nota"), blank=True)
+
+    class Meta:
+        ordering = ["year", "kind", "number"]
+        verbose_name = _("cifra histórica")
+        verbose_name_plural = _("cifras históricas")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "kind", "number"],
+                condition=models.Q(number__isnull=False),
+                name="historical_figure_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "kind"],
+                condition=models.Q(number__isnull=True),
+                name="historical_figure_one_total",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="objetivo", number__gte=1, number__lte=23)
+                    | models.Q(kind="ods", number__gte=1, number__lte=17)
+                    | models.Q(kind__in=["total", "total_ods"], number__isnull=True)
+                ),
+                name="historical_figure_number",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.get_kind_display()} {self.number or ''}: {self.value}"
