@@ -8,19 +8,19 @@ Fichas are plain text and reach the HTML only through autoescaped templates; the
 second wall in case a tag ever slips through.
 """
 
-import logging
-import mimetypes
 import pathlib
 from collections.abc import Callable
-from urllib.parse import unquote, urlsplit
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.staticfiles import finders
-from django.core.exceptions import SuspiciousFileOperation
 from django.utils.translation import gettext as _
-from weasyprint import CSS, HTML
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-logger = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from compendium.pdf_fetcher import StaticOnlyFetcher
+
+# WeasyPrint is imported only where a PDF is made (docs/performance.md §F1): importing it costs
+# about a second, and every Django process reaches this module through the URLconf. The
+# fetcher subclasses WeasyPrint's, so it lives in compendium.pdf_fetcher and is re-exported
+# lazily below.
 
 # Print templates refer to static files as STATIC_BASE + logical name ("print/base.css",
 # "fonts/montserrat/Montserrat[wght].ttf"). The host is reserved (.invalid, RFC 2606): nothing
@@ -33,51 +33,13 @@ class ResourceRefused(ValueError):
     """WeasyPrint asked for a URL outside our static files (logged, never fatal)."""
 
 
-class StaticOnlyFetcher(URLFetcher):
-    """Serve only files found by ``django.contrib.staticfiles`` finders; refuse all else.
+def __getattr__(name: str) -> Any:
+    """``from compendium.pdf import StaticOnlyFetcher`` imports WeasyPrint only then."""
+    if name == "StaticOnlyFetcher":
+        from compendium.pdf_fetcher import StaticOnlyFetcher
 
-    ``served`` and ``refused`` keep the URLs asked for, so tests (and logs) can show that a
-    document fetched nothing it should not.
-    """
-
-    def __init__(self, **kwargs):
-        super().__init__(allowed_protocols={"https", "data"}, allow_redirects=False, **kwargs)
-        self.served: list[str] = []
-        self.refused: list[str] = []
-
-    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-        if url.startswith("data:"):
-            # Inline data: the parent's DataHandler decodes it without any I/O.
-            return super().fetch(url, headers)
-        path = self.static_path(url)
-        if path is None:
-            self.refused.append(url)
-            # Only the scheme and host: a URL from a ficha's text must not land whole in a log.
-            parts = urlsplit(url)
-            logger.warning("PDF resource refused: %s://%s…", parts.scheme, parts.netloc)
-            raise ResourceRefused("not one of our static files")
-        self.served.append(url)
-        content_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(
-            url, path.read_bytes(), headers={"Content-Type": content_type}, status=200
-        )
-
-    @staticmethod
-    def static_path(url: str) -> pathlib.Path | None:
-        """The file behind ``STATIC_BASE + name``, or None if the URL is anything else."""
-        if not url.startswith(STATIC_BASE):
-            return None
-        name = unquote(urlsplit(url).path.removeprefix("/static/"))
-        if not name or name.startswith("/") or "\\" in name or ".." in name.split("/"):
-            return None
-        try:
-            found = finders.find(name)
-        except SuspiciousFileOperation:
-            return None
-        if not found:
-            return None
-        path = pathlib.Path(found)
-        return path if path.is_file() else None
+        return StaticOnlyFetcher
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # A draft says so on every page. A fixed box repeats on each page in WeasyPrint; the text stays
@@ -105,7 +67,7 @@ def render_pdf(
     *,
     target: pathlib.Path,
     draft: bool,
-    url_fetcher: StaticOnlyFetcher | None = None,
+    url_fetcher: "StaticOnlyFetcher | None" = None,
     progress: Callable[[str], None] | None = None,
 ) -> int:
     """Write ``html`` as a tagged PDF (PDF/UA-1) to ``target``; return the number of pages.
@@ -116,6 +78,10 @@ def render_pdf(
 
     Side effects: writes ``target`` (the caller moves it into place).
     """
+    from weasyprint import CSS, HTML
+
+    from compendium.pdf_fetcher import StaticOnlyFetcher
+
     fetcher = url_fetcher or StaticOnlyFetcher()
     stylesheets = []
     if draft:
