@@ -34,7 +34,8 @@ from compendium.documents import render_document
 from compendium.informe import public_figures
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
 from compendium.pdf import render_pdf
-from reporting import workflow
+from compendium import public_record
+from reporting import audit, workflow
 from reporting.models import User
 
 logger = logging.getLogger(__name__)
@@ -117,8 +118,12 @@ def request_build(edicion: Edicion, document: str, *, draft: bool, by: User) -> 
     return _enqueue(build)
 
 
-def publish(edicion: Edicion, document: str, *, by: User) -> PublicationBuild:
+def publish(edicion: Edicion, document: str, *, by: User, reason: str = "") -> PublicationBuild:
     """Queue the final build of ``document`` as the next published version.
+
+    ``reason``: why it is published despite blocking findings of the pre-publication check
+    (the editions view asks for it); recorded in the edition's history with the version
+    (docs/pre-publication-check.md §K4).
 
     The version number is the previous maximum + 1 (the edition row is locked while it is
     chosen). Raises ``BuildRefused`` while another build of the document runs. Side effects:
@@ -140,6 +145,21 @@ def publish(edicion: Edicion, document: str, *, by: User) -> PublicationBuild:
             version=(last or 0) + 1,
             requested_by=by,
         )
+        if reason.strip():
+            audit.record_change(
+                edicion,
+                by=by,
+                changes={},
+                note=_(
+                    "Publicación de «%(doc)s», versión %(v)s, con hallazgos bloqueantes de la "
+                    "revisión previa. Motivo: %(reason)s"
+                )
+                % {
+                    "doc": build.get_document_display(),
+                    "v": build.version,
+                    "reason": reason.strip(),
+                },
+            )
     return _enqueue(build)
 
 
@@ -273,6 +293,11 @@ def _public_figures(build: PublicationBuild, ficha_ids: list[int]) -> dict:
     return public_figures(build.edicion.ejercicio, ids).to_json()
 
 
+def _has_record(build: PublicationBuild) -> bool:
+    """A published Compendio version freezes its programs as the public record."""
+    return not build.draft and build.document == Document.COMPENDIO
+
+
 def execute_build(build_id: int) -> PublicationBuild | None:
     """Build one PDF (the body of the task, callable directly by scripts and tests).
 
@@ -291,6 +316,8 @@ def execute_build(build_id: int) -> PublicationBuild | None:
             rendered = render_document(build.edicion, build.document, draft=build.draft)
             html, ficha_ids = rendered.html, rendered.ficha_ids
             figures = None if build.draft else _public_figures(build, ficha_ids)
+            # The public record's texts, read in the render's snapshot (docs/open-data.md §R1).
+            printed = public_record.collect(ficha_ids) if _has_record(build) else None
         name = file_name(build)
         if not build.draft and _published_elsewhere(build, name):
             raise RuntimeError(_("Ya existe un archivo publicado con ese nombre."))
@@ -319,6 +346,8 @@ def execute_build(build_id: int) -> PublicationBuild | None:
             )
             if not build.draft and build.document == Document.COMPENDIO:
                 _mark_published(build, ficha_ids, build.requested_by)
+            if _has_record(build):
+                public_record.freeze(build, ficha_ids, printed=printed)
     except Exception as error:  # noqa: BLE001 - any failure is recorded for the coordinator
         logger.exception("PDF build %s failed", build_id)
         fields = dict(

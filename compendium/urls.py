@@ -1,6 +1,9 @@
 from django.urls import URLPattern, URLResolver, path
 
+from compendium.feeds import PublicationsFeed
+from compendium.views import data as open_data
 from compendium.views import editions, ficha_pdf, public
+from compendium.views import series as series_views
 
 app_name = "compendium"
 
@@ -16,10 +19,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("favicon.ico", public.favicon, name="favicon"),
     path("aviso-de-privacidad/", public.privacy_notice, name="privacy_notice"),
     path("accesibilidad/", public.accessibility_statement, name="accessibility_statement"),
+    # The series 2018→latest and its open data (compendium/views/series.py, docs/series.md).
+    path("series/", series_views.overview, name="series"),
+    path("series/objetivos/", series_views.objectives, name="series_objectives"),
+    path("series/ods/", series_views.ods, name="series_ods"),
+    path("datos/serie-anual.csv", series_views.objectives_csv, name="series_objectives_csv"),
+    path("datos/serie-anual.json", series_views.objectives_json, name="series_objectives_json"),
+    path("datos/serie-anual-ods.csv", series_views.ods_csv, name="series_ods_csv"),
+    path("datos/serie-anual-ods.json", series_views.ods_json, name="series_ods_json"),
     # UPMRIP's editions page and PDF builds (compendium/views/editions.py).
     path("ediciones/", editions.edition_list, name="editions"),
     path("ediciones/<int:year>/nueva/", editions.edition_create, name="edition_create"),
     path("ediciones/<int:pk>/", editions.edition_edit, name="edition_edit"),
+    path("ediciones/<int:pk>/revision/", editions.edition_check, name="edition_check"),
     path(
         "ediciones/<int:pk>/<str:document>/borrador/",
         editions.build_request,
@@ -34,4 +46,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("generaciones/<int:pk>/descargar/", editions.build_download, name="build_download"),
     # One ficha as a PDF, for its institution (compendium/views/ficha_pdf.py).
     path("fichas/<int:pk>/pdf/", ficha_pdf.ficha_pdf, name="ficha_pdf"),
+    # Open data and the feed of new publications (compendium/views/data.py, docs/data-and-api.md).
+    path("datos/", open_data.catalogue, name="data"),
+    path("datos/diccionario/", open_data.dictionary, name="data_dictionary"),
+    path("datos/datapackage.json", open_data.package, name="data_package"),
+    path("datos/programas.<str:fmt>", open_data.all_programs_file, name="data_file_all"),
+    path("datos/<int:year>/programas.<str:fmt>", open_data.programs_file, name="data_file"),
+    path("publicaciones/novedades.atom", PublicationsFeed(), name="feed"),
 ]

@@ -419,6 +419,11 @@ MATRIX: dict[str, dict] = {
         "POST": {"anon": LOGIN, "focal_a": 404, "focal_b": 404, "coord": (200, 404),
                  "admin": (200, 404)},
     },
+    "compendium:edition_check": {
+        "objects": EDITIONS,
+        "GET":  {"anon": LOGIN, "focal_a": 404, "focal_b": 404, "coord": (200, 404),
+                 "admin": (200, 404)},
+    },
     "compendium:build_request": {  # builds are queued (the queue does not run here)
         "objects": DOCUMENTS,
         "GET":  {"anon": LOGIN, "focal_a": 404, "focal_b": 404, "coord": 302, "admin": 302},
@@ -650,7 +655,7 @@ def target(w: World, key: str, obj: str | None) -> Target:
     if key == "compendium:edition_create":
         year = {"with_edition": 2023, "without_edition": 2024, "missing": 1999}[obj]
         return Target(reverse(key, args=[year]))
-    if key == "compendium:edition_edit":
+    if key in {"compendium:edition_edit", "compendium:edition_check"}:
         return Target(reverse(key, args=[w.edicion.pk if obj == "edition_2023" else MISSING]))
     if key in {"compendium:build_request", "compendium:build_publish"}:
         pk = MISSING if obj == "missing_edition" else w.edicion.pk

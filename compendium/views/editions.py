@@ -5,9 +5,10 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
-from compendium import builds, editions
+from compendium import builds, checks, editions
 from compendium.forms import EdicionForm
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
 from reporting.access import AuthenticatedHttpRequest, coordinator_required, post_only
@@ -88,14 +89,34 @@ def edition_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         editions.update_edicion(edicion, by=request.user, **form.cleaned_data)
         messages.success(request, _("Se guardaron los textos de la edición."))
         return redirect("compendium:edition_edit", pk=edicion.pk)
+    report = checks.check_edition(edicion.ejercicio)
+    panels = _panels(edicion)
+    for panel in panels:
+        # Publishing with blocking findings asks for a reason (docs/pre-publication-check.md).
+        panel["blocking"] = len(report.blocking_for(panel["document"]))
     context = {
         "form": form,
         "edicion": edicion,
-        "panels": _panels(edicion),
+        "panels": panels,
+        "findings": len(report.findings),
         # Not approved yet, so in no version published now (the exercise stays as it is).
         "in_progress": list(fichas_in_progress(edicion.ejercicio)),
     }
     return render(request, "compendium/editions/edition_edit.html", context)
+
+
+@coordinator_required
+@require_GET
+def edition_check(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The pre-publication check of the edition's exercise (compendium/checks.py)."""
+    edicion = get_object_or_404(Edicion.objects.select_related("ejercicio"), pk=pk)
+    report = checks.check_edition(edicion.ejercicio)
+    context = {
+        "edicion": edicion,
+        "report": report,
+        "blocking": {d.label: len(report.blocking_for(d.value)) for d in Document},
+    }
+    return render(request, "compendium/editions/edition_check.html", context)
 
 
 @coordinator_required
@@ -120,8 +141,25 @@ def build_publish(request: AuthenticatedHttpRequest, pk: int, document: str) -> 
         # A published version is public and permanent: publishing takes an explicit yes.
         messages.error(request, _("Marque la casilla de confirmación para publicar."))
         return redirect(_edition_url(edicion, document))
+    # The pre-publication check (docs/pre-publication-check.md §K4): blocking findings ask for a
+    # written reason, which the publish step records in the edition's history.
+    blocking = checks.check_edition(edicion.ejercicio).blocking_for(document)
+    reason = request.POST.get("motivo", "").strip() if blocking else ""
+    if blocking and not reason:
+        messages.error(
+            request,
+            ngettext(
+                "La revisión previa tiene %(n)s hallazgo que bloquea la publicación: "
+                "corríjalo o escriba el motivo para publicar de todos modos.",
+                "La revisión previa tiene %(n)s hallazgos que bloquean la publicación: "
+                "corríjalos o escriba el motivo para publicar de todos modos.",
+                len(blocking),
+            )
+            % {"n": len(blocking)},
+        )
+        return redirect(_edition_url(edicion, document))
     try:
-        build = builds.publish(edicion, document, by=request.user)
+        build = builds.publish(edicion, document, by=request.user, reason=reason)
     except builds.BuildRefused as error:
         messages.error(request, str(error))
     else:
