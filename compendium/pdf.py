@@ -80,7 +80,10 @@ def render_pdf(
     """
     from weasyprint import CSS, HTML
 
+    from compendium import pdf_shim
     from compendium.pdf_fetcher import StaticOnlyFetcher
+
+    pdf_shim.apply()
 
     fetcher = url_fetcher or StaticOnlyFetcher()
     stylesheets = []

@@ -1,0 +1,67 @@
+"""The pydyf ``page_references`` shim (compendium/pdf_shim.py, docs/performance.md §F2)."""
+
+import re
+from pathlib import Path
+
+import pydyf
+from pypdf import PdfReader
+
+from compendium import pdf_shim
+from compendium.pdf import render_pdf
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Enough pages and tagged elements to exercise the property many times; links and anchors too
+# (WeasyPrint reads page_references for destinations as well).
+HTML = (
+    '<!DOCTYPE html><html lang="es-MX"><head><meta charset="utf-8"><title>Prueba</title></head>'
+    "<body>"
+    + "".join(
+        f'<h2 id="s{i}">Sección {i}</h2><p>Texto {i} con <a href="#s{(i + 7) % 40}">enlace</a> '
+        f"y una lista:</p><ul><li>uno</li><li>dos</li></ul>"
+        f'<p style="break-after: page">Fin de la sección {i}.</p>'
+        for i in range(40)
+    )
+    + "</body></html>"
+)
+
+
+def test_the_pins_are_the_versions_in_requirements_lock():
+    lock = (ROOT / "requirements.lock").read_text()
+    for name, version in pdf_shim.PINNED.items():
+        assert re.search(rf"^{name}=={re.escape(version)} ", lock, re.M), name
+    # A new release: check whether it still needs the shim, then update PINNED or delete it.
+    assert pdf_shim.installed_versions() == pdf_shim.PINNED
+    assert pdf_shim.apply() is True
+
+
+def test_the_tuple_is_built_once_per_added_page():
+    pdf_shim.apply()
+    pdf = pydyf.PDF()
+    assert pdf.page_references == ()
+    page = pydyf.Dictionary({"Type": "/Page"})
+    pdf.add_page(page)
+    first = pdf.page_references
+    assert first == (f"{page.number} 0 R".encode(),)
+    assert pdf.page_references is first  # cached, not rebuilt
+    pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
+    assert len(pdf.page_references) == 2
+
+
+def test_tagged_output_is_identical_with_and_without_the_shim(tmp_path):
+    with_shim = tmp_path / "with.pdf"
+    without = tmp_path / "without.pdf"
+    pages = render_pdf(HTML, target=with_shim, draft=False)
+    with pdf_shim.disabled():
+        assert "_cached_page_references" not in repr(pydyf.PDF.page_references.fget)
+        render_pdf(HTML, target=without, draft=False)
+    assert pages == 40
+    tree = PdfReader(with_shim).trailer["/Root"]["/StructTreeRoot"]
+    assert len(tree["/ParentTree"]["/Nums"]) >= 2 * pages
+    assert with_shim.read_bytes() == without.read_bytes()
+
+
+def test_the_patch_for_upstream_is_the_shim():
+    patch = (ROOT / "docs/patches/pydyf-page-references.patch").read_text()
+    assert patch.startswith("--- a/pydyf/__init__.py")
+    assert "self._page_references = tuple(" in patch
