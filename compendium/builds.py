@@ -30,11 +30,11 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from compendium import public_record
 from compendium.documents import render_document
 from compendium.informe import public_figures
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
 from compendium.pdf import render_pdf
-from compendium import public_record
 from reporting import audit, workflow
 from reporting.models import User
 

@@ -155,6 +155,11 @@ class PublishedProgram(models.Model):
     # Denormalised from the build's exercise: every public filter starts with the year.
     year = models.PositiveSmallIntegerField(_("año"), db_index=True)
     number = models.PositiveIntegerField(_("número en el Compendio"))
+    # The heading as printed: «{printed_number}. {nombre} – {printed_sigla}.» (the number
+    # restarts in each chapter and objective, docs/publications.md §C4; ``number`` runs through
+    # the edition and is the program's address, docs/open-data.md §R2).
+    printed_number = models.PositiveIntegerField(_("número impreso"), default=1)
+    printed_sigla = models.CharField(_("sigla impresa"), max_length=300, blank=True)
     chapter = models.PositiveSmallIntegerField(_("capítulo"))
     chapter_title = models.CharField(_("título del capítulo"), max_length=150)
     objetivo = models.ForeignKey(
@@ -168,6 +173,13 @@ class PublishedProgram(models.Model):
     sigla = models.CharField(_("sigla"), max_length=60, db_index=True)
     # Co-reporting institutions: [{"name": ..., "sigla": ...}].
     co_institutions = models.JSONField(_("instituciones participantes"), default=list, blank=True)
+    # Filter keys «|SIGLA|SIGLA|» (lead and co-institutions) and «|07|19|» (the reporting state
+    # and the states of the scope): one ``contains`` serves the filter, a split the facet
+    # (compendium.public_record, docs/open-data.md §R4).
+    siglas = models.CharField(_("siglas"), max_length=600, blank=True, editable=False)
+    state_codes = models.CharField(
+        _("claves de entidad"), max_length=120, blank=True, editable=False
+    )
     actor_type = models.ForeignKey(
         "reporting.ActorType",
         on_delete=models.PROTECT,

@@ -85,6 +85,8 @@ RULES = (
         "reporting_fichaevent", owners=("reporting/notifications.py",), verbs=frozenset({"UPDATE"})
     ),  # fmt: skip
     Rule("django_admin_log", owners=("reporting/audit.py",), verbs=frozenset({"INSERT"})),
+    # The public record (docs/open-data.md §R1), its ODS and states included.
+    Rule("compendium_publishedprogram*", owners=("compendium/public_record.py",)),
     # Historical figures 2018-2022: reference data, written only by their data migration.
     Rule("compendium_historicalfigure", owners=("compendium/migrations/0008_series_history.py",)),
 )

@@ -1,0 +1,638 @@
+"""The public record: the programs each published Compendio version printed, frozen.
+
+Two halves (docs/open-data.md):
+
+* **Writing** (§R1-R3). ``collect`` reads the printed programs of a version (the same
+  chapters → objectives → numbered programs as ``compendium.compendio``, so texts, numbers and
+  footnote numbers are those of the book) and ``freeze`` stores them as ``PublishedProgram``
+  rows, replacing the rows of the edition's earlier version. This module is the only writer of
+  ``PublishedProgram`` and its two many-to-many tables (``tests/write_owners.py``). The page of
+  each program is read from the final PDF's named destinations (the print template gives each
+  program heading an ``id``, ``program_anchor``), so it works whatever renders the PDF.
+* **Reading** (§R4-R7): ``ProgramFilters.from_params`` (the explorer's and the API's GET
+  parameters, with Spanish messages for bad values), ``programs_matching``, ``facet_counts``,
+  ``current_compendio_builds``. Public pages, open data and the API read only through these.
+
+Contact data never enters the record: nothing here reads a contact field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import logging
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+from compendium.compendio import Block, Footnotes, Segment, chapters
+from compendium.models import BuildStatus, Document, PublicationBuild, PublishedProgram
+from reporting import reference
+from reporting.models import Ficha
+from reporting.text import fold
+
+logger = logging.getLogger(__name__)
+
+# The PostgreSQL text search configuration: Spanish stemming after unaccent (created by
+# migration compendium/0009, docs/open-data.md §R5).
+SEARCH_CONFIG = "pmm_es"
+PER_PAGE = 20
+MAX_QUERY_CHARS = 200
+
+
+def program_anchor(chapter_position: int, objective: int, number: int) -> str:
+    """The ``id`` of a program heading in the Compendio's HTML, a named destination in its PDF.
+
+    (printed chapter position, objective, printed number) identifies a program in print
+    (docs/publications.md §C4).
+    """
+    return f"programa-{chapter_position}-{objective}-{number}"
+
+
+# --- Writing -----------------------------------------------------------------------------------
+
+
+@dataclass
+class PrintedProgram:
+    """One program's record before it is stored (plain values, no database rows)."""
+
+    anchor: str
+    fields: dict[str, Any]
+    ods: list[int]
+    alcance: list[str]
+
+
+def _segments_text(segments: Sequence[Segment], notes: list[dict]) -> str:
+    """Text of a run of segments; a footnote prints as «[n]» and is added to ``notes``."""
+    out = []
+    for segment in segments:
+        if segment.number is None:
+            out.append(segment.text)
+            continue
+        out.append(f"[{segment.number}]")
+        if not segment.repeat:
+            notes.append({"number": segment.number, "texto": segment.note})
+    return "".join(out)
+
+
+def _blocks_text(blocks: Sequence[Block], notes: list[dict]) -> str:
+    """Paragraphs as lines, bullets as «- » lines, tables as «a | b» rows; blank line between."""
+    chunks = []
+    for block in blocks:
+        if block.kind == "p":
+            chunks.append("\n".join(_segments_text(line, notes) for line in block.lines))
+        elif block.kind == "ul":
+            chunks.append(
+                "\n".join(
+                    ("  " if level == 2 else "") + "- " + _segments_text(item, notes)
+                    for level, item in block.items
+                )
+            )
+        else:
+            rows = [_segments_text(block.caption, notes)] if block.caption else []
+            for row in [block.header, *block.rows] if block.header else block.rows:
+                rows.append(" | ".join(_segments_text(cell, notes) for cell in row))
+            chunks.append("\n".join(rows))
+    return "\n\n".join(chunk for chunk in chunks if chunk.strip())
+
+
+def _figures(ficha: Ficha) -> dict:
+    names = ("personas_atendidas", "mujeres", "hombres", "otras_personas", "num_acciones")
+    return {
+        **{name: getattr(ficha, name) for name in names},
+        "tipo_acciones": ficha.tipo_acciones.strip(),
+    }
+
+
+def _keys(values: Iterable[str]) -> str:
+    """«|A|B|»: a list as one string that ``contains`` can match whole items of."""
+    items = sorted({v for v in values if v})
+    return "|" + "|".join(items) + "|" if items else ""
+
+
+def printed_fichas(ficha_ids: Iterable[int]) -> list[Ficha]:
+    """The printed fichas with everything the record needs, in a fixed number of queries."""
+    return list(
+        Ficha.objects.filter(pk__in=list(ficha_ids))
+        .for_print()
+        .select_related("eje", "subtema")
+        .prefetch_related("entidades", "ods")
+        .order_by("pk")
+    )
+
+
+def collect(ficha_ids: Iterable[int]) -> list[PrintedProgram]:
+    """The record of the fichas a Compendio printed, as the book prints them. Read-only.
+
+    Call it in the same read snapshot as the render (``compendium.builds``) so the texts are
+    those of the PDF. Numbers: ``number`` runs 1.. through the edition in print order (the
+    program's permanent address); ``printed_number`` is the heading's number in its block.
+    """
+    fichas = printed_fichas(ficha_ids)
+    by_id = {f.pk: f for f in fichas}
+    out: list[PrintedProgram] = []
+    for chapter in chapters(fichas, Footnotes()):
+        for section in chapter.objectives:
+            for programa in section.programas:
+                ficha = by_id[programa.ficha_id]
+                out.append(_printed(ficha, programa, chapter.number, section.number, len(out) + 1))
+    return out
+
+
+def _printed(ficha: Ficha, programa, chapter_position: int, objective: int, number: int):
+    notes: list[dict] = []
+    _segments_text(programa.heading_notes, notes)  # heading notes come first in ``notas``
+    descripcion = _blocks_text(programa.description, notes)
+    resultados = _blocks_text(programa.results, notes)
+    challenge_texts = [_segments_text(segs, notes) for segs in programa.challenges]
+    categories = [
+        r.categoria.name if r.categoria else "" for r in ficha.retos.all() if r.texto.strip()
+    ]
+    retos = [
+        {"texto": text, "categoria": category}
+        for text, category in zip(challenge_texts, categories, strict=True)
+    ]
+    actor = ficha.actor
+    co_actors = sorted(ficha.co_actors.all(), key=lambda a: a.sigla)
+    co_institutions = [{"name": a.name, "sigla": a.sigla} for a in co_actors]
+    tipo = actor.tipo
+    entidad = actor.entidad_id if tipo.chapter == 2 else None
+    alcance = sorted(e.inegi_code for e in ficha.entidades.all())
+    fields = dict(
+        number=number,
+        printed_number=programa.number,
+        printed_sigla=programa.sigla,
+        chapter=tipo.chapter,
+        chapter_title=tipo.chapter_title,
+        objetivo_id=objective,
+        institution=actor.name,
+        sigla=actor.sigla,
+        siglas=_keys([actor.sigla, *(a.sigla for a in co_actors)]),
+        co_institutions=co_institutions,
+        actor_type_id=tipo.code,
+        entidad_id=entidad,
+        state_codes=_keys([entidad or "", *alcance]),
+        alcance_nacional=ficha.alcance_nacional,
+        eje_id=ficha.eje_id,
+        subtema_id=ficha.subtema_id,
+        nombre=programa.nombre,
+        objetivo_programa=ficha.objetivo_programa.strip(),
+        poblacion_objetivo=ficha.poblacion_objetivo.strip(),
+        descripcion=descripcion,
+        resultados=resultados,
+        retos=retos,
+        notas=notes,
+        figures=_figures(ficha),
+        ficha_id=ficha.pk,
+    )
+    words = [
+        programa.nombre,
+        actor.name,
+        programa.sigla,
+        *(f"{c['name']} {c['sigla']}" for c in co_institutions),
+        fields["objetivo_programa"],
+        fields["poblacion_objetivo"],
+        descripcion,
+        resultados,
+        *challenge_texts,
+    ]
+    fields["search_text"] = fold(" ".join(w for w in words if w))
+    return PrintedProgram(
+        anchor=program_anchor(chapter_position, objective, programa.number),
+        fields=fields,
+        ods=sorted(o.number for o in ficha.ods.all()),
+        alcance=alcance,
+    )
+
+
+def pdf_pages(build: PublicationBuild) -> dict[str, int]:
+    """Named destinations of the build's PDF → page number (1-based); {} without a file.
+
+    Read with pypdf from the stored file, so any renderer that keeps the HTML ids as named
+    destinations (WeasyPrint does) gives the pages. A file without them gives {}.
+    """
+    if not build.file:
+        return {}
+    from pypdf import PdfReader  # noqa: PLC0415 - only publishing needs it
+
+    try:
+        with build.file.open("rb") as handle:
+            reader = PdfReader(handle)
+            return {
+                str(name): reader.get_destination_page_number(dest) + 1
+                for name, dest in reader.named_destinations.items()
+                if str(name).startswith("programa-")
+            }
+    except Exception:  # noqa: BLE001 - a page number is a convenience; publishing goes on
+        logger.exception("Could not read the named destinations of build %s", build.pk)
+        return {}
+
+
+@transaction.atomic
+def freeze(
+    build: PublicationBuild,
+    ficha_ids: Iterable[int],
+    *,
+    printed: list[PrintedProgram] | None = None,
+) -> int:
+    """Store the public record of a published Compendio version; return the programs stored.
+
+    ``printed``: the record collected in the render's snapshot (``collect``); without it, the
+    fichas ``ficha_ids`` are read now. Side effects: deletes the ``PublishedProgram`` rows of the
+    edition's other versions (a new version replaces the record as a whole), inserts one row per
+    program with its ODS and states, page numbers from the build's PDF when it has one.
+    """
+    if build.draft or build.document != Document.COMPENDIO:
+        raise ValueError("Only a published Compendio version has a public record.")
+    if printed is None:
+        printed = collect(ficha_ids)
+    year = build.edicion.ejercicio.year
+    PublishedProgram.objects.filter(build__edicion_id=build.edicion_id).delete()
+    pages = pdf_pages(build)
+    rows = PublishedProgram.objects.bulk_create(
+        PublishedProgram(build=build, year=year, page=pages.get(p.anchor), **p.fields)
+        for p in printed
+    )
+    ods_through = PublishedProgram.ods.through
+    states_through = PublishedProgram.alcance_entidades.through
+    ods_through.objects.bulk_create(
+        ods_through(publishedprogram_id=row.pk, ods_id=number)
+        for row, p in zip(rows, printed, strict=True)
+        for number in p.ods
+    )
+    states_through.objects.bulk_create(
+        states_through(publishedprogram_id=row.pk, entidadfederativa_id=code)
+        for row, p in zip(rows, printed, strict=True)
+        for code in p.alcance
+    )
+    return len(rows)
+
+
+# --- Reading: which versions are current --------------------------------------------------------
+
+
+def published_compendio_builds() -> QuerySet[PublicationBuild]:
+    """Published, finished Compendio versions (with or without a file; never drafts)."""
+    return PublicationBuild.objects.filter(
+        document=Document.COMPENDIO,
+        draft=False,
+        status=BuildStatus.DONE,
+        version__isnull=False,
+    )
+
+
+def current_compendio_builds() -> dict[int, PublicationBuild]:
+    """Year → the latest published Compendio version of that year's edition. One query.
+
+    The record of a year is the record of this version (``freeze`` replaced the others).
+    """
+    builds = published_compendio_builds()
+    latest = builds.filter(edicion=OuterRef("edicion")).order_by("-version").values("pk")[:1]
+    rows = (
+        builds.filter(pk=Subquery(latest))
+        .select_related("edicion__ejercicio")
+        .order_by("edicion__ejercicio__year")
+    )
+    return {b.edicion.ejercicio.year: b for b in rows}
+
+
+def published_programs() -> QuerySet[PublishedProgram]:
+    """Every program of the public record (only current versions have rows)."""
+    return PublishedProgram.objects.all()
+
+
+# --- Reading: filters ---------------------------------------------------------------------------
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_DIGITS_RE = re.compile(r"[0-9]{1,9}")
+_SIGLA_RE = re.compile(r"[^|\x00-\x1f\x7f]{1,120}")
+
+FILTER_NAMES = ("anio", "objetivo", "ods", "eje", "entidad", "institucion", "capitulo", "q")
+
+
+@functools.cache
+def _reference_sets() -> dict[str, frozenset]:
+    return {
+        "objetivo": frozenset(n for n, _t in reference.OBJETIVOS_PMM),
+        "ods": frozenset(n for n, *_rest in reference.ODS),
+        "eje": frozenset(n for n, *_rest in reference.EJES_TEMATICOS),
+        "entidad": frozenset(code for code, *_rest in reference.ENTIDADES),
+        "capitulo": frozenset(row[2] for row in reference.ACTOR_TYPES),
+    }
+
+
+def _range_text(values: frozenset) -> str:
+    return _("del %(low)s al %(high)s") % {"low": min(values), "high": max(values)}
+
+
+@dataclass(frozen=True)
+class ProgramFilters:
+    """The filters of the explorer and the API, parsed from GET parameters.
+
+    Bad values are dropped from the filter and explained in ``errors`` (name → Spanish
+    message); the caller shows them (the explorer: a page with the message, status 400; the
+    API: a 400 JSON error). Unknown parameter names are ignored.
+    """
+
+    anio: int | None = None
+    objetivo: int | None = None
+    ods: int | None = None
+    eje: int | None = None
+    entidad: str | None = None
+    institucion: str | None = None
+    capitulo: int | None = None
+    q: str = ""
+    page: int = 1
+    errors: Mapping[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_params(cls, params: Mapping[str, Any]) -> ProgramFilters:
+        """Parse a QueryDict (or a plain dict of strings). Never raises for user input."""
+        values: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        getlist = getattr(params, "getlist", None)
+        for name in (*FILTER_NAMES, "page"):
+            raw_values = getlist(name) if getlist else [params[name]] if name in params else []
+            raw_values = [str(v) for v in raw_values if str(v).strip() != ""]
+            if not raw_values:
+                continue
+            if len(raw_values) > 1:
+                errors[name] = _("Indique un solo valor de «%(name)s».") % {"name": name}
+                continue
+            raw = raw_values[0].strip()
+            if _CONTROL_RE.search(raw):
+                errors[name] = _("El valor de «%(name)s» contiene caracteres no válidos.") % {
+                    "name": name
+                }
+                continue
+            try:
+                values[name] = cls._parse(name, raw)
+            except ValueError as error:
+                errors[name] = str(error)
+        return cls(**values, errors=errors)
+
+    @staticmethod
+    def _parse(name: str, raw: str) -> Any:
+        shown = raw if len(raw) <= 40 else raw[:40] + "…"
+        sets = _reference_sets()
+        if name == "q":
+            if len(raw) > MAX_QUERY_CHARS:
+                raise ValueError(
+                    _("La búsqueda admite hasta %(max)s caracteres; se recibieron %(n)s.")
+                    % {"max": MAX_QUERY_CHARS, "n": len(raw)}
+                )
+            return " ".join(raw.split())
+        if name == "institucion":
+            if not _SIGLA_RE.fullmatch(raw):
+                raise ValueError(_("«%(v)s» no es una sigla válida.") % {"v": shown})
+            return raw
+        if name == "entidad":
+            if not _DIGITS_RE.fullmatch(raw) or raw.zfill(2) not in sets["entidad"]:
+                raise ValueError(
+                    _("«%(v)s» no es una clave INEGI de entidad federativa (01 a 32).")
+                    % {"v": shown}
+                )
+            return raw.zfill(2)
+        if not _DIGITS_RE.fullmatch(raw):
+            messages = {
+                "anio": _("«%(v)s» no es un año: escriba cuatro cifras, p. ej. 2023."),
+                "page": _("«%(v)s» no es un número de página: escriba un número entero desde 1."),
+            }
+            default = _("«%(v)s» no es un número válido para «%(name)s».")
+            raise ValueError(messages.get(name, default) % {"v": shown, "name": name})
+        number = int(raw)
+        if name == "page":
+            if number < 1:
+                raise ValueError(_("La página debe ser un número entero desde 1."))
+            return number
+        if name == "anio":
+            if not 1900 <= number <= 2999:
+                raise ValueError(_("«%(v)s» no es un año válido.") % {"v": shown})
+            return number
+        labels = {
+            "objetivo": _("un Objetivo del PMM"),
+            "ods": _("un ODS"),
+            "eje": _("un eje temático"),
+            "capitulo": _("un capítulo del Compendio"),
+        }
+        if number not in sets[name]:
+            raise ValueError(
+                _("«%(v)s» no es %(what)s: indique un número %(range)s.")
+                % {"v": shown, "what": labels[name], "range": _range_text(sets[name])}
+            )
+        return number
+
+    @property
+    def is_valid(self) -> bool:
+        return not self.errors
+
+    def active(self) -> dict[str, str]:
+        """The filters set (not the page), as the strings a URL carries, in a fixed order."""
+        out = {}
+        for name in FILTER_NAMES:
+            value = getattr(self, name)
+            if value not in (None, ""):
+                out[name] = str(value)
+        return out
+
+    def replace(self, **changes: Any) -> ProgramFilters:
+        """A copy with ``changes`` (None clears a filter); the page goes back to 1."""
+        return dataclasses.replace(self, **{"page": 1, **changes, "errors": {}})
+
+    def query_string(self, **changes: Any) -> str:
+        """«?anio=2023&objetivo=7» of these filters with ``changes``: a shareable URL."""
+        target = self.replace(**changes) if changes else self
+        params = target.active()
+        if target.page > 1:
+            params["page"] = str(target.page)
+        return "?" + urlencode(params) if params else "?"
+
+
+# --- Reading: queries ---------------------------------------------------------------------------
+
+
+def search(programs: QuerySet[PublishedProgram], text: str) -> QuerySet[PublishedProgram]:
+    """Programs matching ``text``: accent- and case-insensitive (docs/open-data.md §R5).
+
+    PostgreSQL: full-text search with Spanish stemming (``websearch_to_tsquery`` on the
+    ``pmm_es`` configuration, served by a GIN index on the same expression). SQLite
+    (development): every folded word must occur in ``search_text``.
+    """
+    if not text.strip():
+        return programs
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchVector  # noqa: PLC0415
+
+        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
+        return programs.alias(_document=SearchVector("search_text", config=SEARCH_CONFIG)).filter(
+            _document=query
+        )
+    for word in fold(text).split():
+        programs = programs.filter(search_text__contains=word)
+    return programs
+
+
+def _filtered(filters: ProgramFilters, *, skip: str = "") -> QuerySet[PublishedProgram]:
+    programs = published_programs()
+    if filters.anio is not None and skip != "anio":
+        programs = programs.filter(year=filters.anio)
+    if filters.objetivo is not None and skip != "objetivo":
+        programs = programs.filter(objetivo_id=filters.objetivo)
+    if filters.ods is not None and skip != "ods":
+        through = PublishedProgram.ods.through.objects.filter(ods_id=filters.ods)
+        programs = programs.filter(pk__in=through.values("publishedprogram_id"))
+    if filters.eje is not None and skip != "eje":
+        programs = programs.filter(eje_id=filters.eje)
+    if filters.entidad and skip != "entidad":
+        programs = programs.filter(state_codes__contains=f"|{filters.entidad}|")
+    if filters.institucion and skip != "institucion":
+        programs = programs.filter(siglas__contains=f"|{filters.institucion}|")
+    if filters.capitulo is not None and skip != "capitulo":
+        programs = programs.filter(chapter=filters.capitulo)
+    if filters.q:
+        programs = search(programs, filters.q)
+    return programs
+
+
+def programs_matching(filters: ProgramFilters) -> QuerySet[PublishedProgram]:
+    """The programs of the public record that match ``filters``, newest edition first.
+
+    Bad values (``filters.errors``) are not applied. Related rows for a list
+    (objective, institution type, eje, subtema, entidad) are selected.
+    """
+    return (
+        _filtered(filters)
+        .select_related("objetivo", "eje", "subtema", "entidad", "actor_type")
+        .order_by("-year", "number")
+    )
+
+
+@dataclass(frozen=True)
+class FacetItem:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+def _grouped(programs: QuerySet, column: str) -> dict[Any, int]:
+    rows = programs.order_by().values(column).annotate(n=Count("pk")).values_list(column, "n")
+    return {value: n for value, n in rows if value is not None}
+
+
+def _split_counts(programs: QuerySet, column: str) -> Counter:
+    counts: Counter = Counter()
+    for keys in programs.order_by().values_list(column, flat=True):
+        counts.update(k for k in keys.split("|") if k)
+    return counts
+
+
+def facet_counts(filters: ProgramFilters) -> dict[str, list[FacetItem]]:
+    """For each filter, its values with the number of programs each would give.
+
+    Each facet is counted with every other filter applied but not its own, so the counts say
+    what choosing another value gives. Values without programs are left out (a selected value
+    stays, with 0). A fixed number of queries (11), whatever the number of programs.
+    """
+    from reporting.models import ODS, EjeTematico, EntidadFederativa, ObjetivoPMM  # noqa: PLC0415
+
+    facets: dict[str, list[FacetItem]] = {}
+
+    def build(name: str, counts: Mapping[Any, int], labels: Mapping[Any, str]) -> None:
+        chosen = getattr(filters, name)
+        items = []
+        for value, label in labels.items():
+            n = counts.get(value, 0)
+            if n or value == chosen:
+                items.append(FacetItem(str(value), label, n, value == chosen))
+        facets[name] = items
+
+    years = _grouped(_filtered(filters, skip="anio"), "year")
+    build("anio", years, {y: str(y) for y in sorted(years, reverse=True)})
+    build(
+        "objetivo",
+        _grouped(_filtered(filters, skip="objetivo"), "objetivo_id"),
+        {o.number: f"{o.number}. {o.title}" for o in ObjetivoPMM.objects.all()},
+    )
+    through = PublishedProgram.ods.through.objects.filter(
+        publishedprogram_id__in=_filtered(filters, skip="ods").values("pk")
+    )
+    build(
+        "ods",
+        _grouped(through, "ods_id"),
+        {o.number: f"{o.number}. {o.short_name}" for o in ODS.objects.all()},
+    )
+    build(
+        "eje",
+        _grouped(_filtered(filters, skip="eje"), "eje_id"),
+        {e.number: f"{e.number}. {e.name}" for e in EjeTematico.objects.all()},
+    )
+    build(
+        "entidad",
+        _split_counts(_filtered(filters, skip="entidad"), "state_codes"),
+        {e.inegi_code: e.name for e in EntidadFederativa.objects.order_by("name")},
+    )
+    siglas = _split_counts(_filtered(filters, skip="institucion"), "siglas")
+    if filters.institucion:
+        siglas.setdefault(filters.institucion, 0)
+    build("institucion", siglas, {s: s for s in sorted(siglas, key=fold)})
+    chapters_ = _grouped(_filtered(filters, skip="capitulo"), "chapter")
+    titles = (
+        dict(published_programs().order_by().values_list("chapter", "chapter_title").distinct())
+        if chapters_
+        else {}
+    )
+    build(
+        "capitulo",
+        chapters_,
+        {c: f"{c}. {titles.get(c, '')}".rstrip(". ") for c in sorted(chapters_)},
+    )
+    return facets
+
+
+def unknown_values(filters: ProgramFilters) -> dict[str, str]:
+    """Messages for well-formed values that name nothing published (a year, a sigla). 2 queries."""
+    errors = {}
+    if filters.anio is not None and not published_programs().filter(year=filters.anio).exists():
+        errors["anio"] = _("No hay un Compendio General publicado de %(year)s.") % {
+            "year": filters.anio
+        }
+    if filters.institucion and not (
+        published_programs().filter(siglas__contains=f"|{filters.institucion}|").exists()
+    ):
+        errors["institucion"] = _(
+            "Ninguna institución con la sigla «%(sigla)s» tiene programas publicados."
+        ) % {"sigla": filters.institucion}
+    return errors
+
+
+def latest_year() -> int | None:
+    return published_programs().aggregate(y=Max("year"))["y"]
+
+
+__all__ = [
+    "FILTER_NAMES",
+    "PER_PAGE",
+    "FacetItem",
+    "PrintedProgram",
+    "ProgramFilters",
+    "collect",
+    "current_compendio_builds",
+    "facet_counts",
+    "freeze",
+    "latest_year",
+    "pdf_pages",
+    "program_anchor",
+    "programs_matching",
+    "published_compendio_builds",
+    "published_programs",
+    "search",
+    "unknown_values",
+]
