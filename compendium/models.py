@@ -51,6 +51,16 @@ class Edicion(models.Model):
     # a blank text prints the paragraph that compendium.series.evolution_draft writes.
     evolucion_incluida = models.BooleanField(_("incluir la evolución desde 2018"), default=True)
     evolucion_texto = models.TextField(_("texto de la evolución desde 2018"), blank=True)
+    # The Informe's own credits and authorities (docs/informe-workspace.md §W6); blank prints
+    # the defaults (compendium.informe.informe_front_matter).
+    informe_credits = models.TextField(_("créditos del Informe Ejecutivo"), blank=True)
+    informe_authorities = models.TextField(
+        _("autoridades del Informe Ejecutivo"),
+        blank=True,
+        help_text=_("Una persona por línea: NOMBRE | cargo. Una línea sin «|» es un encabezado."),
+    )
+    # How the highlighted acciones were chosen (seed 004: «criterio de neutralidad…»).
+    criterio_destacadas = models.TextField(_("criterio de selección de las destacadas"), blank=True)
     updated_at = models.DateTimeField(_("última modificación"), auto_now=True)
 
     class Meta:
