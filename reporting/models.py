@@ -397,6 +397,13 @@ class ChallengeCategory(models.Model):
     name = models.CharField(_("nombre"), max_length=150)
     definition = models.TextField(_("definición"), blank=True)
     position = models.PositiveSmallIntegerField(_("posición"), default=0)
+    # Words that suggest this category for a reto (reporting.challenges, docs/informe-workspace.md
+    # §W5): comma- or line-separated; blank uses the built-in list of a default category.
+    keywords = models.TextField(
+        _("palabras clave para sugerir la categoría"),
+        blank=True,
+        help_text=_("Separadas por comas o una por línea; se comparan sin mayúsculas ni acentos."),
+    )
 
     class Meta:
         ordering = ["ejercicio", "position", "name"]
