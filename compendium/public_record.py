@@ -230,8 +230,8 @@ def pdf_pages(build: PublicationBuild) -> dict[str, int]:
                 for name, dest in reader.named_destinations.items()
                 if str(name).startswith("programa-")
             }
-    except Exception:  # noqa: BLE001 - a page number is a convenience; publishing goes on
-        logger.exception("Could not read the named destinations of build %s", build.pk)
+    except Exception as error:  # noqa: BLE001 - a page number is a convenience; publishing goes on
+        logger.warning("No named destinations read from build %s: %s", build.pk, error)
         return {}
 
 
