@@ -107,6 +107,8 @@ TEXT_FIELDS = (
     "analisis_federal",
     "analisis_estatal",
     "conclusiones",
+    "evolucion_incluida",
+    "evolucion_texto",
 )
 
 
@@ -159,6 +161,9 @@ def form_initial(edicion: Edicion) -> dict[str, str]:
     for name in ("introduction", "credits", "authorities", "closing_text"):
         if not initial[name].strip():
             initial[name] = defaults[name]
+    from compendium.series import evolution_draft_for  # (import cycle) docs/series.md §S5
+
+    initial["evolucion_borrador"] = evolution_draft_for(edicion)
     return initial
 
 

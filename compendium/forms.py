@@ -1,6 +1,7 @@
 """Forms of the editions page. They validate; ``compendium.editions`` writes."""
 
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from compendium.editions import TEXT_FIELDS
@@ -32,6 +33,7 @@ class EdicionForm(forms.ModelForm):
             "analisis_federal": forms.Textarea(attrs={"rows": 4}),
             "analisis_estatal": forms.Textarea(attrs={"rows": 4}),
             "conclusiones": forms.Textarea(attrs={"rows": 6}),
+            "evolucion_texto": forms.Textarea(attrs={"rows": 6}),
         }
 
     def __init__(self, *args, **kwargs):
@@ -48,6 +50,11 @@ class EdicionForm(forms.ModelForm):
                 "analisis_estatal": TEXT_MAX_CHARS,
             },
         )
+        # «Evolución 2018-AAAA»: the generated paragraph a blank text prints (docs/series.md §S5).
+        if draft := self.initial.pop("evolucion_borrador", ""):
+            self.fields["evolucion_texto"].help_text = format_html(
+                "{} «{}»", _("En blanco se imprime el párrafo generado:"), draft
+            )
 
     def clean_introduction(self) -> str:
         text = self.cleaned_data["introduction"]

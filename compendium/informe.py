@@ -32,6 +32,7 @@ from django.utils.translation import ngettext
 
 from compendium import charts
 from compendium.pdf import STATIC_BASE
+from compendium.series import informe_section as evolucion_section
 from reporting.models import (
     Actor,
     ActorType,
@@ -676,6 +677,7 @@ def informe_context(edicion, *, draft: bool) -> dict:
         "map_legend": charts.map_legend(data.per_state),
         "map_credit": charts.MAP_CREDIT,
         "state_rows": state_rows,
+        "evolucion": evolucion_section(edicion, data.counts),  # docs/series.md §S5
     }
 
 
