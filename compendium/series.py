@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 
 from compendium import charts, public_record
 from compendium.models import HistoricalFigure, PublicationBuild, PublishedProgram
-from reporting.models import ODS, ObjetivoPMM
+from reporting.models import ODS, Ficha, ObjetivoPMM
 from reporting.text import format_number
 
 FIRST_YEAR = 2018
@@ -396,15 +396,41 @@ def informe_series(edicion, counts) -> list[YearFigures]:
     return [*earlier, own]
 
 
-def evolution_draft_for(edicion) -> str:
-    """The paragraph the form offers for ``edicion`` (its approved fichas for its own year)."""
-    from compendium.informe import count_by_objective, load_fichas
+@dataclass(frozen=True)
+class _Count:
+    """One objective's approved fichas (the attributes of ``informe.ObjectiveCount`` used here)."""
 
-    counts = count_by_objective(load_fichas(edicion.ejercicio), ObjetivoPMM.objects.all())
+    number: int
+    total: int
+    federal: int
+    state: int
+
+
+def evolution_draft_for(edicion) -> str:
+    """The paragraph a blank text prints for ``edicion``, its own year counted from the
+    exercise's approved fichas, as the Informe counts them (one query; for the edition form)."""
+    rows = (
+        Ficha.objects.filter(ejercicio=edicion.ejercicio)
+        .approved()
+        .values("objetivo_asignado")
+        .annotate(
+            total=Count("pk"),
+            federal=Count("pk", filter=Q(actor__tipo__is_federal=True)),
+            state=Count("pk", filter=Q(actor__tipo__is_state=True)),
+        )
+        .order_by()
+    )
+    found = {r["objetivo_asignado"]: r for r in rows}
+    counts = [
+        _Count(
+            n, *(found[n][k] for k in ("total", "federal", "state")) if n in found else (0, 0, 0)
+        )
+        for n in OBJECTIVES
+    ]
     return evolution_draft(informe_series(edicion, counts))
 
 
-def informe_section(edicion, counts, *, draft: bool = False) -> dict | None:
+def informe_section(edicion, counts) -> dict | None:
     """Context of the Informe's «Evolución 2018-AAAA» (None when the edition leaves it out)."""
     if not edicion.evolucion_incluida:
         return None
