@@ -27,10 +27,12 @@ from typing import TypedDict
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from compendium import charts
+from compendium import charts, editions
+from compendium.compendio import authorities, paragraphs
 from compendium.pdf import STATIC_BASE
 from compendium.series import informe_section as evolucion_section
 from reporting.models import (
@@ -43,7 +45,7 @@ from reporting.models import (
     ObjetivoPMM,
 )
 from reporting.ordering import print_key
-from reporting.text import fold, format_number, month_year
+from reporting.text import fold, format_number, month_year, spanish_date
 
 TOTAL_STATES = 32
 RANKED_ROWS = 5
@@ -657,11 +659,38 @@ def state_rows_of(per_state: dict[str, int]) -> list[StateRow]:
     )
 
 
+def informe_credits_default(edicion) -> str:
+    """The Informe's credits page when the edition has none of its own: the Compendio's 2023
+    legal page with the Informe's title (docs/informe-workspace.md §W6)."""
+    year = edicion.ejercicio.year
+    return editions.CREDITS.format(
+        year=year,
+        title=_("Informe Ejecutivo %(year)s") % {"year": year},
+        address=editions.ADDRESS,
+        address_cap=editions.ADDRESS[0].upper() + editions.ADDRESS[1:],
+        date=editions.edition_date(edicion) or spanish_date(timezone.localdate()),
+    )
+
+
+def informe_front_matter(edicion) -> dict:
+    """Credits (paragraphs of lines) and authorities (NAME, position) of the Informe; blank
+    texts print the defaults: the credits above and the Compendio's authorities."""
+    credits = edicion.informe_credits.strip() or informe_credits_default(edicion)
+    people = (
+        edicion.informe_authorities.strip() or edicion.authorities.strip() or editions.AUTHORITIES
+    )
+    return {
+        "informe_credits": [p.split("\n") for p in paragraphs(credits)],
+        "informe_authorities": authorities(people),
+    }
+
+
 def informe_context(edicion, *, draft: bool) -> dict:
     """Template context of the print template (the public page reads ``PublicFigures``)."""
     data = compute_informe(edicion.ejercicio)
     state_rows = state_rows_of(data.per_state)
     return {
+        **informe_front_matter(edicion),
         "edicion": edicion,
         "ejercicio": edicion.ejercicio,
         "draft": draft,
