@@ -151,6 +151,28 @@ MATRIX: dict[str, dict] = {
     "compendium:accessibility_statement": {
         "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
     },
+    # The series 2018→latest and its open data (issue 14): public, read-only.
+    "compendium:series": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "compendium:series_objectives": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "compendium:series_ods": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "compendium:series_objectives_csv": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "compendium:series_objectives_json": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "compendium:series_ods_csv": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "compendium:series_ods_json": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
     "compendium:favicon": {  # to the static SVG icon
         "GET":  {"anon": 301, "focal_a": 301, "focal_b": 301, "coord": 301, "admin": 301},
     },
