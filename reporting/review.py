@@ -387,6 +387,69 @@ def save_block_order(
     return len(changed)
 
 
+@dataclasses.dataclass(frozen=True)
+class HighlightsResult:
+    changed: int
+    # Fichas whose mark somebody else changed after the page was loaded: left as they are.
+    conflicts: list[int]
+
+
+@transaction.atomic
+def set_highlights(
+    *,
+    ejercicio: Ejercicio,
+    objective: ObjetivoPMM,
+    chosen: Iterable[int],
+    loaded: Mapping[int, bool],
+    by: User,
+) -> HighlightsResult:
+    """Mark as «destacada» exactly the ``chosen`` approved fichas of one objective.
+
+    ``loaded`` maps each ficha id the page showed to the mark it had then; only those fichas
+    are touched (one approved meanwhile keeps its mark), and one whose mark changed since is
+    left alone and returned in ``conflicts``. Side effects: locks the objective's approved
+    fichas; sets ``destacada`` and bumps ``version`` (so an open classification form cannot
+    overwrite it unseen) of each changed ficha; one «clasificación» event each
+    (``reporting.audit``). docs/informe-workspace.md §W4.
+    """
+    chosen = set(chosen)
+    fichas = list(
+        Ficha.objects.select_for_update()
+        .approved()
+        .filter(ejercicio=ejercicio, objetivo_asignado=objective, pk__in=list(loaded))
+        .order_by("pk")
+    )
+    changed, conflicts = [], []
+    for ficha in fichas:
+        wanted = ficha.pk in chosen
+        if ficha.destacada == wanted:
+            continue
+        if ficha.destacada != loaded[ficha.pk]:
+            conflicts.append(ficha.pk)
+            continue
+        ficha.destacada = wanted
+        ficha.version += 1
+        ficha.updated_at, ficha.updated_by = timezone.now(), by
+        changed.append(ficha)
+    Ficha.objects.bulk_update(changed, ["destacada", "version", "updated_at", "updated_by"])
+    audit.record_events(
+        changed,
+        FichaEventKind.CLASSIFY,
+        by=by,
+        changes_by_ficha={
+            f.pk: {
+                "destacada": {
+                    "label": field_label("destacada"),
+                    "old": text_rules.yes_no(not f.destacada),
+                    "new": text_rules.yes_no(f.destacada),
+                }
+            }
+            for f in changed
+        },
+    )
+    return HighlightsResult(changed=len(changed), conflicts=conflicts)
+
+
 def ficha_history(ficha: Ficha) -> list[FichaEvent]:
     """Events of a ficha, oldest first, with people and observations loaded."""
     events = list(
