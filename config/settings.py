@@ -244,6 +244,15 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# The public API (compendium/api.py, docs/data-and-api.md §A4): anonymous requests per client
+# address, counted in Django's cache; behind a proxy the client is taken from X-Forwarded-For.
+NINJA_DEFAULT_THROTTLE_RATES = {
+    "anon": os.environ.get("API_RATE", "120/min"),
+    "auth": "10000/day",
+    "user": "10000/day",
+}
+NINJA_NUM_PROXIES = AXES_IPWARE_PROXY_COUNT
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

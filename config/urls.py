@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from compendium.api import api
 from compendium.views import public
 from reporting import idle, twofactor
 from reporting.signin import PasswordResetView
@@ -26,5 +27,7 @@ urlpatterns = [
     path("cuentas/sesion/", idle.session_status, name="session_status"),
     path("cuentas/", include("django.contrib.auth.urls")),
     path("fichas/", include("reporting.urls")),
+    # The read-only public JSON API (compendium/api.py, docs/data-and-api.md).
+    path("api/v1/", api.urls),
     path("", include("compendium.urls")),
 ]

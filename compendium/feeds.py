@@ -1,0 +1,76 @@
+"""Atom feed of new publications: one entry per published PDF version (docs/data-and-api.md §D6).
+
+Only published versions (``views.public.published_builds``: finished, not drafts) appear; an
+entry links to its edition's public page, where the version and the open data are offered.
+"""
+
+from django.contrib.syndication.views import Feed
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from compendium.models import PublicationBuild
+from compendium.views.public import published_builds
+
+FEED_ENTRIES = 30
+
+
+class PublicationsFeed(Feed):
+    feed_type = Atom1Feed
+    title = gettext_lazy("Publicaciones del Pacto Mundial para la Migración en México")
+    subtitle = gettext_lazy(
+        "Nuevas versiones publicadas del Compendio General y del Informe Ejecutivo (UPMRIP, SEGOB)."
+    )
+    author_name = "UPMRIP, SEGOB"
+
+    @method_decorator(require_safe)  # GET and HEAD only, like every public page
+    def __call__(self, request, *args, **kwargs):
+        return super().__call__(request, *args, **kwargs)
+
+    def link(self) -> str:
+        return reverse("compendium:public_list")
+
+    def items(self):
+        return published_builds().order_by("-published_at", "-pk")[:FEED_ENTRIES]
+
+    def item_title(self, item: PublicationBuild) -> str:
+        return _("%(document)s %(year)s, versión %(version)s") % {
+            "document": item.get_document_display(),
+            "year": item.edicion.ejercicio.year,
+            "version": item.version,
+        }
+
+    def item_description(self, item: PublicationBuild) -> str:
+        return _(
+            "Se publicó la versión %(version)s del %(document)s del ejercicio %(year)s (PDF) y, "
+            "con ella, sus datos abiertos."
+        ) % {
+            "version": item.version,
+            "document": item.get_document_display(),
+            "year": item.edicion.ejercicio.year,
+        }
+
+    def item_link(self, item: PublicationBuild) -> str:
+        return reverse("compendium:public_edition", args=[item.edicion.ejercicio.year])
+
+    def get_feed(self, obj, request):
+        self._request = request
+        return super().get_feed(obj, request)
+
+    def item_guid(self, item: PublicationBuild) -> str:
+        # Atom ids must be absolute: the version's own download address is unique and stable.
+        return self._request.build_absolute_uri(
+            reverse(
+                "compendium:public_download",
+                args=[item.edicion.ejercicio.year, item.document, item.version],
+            )
+        )
+
+    def item_pubdate(self, item: PublicationBuild):
+        return item.published_at
+
+    def item_updateddate(self, item: PublicationBuild):
+        return item.published_at

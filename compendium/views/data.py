@@ -1,0 +1,231 @@
+"""Open data at /datos/: the catalogue, the files, the data package and the dictionary.
+
+Only the public record is read (``PublishedProgram`` rows of each edition's current published
+Compendio version, chosen by ``compendium.public_record``); drafts, unpublished editions and live
+fichas are unreachable from here by construction. Files are shaped by ``compendium.opendata``
+(docs/data-and-api.md). A file changes only when a version is published, so responses carry an
+ETag made of the editions' published versions and answer 304 when it matches.
+"""
+
+import hashlib
+import json
+from dataclasses import replace
+from typing import Any
+
+from django.db.models import Count, Max, QuerySet
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBase,
+    JsonResponse,
+    StreamingHttpResponse,
+)
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.cache import get_conditional_response
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from compendium import opendata, public_record
+from compendium.models import PublishedProgram
+
+CACHE = "public, max-age=3600"
+
+
+def public_programs(year: int | None = None) -> QuerySet[PublishedProgram]:
+    """The published programs of one edition, or of all, in the Compendio's order.
+
+    The filter is ``public_record``'s (the explorer's and the API's); only the order differs:
+    files run from the oldest edition to the newest.
+    """
+    filters = public_record.ProgramFilters(anio=year)
+    return public_record.programs_matching(filters).order_by("year", "number")
+
+
+def editions() -> list[opendata.Edition]:
+    """Editions with a public record, newest first, with their version and number of programs."""
+    rows = (
+        public_programs()
+        .order_by()
+        .values("year")
+        .annotate(
+            programs=Count("pk"),
+            version=Max("build__version"),
+            published_at=Max("build__published_at"),
+        )
+        .order_by("-year")
+    )
+    return [
+        opendata.Edition(
+            year=row["year"],
+            version=row["version"],
+            published_at=row["published_at"],
+            programs=row["programs"],
+            source_url=reverse("compendium:public_edition", args=[row["year"]]),
+            source_title=_("Compendio General %(year)s, versión %(version)s")
+            % {"year": row["year"], "version": row["version"]},
+        )
+        for row in rows
+    ]
+
+
+def _etag(items: list[opendata.Edition], *parts: object) -> str:
+    key = repr([(e.year, e.version, e.programs, e.published_at) for e in items] + list(parts))
+    return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
+
+
+def _conditional(request: HttpRequest, etag: str) -> HttpResponseBase | None:
+    response = get_conditional_response(request, etag=etag)
+    if response is not None:
+        response["ETag"] = etag
+        response["Cache-Control"] = CACHE
+    return response
+
+
+def _finish(response: HttpResponseBase, etag: str) -> HttpResponseBase:
+    response["ETag"] = etag
+    response["Cache-Control"] = CACHE
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def file_name(year: int | None, fmt: str) -> str:
+    return f"pmm-programas-{year or 'todos'}.{fmt}"
+
+
+def downloads(request: HttpRequest, year: int | None) -> dict[str, str]:
+    """The absolute address of each format of one edition's file (or of all years)."""
+    links = {}
+    for fmt in opendata.FORMATS:
+        if year is None:
+            path = reverse("compendium:data_file_all", args=[fmt])
+        else:
+            path = reverse("compendium:data_file", args=[year, fmt])
+        links[fmt] = request.build_absolute_uri(path)
+    return links
+
+
+def catalogue_dataset(request: HttpRequest, items: list[opendata.Edition]) -> dict[str, Any]:
+    return opendata.dataset_jsonld(
+        name=_("Programas publicados del Pacto Mundial para la Migración en México"),
+        description=_(
+            "Programas, acciones y buenas prácticas que publicó cada Compendio General de UPMRIP "
+            "sobre el Pacto Mundial para una Migración Segura, Ordenada y Regular, con su "
+            "Objetivo del PMM, ODS, eje temático, institución y entidad federativa."
+        ),
+        url=request.build_absolute_uri(reverse("compendium:data")),
+        downloads=downloads(request, None),
+        years=sorted(e.year for e in items),
+        modified=max((e.published_at for e in items if e.published_at), default=None),
+    )
+
+
+def edition_dataset(request: HttpRequest, year: int) -> dict[str, Any] | None:
+    """The edition's Dataset, or None when it has no public record (for its public page)."""
+    item = next((e for e in editions() if e.year == year), None)
+    if item is None:
+        return None
+    return opendata.dataset_jsonld(
+        name=_("Programas del Compendio General %(year)s") % {"year": year},
+        description=_(
+            "Los %(n)s programas, acciones y buenas prácticas que publicó el Compendio General "
+            "%(year)s (versión %(version)s) sobre el Pacto Mundial para la Migración."
+        )
+        % {"n": item.programs, "year": year, "version": item.version},
+        url=request.build_absolute_uri(reverse("compendium:public_edition", args=[year])),
+        downloads=downloads(request, year),
+        years=[year],
+        modified=item.published_at,
+    )
+
+
+@require_safe
+def catalogue(request: HttpRequest) -> HttpResponse:
+    items = editions()
+    context = {
+        "editions": items,
+        "total": sum(e.programs for e in items),
+        "dataset": catalogue_dataset(request, items) if items else None,
+        "license": opendata.LICENSE,
+        "openapi_url": reverse("api-v1:openapi-json"),
+    }
+    return render(request, "compendium/data/catalogue.html", context)
+
+
+@require_safe
+def dictionary(request: HttpRequest) -> HttpResponse:
+    items = editions()
+    fields = [
+        {"name": f.name, "type": opendata.type_label(f.type), "description": f.description}
+        for f in opendata.FIELDS
+    ]
+    context = {
+        "fields": fields,
+        "license": opendata.LICENSE,
+        "dataset": catalogue_dataset(request, items) if items else None,
+    }
+    return render(request, "compendium/data/dictionary.html", context)
+
+
+@require_safe
+def package(request: HttpRequest) -> HttpResponseBase:
+    items = editions()
+    etag = _etag(items, "datapackage")
+    cached = _conditional(request, etag)
+    if cached is not None:
+        return cached
+    items = [replace(e, source_url=request.build_absolute_uri(e.source_url)) for e in items]
+    descriptor = opendata.data_package(
+        items, homepage=request.build_absolute_uri(reverse("compendium:data"))
+    )
+    response = JsonResponse(descriptor, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    return _finish(response, etag)
+
+
+def _file(request: HttpRequest, year: int | None, fmt: str) -> HttpResponseBase:
+    if fmt not in opendata.FORMATS:
+        raise Http404
+    items = editions()
+    if year is not None:
+        items = [e for e in items if e.year == year]
+        if not items:
+            raise Http404
+    etag = _etag(items, fmt, year)
+    cached = _conditional(request, etag)
+    if cached is not None:
+        return cached
+    programs = public_programs(year)
+    name = file_name(year, fmt)
+    response: HttpResponseBase
+    if fmt == "csv":
+        response = StreamingHttpResponse(
+            opendata.csv_lines(programs), content_type=opendata.MEDIA_TYPES["csv"]
+        )
+    elif fmt == "xlsx":
+        title = (
+            _("Programas publicados, todos los años")
+            if year is None
+            else _("Programas del Compendio General %(year)s") % {"year": year}
+        )
+        response = HttpResponse(
+            opendata.xlsx_bytes(programs, title=title), content_type=opendata.MEDIA_TYPES["xlsx"]
+        )
+    else:
+        document = opendata.json_document(programs, year=year)
+        response = HttpResponse(
+            json.dumps(document, ensure_ascii=False), content_type=opendata.MEDIA_TYPES["json"]
+        )
+    disposition = "inline" if fmt == "json" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
+    return _finish(response, etag)
+
+
+@require_safe
+def programs_file(request: HttpRequest, year: int, fmt: str) -> HttpResponseBase:
+    return _file(request, year, fmt)
+
+
+@require_safe
+def all_programs_file(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    return _file(request, None, fmt)
