@@ -173,6 +173,52 @@ MATRIX: dict[str, dict] = {
     "compendium:series_ods_json": {
         "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
     },
+    # Open data and the public API (issue 13, docs/data-and-api.md): public, read-only, the same
+    # for everyone. data_file and api-v1:programa are tried on 2024, which has no public record.
+    "compendium:data": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "compendium:data_dictionary": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "compendium:data_package": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "compendium:data_file_all": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "compendium:feed": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "api-v1:openapi-json": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "api-v1:programas": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "api-v1:ediciones": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "api-v1:objetivos": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "api-v1:agregados": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "compendium:data_file": {
+        "GET":  {"anon": 404, "focal_a": 404, "focal_b": 404, "coord": 404, "admin": 404},
+    },
+    "api-v1:programa": {
+        "GET":  {"anon": 404, "focal_a": 404, "focal_b": 404, "coord": 404, "admin": 404},
+    },
+    "api-v1:edicion": {
+        "objects": PUBLIC_YEARS,
+        "GET":  {"anon": (200, 404), "focal_a": (200, 404), "focal_b": (200, 404),
+                 "coord": (200, 404), "admin": (200, 404)},
+    },
+    "api-v1:api-root": {  # django-ninja's root: nothing there (the docs page is off)
+        "GET":  {"anon": 404, "focal_a": 404, "focal_b": 404, "coord": 404, "admin": 404},
+    },
     "compendium:favicon": {  # to the static SVG icon
         "GET":  {"anon": 301, "focal_a": 301, "focal_b": 301, "coord": 301, "admin": 301},
     },
@@ -686,6 +732,14 @@ def target(w: World, key: str, obj: str | None) -> Target:
     if key in {"compendium:build_status", "compendium:build_download"}:
         return Target(reverse(key, args=[MISSING if obj == "missing" else w.builds[obj].pk]))
     if key == "compendium:public_edition":
+        return Target(reverse(key, args=[2023 if obj == "published" else 2024]))
+    if key == "compendium:data_file":
+        return Target(reverse(key, args=[2024, "csv"]))
+    if key == "compendium:data_file_all":
+        return Target(reverse(key, args=["csv"]))
+    if key == "api-v1:programa":
+        return Target(reverse(key, args=[2024, 1]))
+    if key == "api-v1:edicion":
         return Target(reverse(key, args=[2023 if obj == "published" else 2024]))
     if key == "compendium:public_download":
         if obj == "nul_in_name":
