@@ -22,7 +22,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from compendium.compendio import institutions_glossary, other_acronyms, program_name
+from compendium.compendio import (
+    ACRONYM_RE,
+    institutions_glossary,
+    other_acronyms,
+    program_name,
+)
 from compendium.models import Document, Edicion
 from reporting.models import Ejercicio, EntidadFederativa, Ficha, ObjetivoPMM
 from reporting.text import (
@@ -70,8 +75,6 @@ ANGLE_URL_RE = re.compile(r"[<‹]\s*((?:https?://|www\.)[^>›\s]*)\s*[>›]")
 _HOST_RE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?::\d{1,5})?$")
 _TRAILING = ".,;:!?)»”'"
 
-# An acronym: two or more capitals (digits allowed after the first letter), as a whole word.
-_ACRONYM_RE = re.compile(r"(?<![\w.-])([A-ZÁÉÍÓÚÑÜ][A-ZÁÉÍÓÚÑÜ0-9]{1,11})(?![\w-]|\.\w)")
 _ROMAN_RE = re.compile(r"^[IVXLCDM]+$")
 _TOKEN_RE = re.compile(r"[A-ZÁÉÍÓÚÑÜ0-9]+")
 # Capitalised words that are not acronyms (Spanish prepositions in state names, units).
@@ -216,7 +219,7 @@ def broken_urls(text: str) -> list[tuple[str, str]]:
 def acronyms_in(text: str) -> set[str]:
     return {
         token
-        for token in _ACRONYM_RE.findall(text)
+        for token in ACRONYM_RE.findall(text)
         if not _ROMAN_RE.match(token) and token not in _NOT_ACRONYMS
     }
 

@@ -32,6 +32,60 @@ _NUMBER_RE = re.compile(r"\d{1,3}(?:[,.\u00a0\u202f ]\d{3})+(?!\d)|\d+")
 # --- Data the templates print ----------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Run:
+    """A piece of printed text: plain, a web address (``href``) or an acronym.
+
+    The print styles keep addresses and acronyms whole: never hyphenated (static/print/base.css,
+    docs/pre-publication-check.md §T1).
+    """
+
+    text: str
+    href: str = ""
+    acronym: bool = False
+
+
+# A web address in running text; closing punctuation after it is not part of it.
+URL_IN_TEXT_RE = re.compile(r"(?:https?://|www\.)[^\s<>«»\"‹›]+", re.IGNORECASE)
+_URL_TRAILING = ".,;:!?»”'"
+# Two or more capitals (digits after the first), as a whole word: «INMUJERES», «COVID», «H2A».
+ACRONYM_RE = re.compile(r"(?<![\w.-])([A-ZÁÉÍÓÚÑÜ][A-ZÁÉÍÓÚÑÜ0-9]{1,11})(?![\w-]|\.\w)")
+# «1 250» (a space, no-break or thin space between groups) prints «1,250» (publications.md §H1).
+_SPACED_NUMBER_RE = re.compile(r"(?<![\d,.])\d{1,3}(?:[ \u00a0\u2009\u202f]\d{3})+(?!\d)")
+
+
+def _acronym_runs(text: str) -> list[Run]:
+    out: list[Run] = []
+    position = 0
+    for match in ACRONYM_RE.finditer(text):
+        if match.start() > position:
+            out.append(Run(text[position : match.start()]))
+        out.append(Run(match[0], acronym=True))
+        position = match.end()
+    if position < len(text):
+        out.append(Run(text[position:]))
+    return out
+
+
+def runs(text: str) -> list[Run]:
+    """``text`` as runs: web addresses become links, acronyms are marked, numbers grouped
+    with commas. Only http(s) addresses become links; «www.» ones get «http://»."""
+    text = _SPACED_NUMBER_RE.sub(lambda m: format_number(int(re.sub(r"\D", "", m[0]))), text)
+    out: list[Run] = []
+    position = 0
+    for match in URL_IN_TEXT_RE.finditer(text):
+        url = match[0].rstrip(_URL_TRAILING)
+        if url.count(")") > url.count("("):
+            url = url.rstrip(")")
+        if len(url) < 8:
+            continue
+        out += _acronym_runs(text[position : match.start()])
+        out.append(Run(url, href=url if "://" in url else f"http://{url}"))
+        position = match.start() + len(url)
+    out += _acronym_runs(text[position:])
+    return out
+
+
 @dataclass
 class Segment:
     """A run of text, or a footnote: ``note`` is the footnote text, ``number`` its number.
@@ -43,6 +97,14 @@ class Segment:
     number: int | None = None
     note: str = ""
     repeat: bool = False
+
+    @property
+    def runs(self) -> list[Run]:
+        return runs(self.text)
+
+    @property
+    def note_runs(self) -> list[Run]:
+        return runs(self.note)
 
 
 @dataclass
@@ -58,6 +120,22 @@ class Block:
 
 
 @dataclass
+class Challenge:
+    """One reto as printed: its text and its sub-items («a.», «b.»), a nested list."""
+
+    segments: list[Segment]
+    items: list[list[Segment]] = field(default_factory=list)
+
+    @property
+    def lettered(self) -> bool:
+        """Sub-items that carry their own letters («a. …») print without bullets."""
+        return all(_LETTERED_RE.match(" ".join(s.text for s in item[:1])) for item in self.items)
+
+
+_LETTERED_RE = re.compile(r"^[a-z]\)?\.?\s")
+
+
+@dataclass
 class Programa:
     number: int
     nombre: str
@@ -67,11 +145,25 @@ class Programa:
     results: list[Block]
     challenges: list[list[Segment]]
     ficha_id: int
+    # The retos as printed: a lead-in paragraph, then one item per reto with its sub-items.
+    challenges_intro: list[list[Segment]] = field(default_factory=list)
+    challenge_items: list[Challenge] = field(default_factory=list)
+
+    @property
+    def heading_end(self) -> str:
+        """The final period, unless the sigla already ends in one («… A.C.»)."""
+        return "" if self.sigla.endswith(".") else "."
 
     @property
     def heading(self) -> str:
         """The canonical heading (docs/publications.md §C5): «N. Nombre – SIGLA.»"""
-        return f"{self.number}. {self.nombre} – {self.sigla}."
+        return f"{self.number}. {self.nombre} – {self.sigla}{self.heading_end}"
+
+    @property
+    def printed_heading(self) -> str:
+        """``heading`` with no-break spaces around the dash: «– SIGLA.» never starts a line
+        alone; it goes with the name's last word (docs/pre-publication-check.md §T1)."""
+        return f"{self.number}. {self.nombre}\u00a0–\u00a0{self.sigla}{self.heading_end}"
 
 
 @dataclass
@@ -351,16 +443,58 @@ def programa(ficha: Ficha, number: int, notes: Footnotes) -> Programa:
     heading_notes = notes.start_ficha(ficha, texts)
     description = text_blocks(ficha.descripcion, notes, tablas)
     description += [_plain_paragraph(s) for s in description_extras(ficha)]
+    results = results_blocks(ficha, notes)
+    intro, items = challenge_items(challenges, notes)
     return Programa(
         number=number,
         nombre=program_name(ficha.nombre),
         sigla=ficha.printed_sigla,
         heading_notes=heading_notes,
         description=description,
-        results=results_blocks(ficha, notes),
-        challenges=[notes.segments(" ".join(text.split())) for text in challenges],
+        results=results,
+        challenges=[
+            [*item.segments, *(s for sub in item.items for s in [Segment(text=" "), *sub])]
+            for item in items
+        ],
         ficha_id=ficha.pk,
+        challenges_intro=intro,
+        challenge_items=items,
     )
+
+
+def challenge_items(
+    texts: list[str], notes: Footnotes
+) -> tuple[list[list[Segment]], list[Challenge]]:
+    """The retos of a ficha as printed (docs/pre-publication-check.md §T3).
+
+    One item per reto. In a reto's text, lines starting «- » are its sub-items («a.», «b.»);
+    a first reto that starts with a paragraph of its own (a blank line after it) has a lead-in
+    sentence, printed as a paragraph before the list, so the list has one bullet per reto.
+    """
+    intro: list[list[Segment]] = []
+    items: list[Challenge] = []
+    for index, text in enumerate(texts):
+        parts = paragraphs(text)
+        if index == 0 and len(parts) > 1:
+            intro = [notes.segments(" ".join(p.split())) for p in parts[:-1]]
+            parts = parts[-1:]
+        main: list[str] = []
+        subs: list[str] = []
+        for line in "\n".join(parts).split("\n"):
+            stripped = line.strip()
+            if stripped.startswith("- "):
+                subs.append(stripped[2:].strip())
+            elif subs:
+                subs[-1] += " " + stripped
+            elif stripped:
+                main.append(stripped)
+        items.append(
+            Challenge(
+                segments=notes.segments(" ".join(" ".join(main).split())),
+                items=[notes.segments(" ".join(sub.split())) for sub in subs],
+            )
+        )
+    return intro, items
 
 
 # --- The book ----------------------------------------------------------------------------------
@@ -450,6 +584,8 @@ def compendio_context(edicion: Edicion, *, draft: bool) -> dict:
     notes = Footnotes()
     book = chapters(fichas, notes)
     periodo = period_text(ejercicio)
+    glossary = institutions_glossary(fichas)
+    glossary_siglas = {sigla for _name, sigla in glossary}
     # An edition saved before its texts were written (e.g. by an importer) prints the defaults.
     fallback = default_texts(ejercicio, date=edition_date(edicion))
     texts = {
@@ -465,12 +601,16 @@ def compendio_context(edicion: Edicion, *, draft: bool) -> dict:
         "introduction": [
             p.replace("{periodo}", periodo) for p in paragraphs(texts["introduction"])
         ],
-        "credits": [p.split("\n") for p in paragraphs(texts["credits"])],
+        # Paragraphs of (line, runs): web addresses in these texts are links too.
+        "credits": [[(ln, runs(ln)) for ln in p.split("\n")] for p in paragraphs(texts["credits"])],
         "authorities": authorities(texts["authorities"]),
-        "closing": [p.split("\n") for p in paragraphs(texts["closing_text"])],
-        "glossary": institutions_glossary(fichas),
+        "closing": [
+            [(ln, runs(ln)) for ln in p.split("\n")] for p in paragraphs(texts["closing_text"])
+        ],
+        "glossary": glossary,
         "states": reporting_states(fichas),
-        "acronyms": other_acronyms(edicion),
+        # An institution of annex 1 is not repeated in annex 3 (2023 listed IMSS in both).
+        "acronyms": [row for row in other_acronyms(edicion) if row[1] not in glossary_siglas],
         "ficha_ids": [f.pk for f in fichas],
         "programs": sum(len(s.programas) for c in book for s in c.objectives),
         "footnotes": notes.count,

@@ -59,6 +59,13 @@ Teresa Heessel Pimentel Vázquez
 Coordinación de información:
 Jesús González Mondragón
 
+Informe:
+Jesús González Mondragón
+Daniela Sánchez Guerrero
+Armando Ibarra Landin
+Nora Luz Álvarez Báez
+Jonathan Gerardo Hernández Camarillo
+
 Diseño:
 Laura Jaime Villaseñor
 

@@ -101,6 +101,11 @@ class ObjectiveCount:
     def label(self) -> str:
         return _("Objetivo %(n)s") % {"n": self.number}
 
+    @property
+    def other(self) -> int:
+        """Fichas of the other actor types: legislature, judiciary, autonomous, civil society."""
+        return self.total - self.federal - self.state
+
 
 def count_by_objective(
     fichas: Iterable[Ficha], objetivos: Iterable[ObjetivoPMM]
@@ -615,6 +620,10 @@ class InformeData:
         return sum(c.state for c in self.counts)
 
     @property
+    def other_total(self) -> int:
+        return sum(c.other for c in self.counts)
+
+    @property
     def has_joint(self) -> bool:
         return any(row.joint for row in self.participants)
 
@@ -766,6 +775,10 @@ class PublicFigures:
     @property
     def state_total(self) -> int:
         return sum(c.state for c in self.counts)
+
+    @property
+    def other_total(self) -> int:
+        return sum(c.other for c in self.counts)
 
     @property
     def objectives_with_fichas(self) -> int:

@@ -96,8 +96,9 @@ class ImportReport:
 def annex_tables(text: str) -> dict[int, list[tuple[str, str]]]:
     """The «Nombre | Sigla» rows of each numbered annex after «ANEXOS», in printed order.
 
-    Known errors of the 2023 annex siglas are corrected; rows broken by the export (an empty
-    cell) are skipped.
+    Known errors of the 2023 annex siglas are corrected. A sigla cell that wrapped onto two
+    rows, the first with no name («\tDVV», then «Asociación Alemana…\tInternational»), is
+    joined into the next row («DVV International»); other rows with an empty cell are skipped.
     """
     lines = text.splitlines()
     start = next((i for i, line in enumerate(lines) if line.strip() == "ANEXOS"), None)
@@ -105,14 +106,19 @@ def annex_tables(text: str) -> dict[int, list[tuple[str, str]]]:
         return {}
     tables: dict[int, list[tuple[str, str]]] = {}
     annex = 0
+    wrapped = ""  # the first half of a sigla whose row had no name
     for line in lines[start + 1 :]:
         if match := _ANNEX_TITLE_RE.match(line):
-            annex = int(match[1])
+            annex, wrapped = int(match[1]), ""
             continue
         cells = [cell.strip() for cell in line.split("\t")]
+        if len(cells) == 2 and not cells[0] and cells[1]:
+            wrapped = f"{wrapped} {cells[1]}".strip()
+            continue
         if len(cells) != 2 or cells == ["Nombre", "Sigla"] or not all(cells):
             continue
-        name, sigla = cells
+        name, sigla = cells[0], f"{wrapped} {cells[1]}".strip()
+        wrapped = ""
         tables.setdefault(annex, []).append((name, _GLOSSARY_SIGLA_FIXES.get(sigla, sigla)))
     return tables
 
@@ -153,9 +159,32 @@ def _state_actor_name(entidad: EntidadFederativa) -> str:
 # --- Texts and tables ------------------------------------------------------------------------
 
 
+# Export artefacts around web addresses (docs/publications.md §C11): «<http…>» and the
+# Markdown link «[texto](http…)».
+_ANGLE_URL_RE = re.compile(r"[<‹]\s*((?:https?://|www\.)[^>›\s]+)\s*[>›]")
+_MARKDOWN_LINK_RE = re.compile(r"\[([^\]\n]*)\]\(\s*((?:https?://|www\.)[^)\s]*)\s*\)")
+_URL_PUNCTUATION = ".,;:"
+
+
+def _markdown_link(match: re.Match[str]) -> str:
+    """«[url.](url)» → «url.»; «[@conapred](https://twitter.com/conapred)» → «@conapred
+    (https://twitter.com/conapred)»: the address always prints in full."""
+    label, url = match[1].strip(), match[2]
+    bare = label.rstrip(_URL_PUNCTUATION)
+    if not label or bare == url.rstrip(_URL_PUNCTUATION):
+        return url.rstrip(_URL_PUNCTUATION) + label[len(bare) :]
+    return f"{label} ({url})"
+
+
+def plain_urls(text: str) -> str:
+    """Web addresses as plain text: export artefacts removed, the address itself unchanged."""
+    text = _MARKDOWN_LINK_RE.sub(_markdown_link, text)
+    return _ANGLE_URL_RE.sub(lambda m: m[1], text)
+
+
 def _clean(text: str) -> str:
     # The export escapes «$» as in Markdown («\$2,339,083,975 pesos»).
-    return text.replace("\\$", "$")
+    return plain_urls(text.replace("\\$", "$"))
 
 
 def _table_cell(cell: str) -> str:

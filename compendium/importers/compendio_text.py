@@ -311,6 +311,8 @@ class _ProgramBuilder:
     description: list[list[str]] = field(default_factory=list)
     results: list[list[str]] = field(default_factory=list)
     challenges: list[str] = field(default_factory=list)
+    # A lead-in paragraph before the bullets (C5/O10/#2 FGR): not a reto of its own.
+    challenge_intro: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.heading.subpart:
@@ -370,10 +372,24 @@ class _ProgramBuilder:
             self.challenges[-1] += f" {text}"
             return True
         if not self.challenges:
-            # A lead-in paragraph before the bullets (C5/O10/#2 FGR): kept as the first item.
-            self.challenges.append(text)
+            # A lead-in paragraph before the bullets (C5/O10/#2 FGR): it introduces the list,
+            # so it opens the first reto as a paragraph of its own (``build``).
+            if self.challenge_intro and _continues(self.challenge_intro[-1], text, line.gap):
+                self.challenge_intro[-1] += f" {text}"
+            else:
+                self.challenge_intro.append(text)
             return True
         return False
+
+    def challenge_texts(self) -> list[str]:
+        """One text per reto; a lead-in opens the first one, followed by a blank line
+        (the Compendio prints it as a paragraph before the list, docs/publications.md §C6)."""
+        if not self.challenge_intro:
+            return list(self.challenges)
+        if not self.challenges:
+            return ["\n\n".join(self.challenge_intro)]
+        first = "\n\n".join([*self.challenge_intro, self.challenges[0]])
+        return [first, *self.challenges[1:]]
 
     def build(self, footnotes: list[ParsedFootnote]) -> ParsedPrograma:
         results = _join_paragraphs(self.results)
@@ -388,7 +404,7 @@ class _ProgramBuilder:
             actor_siglas=split_siglas(self.heading.sigla),
             description=_with_footnote_tokens(_join_paragraphs(self.description)),
             results=_with_footnote_tokens(results),
-            challenges=[_with_footnote_tokens(item) for item in self.challenges],
+            challenges=[_with_footnote_tokens(item) for item in self.challenge_texts()],
             footnotes=footnotes,
             source_line=self.source_line,
         )
@@ -397,6 +413,7 @@ class _ProgramBuilder:
         texts = [
             *(line for paragraph in self.description for line in paragraph),
             *(line for paragraph in self.results for line in paragraph),
+            *self.challenge_intro,
             *self.challenges,
         ]
         return set(self.heading.markers).union(*(_footnote_numbers(t) for t in texts))

@@ -164,7 +164,11 @@ def test_publishing_needs_an_explicit_confirmation(client_coord, edicion, media)
     assert "Marque la casilla de confirmación para publicar." in response.content.decode()
     assert PublicationBuild.objects.count() == 0
 
-    client_coord.post(url, {"confirmar": "1"})
+    # The edition's Informe texts are blank: blocking findings ask for a reason (issue 12).
+    response = client_coord.post(url, {"confirmar": "1"}, follow=True)
+    assert "escriba el motivo" in response.content.decode()
+    assert PublicationBuild.objects.count() == 0
+    client_coord.post(url, {"confirmar": "1", "motivo": "Prueba del flujo."})
     published = PublicationBuild.objects.get()
     assert (published.document, published.draft, published.version) == ("informe", False, 1)
     assert published.status == BuildStatus.DONE
