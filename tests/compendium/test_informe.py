@@ -457,7 +457,9 @@ def test_html_tables_match_the_computations(edicion):
     assert text(root.query("#lista-entidades")) == "Chiapas, Nuevo León."
     objetivos = rows_of(root, "#tabla-objetivos tbody tr")
     assert len(objetivos) == 23
-    assert objetivos[0][1:] == ["2", "1", "3"]
+    # Federal, state, other actor types (issue 12), total; one total row.
+    assert objetivos[0][1:] == ["2", "1", "0", "3"]
+    assert len(rows_of(root, "#tabla-objetivos tfoot tr")) == 1
     assert [r[1] for r in rows_of(root, "#tabla-mas tbody tr")] == ["3", "2", "2", "2", "2", "2"]
     assert text(root.query("#tabla-mas + .tie-note")).startswith("Se muestran 6 objetivos")
     menos = rows_of(root, "#tabla-menos tbody tr")
