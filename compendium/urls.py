@@ -4,6 +4,7 @@ from compendium.feeds import PublicationsFeed
 from compendium.views import data as open_data
 from compendium.views import editions, ficha_pdf, public
 from compendium.views import series as series_views
+from compendium.views import workspace as informe_workspace
 
 app_name = "compendium"
 
@@ -44,6 +45,42 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("generaciones/<int:pk>/estado/", editions.build_status, name="build_status"),
     path("generaciones/<int:pk>/descargar/", editions.build_download, name="build_download"),
+    # The Informe workspace of an edition (compendium/views/workspace.py).
+    path(
+        "ediciones/<int:pk>/informe/",
+        informe_workspace.informe_workspace,
+        name="informe_workspace",
+    ),
+    path(
+        "ediciones/<int:pk>/informe/textos/<str:field>/",
+        informe_workspace.informe_text,
+        name="informe_text",
+    ),
+    path(
+        "ediciones/<int:pk>/informe/creditos/",
+        informe_workspace.informe_credits,
+        name="informe_credits",
+    ),
+    path(
+        "ediciones/<int:pk>/informe/destacadas/",
+        informe_workspace.informe_highlights,
+        name="informe_highlights",
+    ),
+    path(
+        "ediciones/<int:pk>/informe/destacadas/<int:number>/",
+        informe_workspace.informe_highlights_objective,
+        name="informe_highlights_objective",
+    ),
+    path(
+        "ediciones/<int:pk>/informe/retos/",
+        informe_workspace.informe_retos,
+        name="informe_retos",
+    ),
+    path(
+        "ediciones/<int:pk>/informe/retos/reglas/",
+        informe_workspace.informe_retos_rules,
+        name="informe_retos_rules",
+    ),
     # One ficha as a PDF, for its institution (compendium/views/ficha_pdf.py).
     path("fichas/<int:pk>/pdf/", ficha_pdf.ficha_pdf, name="ficha_pdf"),
     # Open data and the feed of new publications (compendium/views/data.py, docs/data-and-api.md).

@@ -514,6 +514,55 @@ MATRIX: dict[str, dict] = {
         "GET":  {"anon": LOGIN, "focal_a": 404, "focal_b": 404, "coord": (200, 200, 404),
                  "admin": (200, 200, 404)},
     },
+    # The Informe workspace (issue 12): an empty POST saves blank texts, no highlight and no
+    # category over a 2023 edition that has none, so it redirects without writing.
+    "compendium:informe_workspace": {
+        "objects": EDITIONS,
+        "GET":  {"anon": LOGIN, "focal_a": 404, "focal_b": 404, "coord": (200, 404),
+                 "admin": (200, 404)},
+    },
+    "compendium:informe_text": {
+        "objects": EDITIONS,
+        "GET":  {"anon": LOGIN, "focal_a": 404, "focal_b": 404, "coord": (200, 404),
+                 "admin": (200, 404)},
+        "POST": {"anon": LOGIN, "focal_a": 404, "focal_b": 404, "coord": (302, 404),
+                 "admin": (302, 404)},
+    },
+    "compendium:informe_credits": {
+        "objects": EDITIONS,
+        "GET":  {"anon": LOGIN, "focal_a": 404, "focal_b": 404, "coord": (200, 404),
+                 "admin": (200, 404)},
+        "POST": {"anon": LOGIN, "focal_a": 404, "focal_b": 404, "coord": (302, 404),
+                 "admin": (302, 404)},
+    },
+    "compendium:informe_highlights": {
+        "objects": EDITIONS,
+        "GET":  {"anon": LOGIN, "focal_a": 404, "focal_b": 404, "coord": (200, 404),
+                 "admin": (200, 404)},
+        "POST": {"anon": LOGIN, "focal_a": 404, "focal_b": 404, "coord": (302, 404),
+                 "admin": (302, 404)},
+    },
+    "compendium:informe_highlights_objective": {
+        "objects": EDITIONS,
+        "GET":  {"anon": LOGIN, "focal_a": 404, "focal_b": 404, "coord": (200, 404),
+                 "admin": (200, 404)},
+        "POST": {"anon": LOGIN, "focal_a": 404, "focal_b": 404, "coord": (302, 404),
+                 "admin": (302, 404)},
+    },
+    "compendium:informe_retos": {
+        "objects": EDITIONS,
+        "GET":  {"anon": LOGIN, "focal_a": 404, "focal_b": 404, "coord": (200, 404),
+                 "admin": (200, 404)},
+        "POST": {"anon": LOGIN, "focal_a": 404, "focal_b": 404, "coord": (302, 404),
+                 "admin": (302, 404)},
+    },
+    "compendium:informe_retos_rules": {
+        "objects": EDITIONS,
+        "GET":  {"anon": LOGIN, "focal_a": 404, "focal_b": 404, "coord": (200, 404),
+                 "admin": (200, 404)},
+        "POST": {"anon": LOGIN, "focal_a": 404, "focal_b": 404, "coord": (302, 404),
+                 "admin": (302, 404)},
+    },
     # --- the admin site's own pages (model pages: ADMIN_PAGES below) -----------------------
     "admin:index": {
         "GET":  {"anon": ADMIN_LOGIN, "focal_a": ADMIN_LOGIN, "focal_b": ADMIN_LOGIN,
@@ -723,6 +772,12 @@ def target(w: World, key: str, obj: str | None) -> Target:
     if key == "compendium:edition_create":
         year = {"with_edition": 2023, "without_edition": 2024, "missing": 1999}[obj]
         return Target(reverse(key, args=[year]))
+    if key.startswith("compendium:informe_"):
+        pk = w.edicion.pk if obj == "edition_2023" else MISSING
+        extra = {"compendium:informe_text": ["preambulo"]}.get(key, [])
+        if key == "compendium:informe_highlights_objective":
+            extra = [7]
+        return Target(reverse(key, args=[pk, *extra]))
     if key in {"compendium:edition_edit", "compendium:edition_check"}:
         return Target(reverse(key, args=[w.edicion.pk if obj == "edition_2023" else MISSING]))
     if key in {"compendium:build_request", "compendium:build_publish"}:

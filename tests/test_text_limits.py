@@ -32,6 +32,18 @@ Context = types.SimpleNamespace
 # Constructor arguments of every form class defined in reporting/ and compendium/.
 FORM_KWARGS: dict[str, Callable[[Context], dict]] = {
     "compendium.forms.EdicionForm": lambda c: {},
+    "compendium.workspace.CreditsForm": lambda c: {},
+    "compendium.workspace.CriterionForm": lambda c: {},
+    "compendium.workspace.HighlightsForm": lambda c: {"fichas": [c.ficha]},
+    "compendium.workspace.InformeTextForm": lambda c: {"field": "preambulo"},
+    "compendium.workspace.KeywordsForm": lambda c: {
+        "categories": list(c.ejercicio.challenge_categories.all())
+    },
+    "compendium.workspace.RetoPageForm": lambda c: {
+        "retos": list(c.ficha.retos.all()),
+        "categories": list(c.ejercicio.challenge_categories.all()),
+        "rules": [],
+    },
     "reporting.exercise_forms.CategoryForm": lambda c: {},
     "reporting.exercise_forms.CloseForm": lambda c: {},
     "reporting.exercise_forms.DeadlineForm": lambda c: {"ejercicio": c.ejercicio},
