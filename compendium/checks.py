@@ -69,7 +69,7 @@ INFORME_TEXTS = [
 
 # A web address in a text, with the two export artefacts around one: «<http…>» and the
 # Markdown link «[texto](http…)».
-URL_RE = re.compile(r"(?:https?:/*|www\.)[^\s<>«»\"‹›]+", re.IGNORECASE)
+URL_RE = re.compile(r"(?:\bhttps?(?::/*|/+)|www\.)[^\s<>«»\"‹›]+", re.IGNORECASE)
 MARKDOWN_LINK_RE = re.compile(r"\[([^\]\n]*)\]\((\s*(?:https?://|www\.)[^)\s]*)\s*\)")
 ANGLE_URL_RE = re.compile(r"[<‹]\s*((?:https?://|www\.)[^>›\s]*)\s*[>›]")
 _HOST_RE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?::\d{1,5})?$")
