@@ -9,10 +9,11 @@ What the drafts say, and the rules they follow:
 
 * They count «acciones», as the editions do (seed 004: «el número de acciones por cada
   objetivo»): one approved ficha is one acción.
-* Totals; the change from the previous edition when one exists (``previous_figures``: the most
-  recent earlier exercise with approved fichas); the objectives with most and fewest acciones,
-  ties never cut (``informe.rank_objectives``) and objectives with none named apart; federal
-  against state; and how many acciones report the structured figures (people, by sex, actions).
+* Totals; the change from the previous edition when one exists (``previous_figures``: the
+  published series of ``compendium.series``, or an earlier exercise's approved fichas); the
+  objectives with most and fewest acciones, ties never cut (``informe.rank_objectives``) and
+  objectives with none named apart; federal against state; and how many acciones report the
+  structured figures (people, by sex, actions).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from compendium import series
 from compendium.informe import (
     TOTAL_STATES,
     CategoryCount,
@@ -59,7 +61,15 @@ class Previous:
 
 
 def previous_figures(ejercicio: Ejercicio) -> Previous | None:
-    """Counts of the most recent earlier exercise that has approved fichas; None without one."""
+    """The previous edition's acciones; None without one.
+
+    The most recent earlier year of either kind: the published series (a published edition's
+    public record, else UPMRIP's published totals 2018-2022, ``compendium.series``, federal and
+    state only where the source splits them) or an earlier exercise with approved fichas that
+    was never published. A year in both is taken from the series (what was published).
+    """
+    published = series.annual_series(until=ejercicio.year - 1)
+    latest = published[-1] if published else None
     earlier = (
         Ficha.objects.approved()
         .filter(ejercicio__year__lt=ejercicio.year)
@@ -67,6 +77,14 @@ def previous_figures(ejercicio: Ejercicio) -> Previous | None:
         .values_list("ejercicio__year", flat=True)
         .first()
     )
+    if latest is not None and (earlier is None or latest.year >= earlier):
+        return Previous(
+            latest.year,
+            latest.total,
+            {n: v for n, v in latest.objectives.items() if v},
+            latest.federal,
+            latest.state,
+        )
     if earlier is None:
         return None
     rows = (

@@ -260,9 +260,7 @@ def sections(
 
 
 def _evolution(edicion: Edicion) -> list[Section]:
-    """«Evolución 2018-AAAA» (docs/series.md), when the edition has that optional section."""
-    if not hasattr(edicion, "evolucion_incluida"):
-        return []
+    """«Evolución 2018-AAAA» (docs/series.md §S5): optional, edited on the edition's page."""
     url = reverse("compendium:edition_edit", args=[edicion.pk]) + "#textos"
     title = _("III. Evolución 2018-%(year)s") % {"year": edicion.ejercicio.year}
     if not edicion.evolucion_incluida:

@@ -70,7 +70,22 @@ def test_previous_edition_counts(years) -> None:
     e23, e24 = years
     previous = drafts.previous_figures(e24)
     assert previous == drafts.Previous(2023, 4, {1: 2, 2: 1, 7: 1}, federal=3, state=1)
-    assert drafts.previous_figures(e23) is None
+    # Before 2023: UPMRIP's published totals (docs/reference-data.md §D7), not split.
+    history = drafts.previous_figures(e23)
+    assert (history.year, history.total, history.federal) == (2022, 346, None)
+    assert history.by_objective[7] == 46
+
+
+def test_draft_against_published_history(years) -> None:
+    e23, _e24 = years
+    data = compute_informe(e23)
+    texts = drafts.draft_texts(data, drafts.previous_figures(e23), period_text(e23))
+    assert (
+        "Respecto de 2022 (346 acciones), disminuyeron en 342 (98.8%)."
+        in (texts["analisis_general"])
+    )
+    # The history does not split federal and state: no comparison there.
+    assert "Respecto de" not in texts["analisis_federal"]
 
 
 def test_objectives_phrase_keeps_ties_together() -> None:
