@@ -56,6 +56,7 @@ def test_workspace_lists_every_section_with_its_state(client_coord, edicion, fic
     assert states["destacadas"] == workspace.INCOMPLETE
     assert states["retos"] == workspace.INCOMPLETE
     assert states["anexos"] == workspace.COMPLETE  # the default categories are defined
+    assert states["evolucion"] == workspace.INCOMPLETE  # included, its paragraph generated
     body = client_coord.get(reverse("compendium:informe_workspace", args=[edicion.pk])).content
     assert reverse("compendium:informe_retos", args=[edicion.pk]).encode() in body
     assert b"<caption>" in body and b'scope="row"' in body
@@ -76,7 +77,9 @@ def test_states_follow_the_work(client_coord, coordinator, edicion, fichas) -> N
     Reto.objects.filter(ficha__in=fichas).update(
         categoria=edicion.ejercicio.challenge_categories.first()
     )
+    type(edicion).objects.filter(pk=edicion.pk).update(evolucion_incluida=False)
     states = _states(client_coord, edicion)
+    assert states["evolucion"] == workspace.NOT_APPLICABLE
     assert states["preambulo"] == states["creditos"] == workspace.COMPLETE
     assert states["destacadas"] == states["retos"] == workspace.COMPLETE
 
