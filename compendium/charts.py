@@ -41,8 +41,13 @@ MAP_CLASSES: list[tuple[int, int | None, str]] = [
     (4, 10, "Entre 4 y 10"),
     (11, None, "Más de 10"),
 ]
-# Sequential fills of those classes.
-MAP_FILLS = ["#F2F2F2", "#EBC7D2", "#C45C7E", GUINDA]
+# Fills of those classes. Neighbouring classes differ by at least 3:1 (WCAG 1.4.11): white,
+# pink (3.5:1 against white), dark guinda (3.6:1 against the pink); four steps of 3:1 do not fit
+# between white and black, so «Más de 10» is the dark guinda hatched with white (the pattern
+# «mapa-trama» defined in templates/compendium/charts/map.svg). State borders are grey, 4.5:1
+# against white. Before: #F2F2F2, #EBC7D2, #C45C7E, guinda: 1.4:1 to 2.6:1 (docs/accessibility.md
+# §C2).
+MAP_FILLS = ["#FFFFFF", "#C96B8A", GUINDA_OSCURO, "url(#mapa-trama)"]
 MAP_CREDIT = (
     "Mapa: «Map of Mexico» de Victor Cazanave (@svg-maps/mexico), basado en MapSVG, CC BY 4.0."
 )

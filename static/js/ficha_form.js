@@ -29,6 +29,9 @@
   var statusBox = document.getElementById("estado-guardado");
   var errorsBox = document.getElementById("errores-autoguardado");
   var live = document.getElementById("aviso-palabras");
+  // The autosave's outcome for screen readers: «Guardando…» is only shown, so that leaving a
+  // field is announced once (it was twice: «Guardando…», then «Guardado a las…»).
+  var announcer = document.getElementById("aviso-guardado");
   var versionInput = document.getElementById("id_version");
   var list = document.getElementById("retos-lista");
   var template = document.getElementById("reto-vacio");
@@ -72,12 +75,13 @@
     });
     Object.keys(totals).forEach(function (s) {
       var over = totals[s] > limit;
+      var counter = form.querySelector('[data-word-counter="' + s + '"]');
+      var values = { section: counter ? counter.dataset.sectionLabel : s, limit: limit };
       if (over && !overLimit[s]) {
-        var counter = form.querySelector('[data-word-counter="' + s + '"]');
-        live.textContent = fmt(T.wordsOverAnnounce, {
-          section: counter ? counter.dataset.sectionLabel : s,
-          limit: limit,
-        });
+        live.textContent = fmt(T.wordsOverAnnounce, values);
+      } else if (!over && overLimit[s]) {
+        // Back under the limit: said too (issue 11), not only going over it.
+        live.textContent = fmt(live.dataset.backUnder || "", values);
       }
       overLimit[s] = over;
     });
@@ -278,8 +282,7 @@
       return;
     }
     var banner = document.getElementById("recuperacion");
-    var when = new Date(saved.at);
-    var hhmm = ("0" + when.getHours()).slice(-2) + ":" + ("0" + when.getMinutes()).slice(-2);
+    var hhmm = clock(saved.at);
     var detail = fmt(T.recoverDetail, { hora: hhmm });
     if (String(saved.version) !== String(versionInput.value)) detail += " " + T.recoverNewer;
     document.getElementById("recuperacion-detalle").textContent = detail;
@@ -299,11 +302,26 @@
     });
   }
 
+  // «HH:MM» of a timestamp in the server's time zone (Mexico City), as the save messages say
+  // it, whatever the browser's own zone (docs/accessibility.md §S3).
+  function clock(ms) {
+    var zone = live.dataset.timeZone || undefined;
+    try {
+      return new Intl.DateTimeFormat("es-MX", {
+        hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: zone,
+      }).format(new Date(ms));
+    } catch (_e) {
+      var when = new Date(ms);
+      return ("0" + when.getHours()).slice(-2) + ":" + ("0" + when.getMinutes()).slice(-2);
+    }
+  }
+
   // ---------------------------------------------------------------- autosave
-  function setStatus(text, isError) {
+  function setStatus(text, isError, quiet) {
     statusBox.textContent = text;
     statusBox.classList.toggle("text-danger", !!isError);
     statusBox.classList.toggle("fw-semibold", !!isError);
+    if (!quiet && announcer) announcer.textContent = text;
   }
   function showErrors(errors) {
     errorsBox.innerHTML = "";
@@ -359,7 +377,7 @@
     inFlight = true;
     var seq = editSeq;
     backup();
-    setStatus(T.saving);
+    setStatus(T.saving, false, true);
     fetch(form.dataset.autosaveUrl, {
       method: "POST",
       body: new FormData(form),
@@ -438,6 +456,20 @@
       event.returnValue = "";
     }
   });
+
+  // The sticky action bar (static/css/app.css) never hides the focused control: the page keeps
+  // the bar's height free when it scrolls a control into view (scroll-padding-bottom).
+  var bar = form.querySelector(".ficha-acciones");
+  function barHeight() {
+    var sticky = bar && window.getComputedStyle(bar).position === "sticky";
+    document.documentElement.style.setProperty(
+      "--ficha-acciones-alto", sticky ? Math.ceil(bar.getBoundingClientRect().height + 16) + "px" : "0px");
+  }
+  if (bar) {
+    barHeight();
+    if (window.ResizeObserver) new ResizeObserver(barHeight).observe(bar);
+    window.addEventListener("resize", barHeight);
+  }
 
   updateCounters();
   offerRecovery();

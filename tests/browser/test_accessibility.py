@@ -1,29 +1,56 @@
-"""axe-core (WCAG 2.1 A and AA) on every distinct page and state of the app (issue 11).
+"""axe-core (WCAG 2.1 A and AA) and reflow at 320 CSS px on every distinct page and state of the
+app (issue 11, docs/accessibility.md).
 
 The demonstration data (``reporting.demo.load_demo``: two exercises, fichas in every status,
-every role) is loaded once per test; each persona's test walks its pages and collects every
-violation, so one failure lists all pages at once: page, rule id, impact and the CSS targets of
-the offending nodes. axe-core comes bundled with ``axe-playwright-python``: nothing is
-downloaded at test time.
+every role) is loaded ONCE for the module, committed, served by the module's own live server and
+flushed when the module is done (pytest-django's ``live_server`` would make every test
+transactional, and each would load the demo again). Each persona's test walks its pages and
+collects every violation, so one failure lists all pages at once: page, rule id, impact and the
+CSS targets of the offending nodes. axe-core comes bundled with ``axe-playwright-python``:
+nothing is downloaded at test time.
 """
 
 import datetime
+import importlib
+import re
 from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.apps import apps
 from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.test import override_settings
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
 from reporting.demo import COORDINATOR, DEMO_PASSWORD, DEMO_YEAR, PREVIOUS_YEAR, load_demo
-from reporting.models import Ficha, FichaStatus, User
+from reporting.models import Ejercicio, Ficha, FichaStatus, ObjetivoPMM, User
+from tests.browser.test_reflow import OVERFLOW
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+# Not transactional: the module's fixture commits the demo once; each test only reads it here
+# (what the browser does goes through the live server's own connection and is committed).
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db]
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 AXE_OPTIONS = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
+# A table wider than its page scrolls inside a container that keyboard users can reach and
+# that says what it holds: role=region, tabindex=0 and a name (docs/accessibility.md §R1).
+UNNAMED_SCROLLERS = """() => [...document.querySelectorAll('main .table-responsive')].filter(el => {
+  const ids = (el.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean);
+  const name = (el.getAttribute('aria-label') || '') + ids.map(
+    id => (document.getElementById(id) || {}).textContent || '').join('');
+  return el.getAttribute('role') !== 'region' || el.tabIndex !== 0 || !name.trim();
+}).map(el => (el.querySelector('table') || el).id || el.className)"""
+# English left on a page: Django's and import-export's strings without a Spanish translation,
+# and dates in English («29 Nov 2026», «November 29, 2026»).
+ENGLISH = re.compile(
+    r"\b(?:Today|Yesterday|Tomorrow|Select all|This exporter|Choose a Date|Midnight|Noon)\b"
+    r"|\b\d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)\b"
+    r"|\b(?:January|February|March|April|June|July|August|September|October|November|December)\b"
+)
 FOCAL_POINT = "enlace.inm@demo.gob.mx"
 ADMINISTRATOR = "admin@demo.gob.mx"
 
@@ -46,10 +73,23 @@ def sign_in(page: Page, login, email: str) -> list[str]:
 
 
 def violations(page: Page, label: str) -> list[str]:
-    """One line per violation of ``page`` as it is now: page, rule, impact, node targets."""
+    """One line per violation of ``page`` as it is now: page, rule, impact, node targets; and
+    a line if, at 320 CSS px, the page scrolls sideways (WCAG 1.4.10 reflow)."""
     page.wait_for_load_state("load")
     result = _axe.run(page, options=AXE_OPTIONS).response
-    return [
+    viewport = page.viewport_size
+    page.set_viewport_size({"width": 320, "height": 640})
+    wide = page.evaluate(OVERFLOW)
+    if viewport:
+        page.set_viewport_size(viewport)
+    reflow = [f"{label} ({page.url}): wider than 320 px {wide}"] if wide else []
+    scrollers = page.evaluate(UNNAMED_SCROLLERS)
+    if scrollers:
+        reflow.append(f"{label} ({page.url}): scroll container not a named region {scrollers}")
+    english = ENGLISH.findall(page.locator("body").inner_text())
+    if english:
+        reflow.append(f"{label} ({page.url}): English text {english[:5]}")
+    return reflow + [
         f"{label} ({page.url}): {v['id']} [{v.get('impact')}] "
         + ", ".join(" ".join(map(str, node["target"])) for node in v["nodes"][:8])
         + (f" … and {len(v['nodes']) - 8} more" if len(v["nodes"]) > 8 else "")
@@ -69,18 +109,52 @@ def check_pages(page: Page, pages: list[tuple[str, str]]) -> list[str]:
 
 
 def report(found: list[str]) -> str:
-    return f"{len(found)} WCAG 2.1 A/AA violations:\n" + "\n".join(found)
+    return f"{len(found)} WCAG 2.1 A/AA violations or reflow failures:\n" + "\n".join(found)
+
+
+@pytest.fixture(scope="module")
+def server(django_db_setup, django_db_blocker):
+    """A live server for this module only (see the module's docstring)."""
+    live = LiveServer("localhost")
+    live._live_server_modified_settings.enable()
+    yield live
+    live._live_server_modified_settings.disable()
+    live.stop()
+
+
+@pytest.fixture(scope="module")
+def demo_data(server, django_db_blocker, tmp_path_factory):
+    """The demo and a published 2023 edition, committed once; every table flushed afterwards."""
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # as tests/conftest.py
+    with (
+        django_db_blocker.unblock(),
+        override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"), PASSWORD_HASHERS=hashers),
+    ):
+        if not ObjetivoPMM.objects.exists():  # a transactional test flushed it
+            importlib.import_module("reporting.migrations.0002_reference_data").load(apps, None)
+        demo_accounts = load_demo()
+        codes.update({email: backup for email, (_, backup) in demo_accounts.second_factor.items()})
+        fichas = {
+            status: Ficha.objects.filter(ejercicio__year=DEMO_YEAR, status=status).order_by("pk")[0]
+            for status in FichaStatus.values
+        }
+        edicion = _published_edition()
+        yield {"fichas": fichas, "edicion": edicion}
+        call_command("flush", interactive=False, verbosity=0)
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    demo_accounts = load_demo()
-    codes.update({email: backup for email, (_, backup) in demo_accounts.second_factor.items()})
-    return {
-        status: Ficha.objects.filter(ejercicio__year=DEMO_YEAR, status=status).order_by("pk")[0]
-        for status in FichaStatus.values
-    }
+def demo(demo_data):
+    return demo_data["fichas"]
+
+
+@pytest.fixture
+def page(browser, server):
+    """The conftest's ``page`` (and so ``login``) on this module's server."""
+    context = browser.new_context(locale="es-MX", base_url=server.url)
+    context.set_default_timeout(15_000)
+    yield context.new_page()
+    context.close()
 
 
 def _published_edition() -> Edicion:
@@ -109,7 +183,6 @@ def _published_edition() -> Edicion:
 
 
 def test_public_and_sign_in_pages(page: Page, demo):
-    _published_edition()
     found = check_pages(
         page,
         [
@@ -172,8 +245,8 @@ def test_focal_point_pages(page: Page, login, demo):
     assert not found, report(found)
 
 
-def test_coordinator_pages(page: Page, login, demo):
-    edicion = _published_edition()
+def test_coordinator_pages(page: Page, login, demo, demo_data):
+    edicion = demo_data["edicion"]
     found = sign_in(page, login, COORDINATOR)
     approved = demo[FichaStatus.APROBADA]
     order = (
@@ -213,6 +286,7 @@ def test_coordinator_pages(page: Page, login, demo):
 
 def test_admin_ficha_pages(page: Page, login, demo):
     assert User.objects.get(email=ADMINISTRATOR).is_superuser
+    exercise = Ejercicio.objects.get(year=DEMO_YEAR)
     found = sign_in(page, login, ADMINISTRATOR)
     found += check_pages(
         page,
@@ -227,6 +301,16 @@ def test_admin_ficha_pages(page: Page, login, demo):
                 "Administración: historial de una ficha",
                 f"/admin/reporting/ficha/{demo[FichaStatus.APROBADA].pk}/history/",
             ),
+            ("Administración: exportar fichas", "/admin/reporting/ficha/export/"),
+            ("Administración: un ejercicio", f"/admin/reporting/ejercicio/{exercise.pk}/change/"),
         ],
     )
+    # The date widgets speak Spanish, day first (locale/es_MX/LC_MESSAGES/djangojs.po).
+    today = page.locator(".datetimeshortcuts a").first
+    assert re.fullmatch(
+        r"Hoy \(\d{1,2} de [a-z]+ de \d{4}\)", today.get_attribute("aria-label") or ""
+    ), today.get_attribute("aria-label")
+    page.locator(".datetimeshortcuts button").first.click()
+    caption = (page.locator(".calendarbox caption").first.text_content() or "").strip()
+    assert re.fullmatch(r"[a-z]+ \d{4}", caption), caption
     assert not found, report(found)

@@ -127,3 +127,35 @@ def test_coordinator_forms_errors_take_focus(page: Page, login, review_setup, ac
     page.get_by_label("Título").fill("")
     page.get_by_role("button", name="Crear la edición").click()
     _expect_error_focus(page)
+
+
+def test_other_forms_errors_take_focus(page: Page, login, actor_a, ejercicio):
+    """The focal point's ficha form and password change, the coordinators' invitation and new
+    exercise: each refused submission lands on its error summary."""
+    focal = factories.user("enlace.errores@prueba.gob.mx", actor=actor_a)
+    coordinator = factories.user("coord.errores@prueba.gob.mx", role=Role.COORDINADOR)
+    draft = factories.ficha(actor_a, ejercicio)
+    login(focal.email, factories.PASSWORD)
+
+    # Ficha form: sent to review without a name.
+    page.goto(f"/fichas/{draft.pk}/")
+    page.locator("[name=nombre]").fill("")
+    page.locator("#enviar-revision:not([hidden])").click()
+    _expect_error_focus(page)
+
+    # Password change with nothing typed.
+    page.goto("/cuentas/password_change/")
+    page.get_by_role("button", name="Cambiar contraseña").click()
+    _expect_error_focus(page)
+
+    login(coordinator.email, factories.PASSWORD)
+    # An invitation without any data.
+    page.goto("/fichas/invitaciones/")
+    page.get_by_role("button", name="Enviar invitación").click()
+    _expect_error_focus(page)
+
+    # A new exercise without its year.
+    page.goto("/fichas/ejercicios/nuevo/")
+    page.get_by_label("Año del ejercicio").fill("")
+    page.get_by_role("button", name="Crear el ejercicio").click()
+    _expect_error_focus(page)

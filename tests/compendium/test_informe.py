@@ -345,9 +345,10 @@ def test_participants_table_counts_joint_programs_for_each_co_actor(data):
 def test_bar_chart_has_title_desc_and_a_label_per_bar(data):
     svg = ET.fromstring(str(charts.objective_bar_chart(data.counts, attr="federal", chart_id="g")))
     assert svg.get("role") == "img"
-    assert svg.get("aria-labelledby") == "g-t g-d"
+    # The name is the title only; the values are in the table, not read twice (issue 11).
+    assert (svg.get("aria-labelledby"), svg.get("aria-describedby")) == ("g-t", "g-d")
     assert svg.find(f"{SVG}title").text == "Fichas por Objetivo del PMM: dependencias federales"
-    assert svg.find(f"{SVG}desc").text.startswith("Objetivo 1: 2; Objetivo 2: 1; Objetivo 3: 0;")
+    assert "Objetivo 1: 2" not in svg.find(f"{SVG}desc").text
     assert len(svg.findall(f"{SVG}rect")) == 5  # objectives 1, 2, 4, 6 and 8
     texts = [t.text for t in svg.iter(f"{SVG}text")]
     # After the axis ticks, each objective prints its value, then its number under the bar.
@@ -381,7 +382,8 @@ def test_state_map_escapes_names_and_ids(monkeypatch):
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; Zaragoza" in markup
     svg = ET.fromstring(markup)  # well-formed: every «<» and «&» of the data is escaped
     assert svg.get("id") == 'm"<b>&'
-    assert svg.find(f"{SVG}desc").text == f"1 de 32 entidades con fichas. {HOSTILE}: 2"
+    # The description points to the table instead of listing the states (issue 11).
+    assert svg.find(f"{SVG}desc").text.startswith("1 de 32 entidades con fichas; las cifras")
     assert next(svg.iter(f"{SVG}path")).find(f"{SVG}title").text == f"{HOSTILE}: 2 fichas"
 
 
