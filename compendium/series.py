@@ -26,13 +26,14 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from compendium import charts, public_record
 from compendium.models import HistoricalFigure, PublicationBuild, PublishedProgram
 from reporting.models import ODS, Ficha, ObjetivoPMM
-from reporting.text import format_number
+from reporting.text import format_number, spanish_date
 
 FIRST_YEAR = 2018
 OBJECTIVES = range(1, 24)
@@ -117,8 +118,6 @@ class YearFigures:
             _("ODS %(n)s: %(note)s") % {"n": n, "note": note}
             for n, note in sorted(self.ods_cell_notes.items())
         ]
-        if self.ods is None:
-            notes.append(_(NO_ODS_NOTE))
         return notes
 
 
@@ -180,9 +179,7 @@ def edition_figures(build: PublicationBuild) -> YearFigures:
     """One year counted from the public record of one published version."""
     year = build.edicion.ejercicio.year
     programs = PublishedProgram.objects.filter(build=build)
-    per_objective = dict(
-        programs.values_list("objetivo_id").annotate(n=Count("pk")).order_by()  # type: ignore[arg-type]
-    )
+    per_objective = dict(programs.values_list("objetivo_id").annotate(n=Count("pk")).order_by())
     split = programs.aggregate(
         federal=Count("pk", filter=Q(actor_type__is_federal=True)),
         state=Count("pk", filter=Q(actor_type__is_state=True)),
@@ -190,13 +187,13 @@ def edition_figures(build: PublicationBuild) -> YearFigures:
     # ODS: acciones with results aligned to each ODS (docs/series.md §S3).
     with_results = programs.exclude(resultados="").filter(ods__isnull=False)
     per_ods: Counter[int] = Counter(
-        dict(with_results.values_list("ods").annotate(n=Count("pk")).order_by())  # type: ignore[arg-type]
+        dict(with_results.values_list("ods").annotate(n=Count("pk")).order_by())
     )
     ods_total = with_results.values("pk").distinct().count() if per_ods else None
-    date = build.published_at.date().isoformat() if build.published_at else ""
+    date = spanish_date(timezone.localdate(build.published_at)) if build.published_at else ""
     source = _(
-        "Compendio General %(year)s, versión %(v)s publicada %(date)s: registro público de sus "
-        "programas"
+        "Compendio General %(year)s, versión %(v)s publicada el %(date)s: registro público de "
+        "sus programas"
     ) % {"year": year, "v": build.version, "date": date}
     return YearFigures(
         year=year,
@@ -334,9 +331,7 @@ def evolution_draft(series: Sequence[YearFigures]) -> str:
         previous = series[-2]
         delta = last.total - previous.total
         if delta:
-            percent = (
-                format_number(round(abs(delta) * 100 / previous.total, 1)) if previous.total else ""
-            )
+            percent = f"{abs(delta) * 100 / previous.total:,.1f}" if previous.total else ""
             parts.append(
                 (
                     _(
@@ -504,6 +499,7 @@ def heat_legend(maximum: int) -> list[dict]:
 
 # --- Charts ----------------------------------------------------------------------------------
 
+MAX_SLOT = 110
 SERIES_COLOURS = {"total": charts.GUINDA, "federal": charts.VERDE, "state": charts.GUINDA_OSCURO}
 
 
@@ -534,7 +530,8 @@ def year_chart(
     maximum = max((v for row in values for v in row if v is not None), default=0) or 1
     step = charts._nice_step(maximum)
     scale_max = ((maximum + step - 1) // step) * step
-    slot = plot_w / max(len(series), 1)
+    # At most ``MAX_SLOT`` per year, so that one or two years do not draw slabs.
+    slot = min(plot_w / max(len(series), 1), MAX_SLOT * len(kinds))
     group_w = slot * 0.7
     bar_w = group_w / len(kinds)
     base = top + legend_h + plot_h

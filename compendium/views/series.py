@@ -23,7 +23,7 @@ PUBLISHER = "Unidad de Política Migratoria, Registro e Identidad de Personas (U
 
 def _footnotes(rows: list[s.YearFigures], *, ods: bool = False) -> list[dict]:
     """Numbered notes of the years (each year's notes, in order), for «*n» markers."""
-    notes = []
+    notes: list[dict] = []
     for y in rows:
         for text in y.ods_notes if ods else y.notes:
             notes.append({"year": y.year, "number": len(notes) + 1, "text": text})

@@ -474,7 +474,7 @@ def test_html_tables_match_the_computations(edicion):
     assert text(root.query("#sin-fichas-federal")).startswith(
         "Objetivos sin fichas de dependencias federales: 3, 5, 7, 9, 10,"
     )
-    assert len(list(root.query_all("figure svg"))) == 4
+    assert len(list(root.query_all("figure svg"))) == 5  # with «Evolución» (docs/series.md)
     assert "CC BY 4.0" in text(root.query("#evaluacion .credit"))
     assert rows_of(root, "#tabla-entidades tbody tr") == [["Chiapas", "4"], ["Nuevo León", "4"]]
     assert rows_of(root, "#cifra-personas_atendidas") == [
