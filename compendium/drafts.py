@@ -189,9 +189,18 @@ def _change_sentence(current: int, previous: Previous | None, before: int | None
         "p": percent(abs(current - before), before),
     }
     if current > before:
-        return _("Respecto de %(year)s (%(before)s), aumentaron en %(d)s (%(p)s).") % values
+        return (
+            _("Respecto de %(year)s (%(before)s), el número de acciones aumentó en %(d)s (%(p)s).")
+            % values
+        )
     if current < before:
-        return _("Respecto de %(year)s (%(before)s), disminuyeron en %(d)s (%(p)s).") % values
+        return (
+            _(
+                "Respecto de %(year)s (%(before)s), el número de acciones disminuyó en %(d)s "
+                "(%(p)s)."
+            )
+            % values
+        )
     return _("Es el mismo número que en %(year)s.") % values
 
 
@@ -223,10 +232,8 @@ def _largest_changes(counts: Sequence[ObjectiveCount], previous: Previous) -> st
         )
     if not sentences:
         return ""
-    return _("Respecto de %(year)s, %(changes)s.") % {
-        "year": previous.year,
-        "changes": "; ".join(sentences),
-    }
+    text = "; ".join(sentences)
+    return _("Por objetivo, %(changes)s.") % {"changes": text}
 
 
 # --- The five texts ------------------------------------------------------------------------
@@ -420,8 +427,8 @@ def _challenges_sentence(challenges: Sequence[CategoryCount]) -> str:
     if uncategorised:
         sentences.append(
             ngettext(
-                "%(n)s reto aún no tiene categoría asignada.",
-                "%(n)s retos aún no tienen categoría asignada.",
+                "De ellos, %(n)s aún no tiene categoría asignada.",
+                "De ellos, %(n)s aún no tienen categoría asignada.",
                 uncategorised,
             )
             % {"n": format_number(uncategorised)}

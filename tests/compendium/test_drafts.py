@@ -81,7 +81,7 @@ def test_draft_against_published_history(years) -> None:
     data = compute_informe(e23)
     texts = drafts.draft_texts(data, drafts.previous_figures(e23), period_text(e23))
     assert (
-        "Respecto de 2022 (346 acciones), disminuyeron en 342 (98.8%)."
+        "Respecto de 2022 (346 acciones), el número de acciones disminuyó en 342 (98.8%)."
         in (texts["analisis_general"])
     )
     # The history does not split federal and state: no comparison there.
@@ -114,10 +114,10 @@ def test_general_analysis(texts) -> None:
     zeros = ", ".join(str(n) for n in range(6, 23)) + " y 23"
     assert f"Las instituciones no reportaron acciones en los objetivos {zeros}." in text
     # The previous edition: total and the largest changes, ties together.
-    assert "Respecto de 2023 (4 acciones), aumentaron en 6 (150%)." in text
+    assert "Respecto de 2023 (4 acciones), el número de acciones aumentó en 6 (150%)." in text
     assert (
-        "Respecto de 2023, el mayor aumento, de 2 acciones, fue en los objetivos 2 y 3; la "
-        "mayor disminución, de 1 acción, fue en el objetivo 7."
+        "Por objetivo, el mayor aumento, de 2 acciones, fue en los objetivos 2 y 3; la mayor "
+        "disminución, de 1 acción, fue en el objetivo 7."
     ) in text
 
 
@@ -133,7 +133,7 @@ def test_federal_and_state_analyses(texts) -> None:
     ) in federal
     assert "Las dependencias federales no reportaron acciones en los objetivos 2, 5, 6," in federal
     assert "Son más que las 4 acciones de las entidades federativas." in federal
-    assert "Respecto de 2023 (3 acciones), aumentaron en 2 (66.7%)." in federal
+    assert "Respecto de 2023 (3 acciones), el número de acciones aumentó en 2 (66.7%)." in federal
     state = texts["analisis_estatal"]
     assert "las 4 acciones de las entidades federativas, 40% del total, en 2 de los 23" in state
     assert "Son menos que las 5 acciones de las dependencias federales." in state
@@ -160,7 +160,7 @@ def test_preamble_and_conclusions(texts) -> None:
     assert (
         "La categoría con más retos es «Recursos presupuestales y financieros» (2)." in conclusions
     )
-    assert "1 reto aún no tiene categoría asignada." in conclusions
+    assert "De ellos, 1 aún no tiene categoría asignada." in conclusions
     assert (
         "De las 10 acciones, el número de personas atendidas se reporta en 2 (20%); el de "
         "mujeres, en 1; el de hombres, en 0, y un número de acciones realizadas, en 0."
