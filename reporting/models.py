@@ -630,6 +630,9 @@ class Ficha(models.Model):
     # Soft delete of a draft by its institution (reporting.editing.delete_draft); purged after
     # 30 days by ``manage.py purge_deleted_fichas``.
     deleted_at = models.DateTimeField(_("eliminada"), null=True, blank=True, editable=False)
+    # Text of an imported Word file that fitted no field (reporting/docx_import.py), shown to
+    # the institution on the draft. Internal: never printed, exported or published.
+    texto_no_reconocido = models.TextField(_("Texto no reconocido"), blank=True, editable=False)
 
     objects = FichaManager()
     # Deleted drafts included: the «Fichas eliminadas» list, restoring and purging only.

@@ -1,6 +1,6 @@
 from django.urls import URLPattern, URLResolver, path
 
-from reporting.views import accounts, exercises, fichas, review
+from reporting.views import accounts, docx, exercises, fichas, review
 
 app_name = "reporting"
 
@@ -19,6 +19,12 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("eliminadas/", fichas.fichas_deleted, name="fichas_deleted"),
     path("descargar/<int:year>/", fichas.fichas_download, name="fichas_download"),
     path("traer-del-ejercicio-anterior/", fichas.carry_over, name="carry_over"),
+    # Word in, Word out (reporting/views/docx.py, docs/word.md).
+    path("word/plantilla/", docx.docx_template, name="docx_template"),
+    path("word/importar/", docx.docx_import, name="docx_import"),
+    path("<int:pk>/word/", docx.docx_export, name="docx_export"),
+    path("<int:pk>/word/aplicar/", docx.docx_apply, name="docx_apply"),
+    path("<int:pk>/word/quitar-nota/", docx.docx_note_clear, name="docx_note_clear"),
     path("invitaciones/", accounts.invite, name="invite"),
     path("invitaciones/<int:pk>/reenviar/", accounts.invitation_resend, name="invitation_resend"),
     path("invitaciones/<int:pk>/revocar/", accounts.invitation_revoke, name="invitation_revoke"),

@@ -317,6 +317,40 @@ MATRIX: dict[str, dict] = {
         "GET":  {"anon": LOGIN, "focal_a": (200, 200, 404), "focal_b": (200, 404, 404),
                  "coord": 404, "admin": 404},
     },
+    # Word in, Word out (issue 16): the template is public; an empty upload is a form error;
+    # applying a preview and clearing the note are the draft's institution's only. An empty
+    # POST to «aplicar» carries no formset: refused with a message, nothing saved.
+    "reporting:docx_template": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "reporting:docx_import": {
+        "GET":  {"anon": LOGIN, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+        "POST": {"anon": LOGIN, "focal_a": 400, "focal_b": 400, "coord": 400, "admin": 400},
+    },
+    "reporting:docx_export": {
+        "objects": FICHAS,
+        "GET":  {"anon": LOGIN,
+                 "focal_a": (200,    200,   404,    404,       200,        404,      404),
+                 "focal_b": (404,    404,   200,    200,       404,        404,      404),
+                 "coord":   (200,    200,   200,    200,       200,        404,      404),
+                 "admin":   (200,    200,   200,    200,       200,        404,      404)},
+    },
+    "reporting:docx_apply": {
+        "objects": FICHAS,
+        "GET":  {"anon": LOGIN, "focal_a": 302, "focal_b": 302, "coord": 302, "admin": 302},
+        "POST": {"anon": LOGIN,
+                 "focal_a": (302,    403,   404,    404,       403,        404,      404),
+                 "focal_b": (404,    404,   302,    403,       404,        404,      404),
+                 "coord": 404, "admin": 404},
+    },
+    "reporting:docx_note_clear": {
+        "objects": FICHAS,
+        "GET":  {"anon": LOGIN, "focal_a": 302, "focal_b": 302, "coord": 302, "admin": 302},
+        "POST": {"anon": LOGIN,
+                 "focal_a": (302,    403,   404,    404,       403,        404,      404),
+                 "focal_b": (404,    404,   302,    403,       404,        404,      404),
+                 "coord": 404, "admin": 404},
+    },
     "reporting:carry_over": {  # an empty POST chooses nothing: re-rendered
         "GET":  {"anon": LOGIN, "focal_a": 200, "focal_b": 200, "coord": 404, "admin": 404},
         "POST": {"anon": LOGIN, "focal_a": 200, "focal_b": 200, "coord": 404, "admin": 404},
