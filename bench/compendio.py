@@ -1,24 +1,34 @@
-"""Benchmark of the Compendio General build (issue 5). Not a test: it prints figures.
+"""Benchmark of the Compendio General build (issues 5 and 18). Not a test: it prints figures.
 
-    .venv/bin/python bench/compendio.py [--seed PATH] [--keep DIR]
+    .venv/bin/python bench/compendio.py [--seed PATH] [--keep DIR] [--repeat N] [--processes N]
 
 1. A fresh SQLite database in a temporary directory; ``import_compendio`` loads the 2023 seed.
-2. The build as the app does it (fichas → HTML → PDF), in a child process: seconds, pages,
-   peak memory (the child's maximum RSS).
-3. WeasyPrint alone on the saved HTML (same fetcher, same PDF/UA variant), in a child process:
-   the ratio build/raw shows the cost around the renderer (target ≤ 1.15).
-4. The same with every ficha duplicated (twice the fichas): target ≤ 2.2 × the time.
+2. Three variants, alternated ``--repeat`` times (default 3), each in a child process started
+   for it (so its peak memory is its own):
+   - **raw**: WeasyPrint alone renders the whole book's HTML in one process (the baseline;
+     without the pydyf shim of docs/performance.md §F2);
+   - **full**: the app's build (fichas → HTML → ``compendium.parallel_pdf.render_book``) with an
+     empty part cache, on ``--processes`` processes (default: the cores);
+   - **incremental**: one ficha's text edited (one character), then the same build reusing the
+     parts the full build left.
+   Ratios full/raw and incremental/raw are taken within each round (the runs side by side), and
+   their min/median/max printed, with the load average before each round: other jobs share
+   the machine, so single runs mean little.
+3. The same with every ficha duplicated (twice the fichas): time 2× / 1× per variant.
+4. The pydyf shim alone (docs/performance.md §F2): the same laid-out book written with and
+   without it, alternated.
 
-Build and WeasyPrint-alone runs alternate ``--repeat`` times (default 3) and the best of each
-is reported, with every run listed: single runs on a shared 2-core machine vary too much.
-
-Each measurement runs in its own process so that peak memory is the build's own. Wall time
-moves with the load of a shared machine; CPU time (also printed) is the steadier comparison.
+Peak memory: the build's own process and each of its workers (maximum RSS).
+Targets (issue 18): full ≤ 0.55× raw, incremental ≤ 0.35× raw, 2× fichas ≤ 2.1× the time,
+≤ 300 MB per process.
 """
 
 import argparse
 import json
 import os
+import resource
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,6 +37,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT.parent / "shared" / "seeds" / "003_e989e04225e3c00d.txt"
+SCOPE = "bench-2023-compendio"
 
 
 def setup_django() -> None:
@@ -37,44 +48,112 @@ def setup_django() -> None:
     django.setup()
 
 
-def child_build(workdir: Path, label: str) -> dict:
-    setup_django()
-    from compendium.compendio import render_compendio_html
+def _edition():
     from compendium.editions import default_texts
     from compendium.models import Edicion
-    from compendium.pdf import render_pdf
     from reporting.models import Ejercicio
 
     ejercicio = Ejercicio.objects.get(year=2023)
-    edicion = Edicion.objects.filter(ejercicio=ejercicio).first() or Edicion(
+    return Edicion.objects.filter(ejercicio=ejercicio).first() or Edicion(
         ejercicio=ejercicio, **default_texts(ejercicio)
     )
-    started, cpu = time.perf_counter(), time.process_time()
-    html = render_compendio_html(edicion, draft=False)
+
+
+def _peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child_build(workdir: Path, label: str, variant: str, processes: int) -> dict:
+    """The app's build: HTML from the database, then the parallel build (cache per label)."""
+    setup_django()
+    from django.conf import settings
+
+    from compendium.compendio import render_compendio_html
+    from compendium.parallel_pdf import parts_dir, render_book
+
+    started = time.perf_counter()
+    if variant == "incremental":
+        _edit_one_ficha()
+    else:
+        shutil.rmtree(parts_dir(f"{SCOPE}-{label}"), ignore_errors=True)
+    html = render_compendio_html(_edition(), draft=False)
     html_seconds = time.perf_counter() - started
-    pages = render_pdf(html, target=workdir / f"{label}.pdf", draft=False)
-    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
-    (workdir / f"{label}.html").write_text(html, encoding="utf-8")
-    return {"seconds": seconds, "cpu": cpu, "html_seconds": html_seconds, "pages": pages}
+    report = render_book(
+        html,
+        target=workdir / f"{label}-{variant}.pdf",
+        draft=False,
+        scope=f"{SCOPE}-{label}",
+        processes=processes,
+    )
+    if variant == "full":
+        (workdir / f"{label}.html").write_text(html, encoding="utf-8")
+    return {
+        "seconds": time.perf_counter() - started,
+        "html_seconds": html_seconds,
+        "pages": report.pages,
+        "parts": len(report.parts),
+        "rendered": len(report.rendered),
+        "peak_mb": _peak_mb(),
+        "workers_mb": sorted(report.peak_mb.values()),
+        "processes": processes,
+        "parts_setting": settings.PDF_BUILD_PARTS,
+    }
+
+
+def _edit_one_ficha() -> None:
+    """Flip the last character of one ficha's description (a ficha in the middle of the book)."""
+    from reporting.models import Ficha
+
+    fichas = list(Ficha.objects.filter(ejercicio__year=2023).approved().order_by("pk"))
+    ficha = fichas[len(fichas) // 3]
+    text = ficha.descripcion.rstrip()
+    ficha.descripcion = text[:-1] + (";" if text.endswith(".") else ".")
+    ficha.save(update_fields=["descripcion"])
 
 
 def child_raw(workdir: Path, label: str) -> dict:
+    """WeasyPrint alone on the saved HTML, in one process (no shim: the upstream baseline)."""
     setup_django()
     from weasyprint import HTML
 
     from compendium.pdf import STATIC_ORIGIN, StaticOnlyFetcher
 
     html = (workdir / f"{label}.html").read_text(encoding="utf-8")
-    started, cpu = time.perf_counter(), time.process_time()
+    started = time.perf_counter()
     document = HTML(
         string=html, base_url=STATIC_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()
     ).render(pdf_variant="pdf/ua-1")
     document.write_pdf(workdir / f"{label}-raw.pdf", pdf_variant="pdf/ua-1")
     return {
         "seconds": time.perf_counter() - started,
-        "cpu": time.process_time() - cpu,
         "pages": len(document.pages),
+        "peak_mb": _peak_mb(),
     }
+
+
+def child_shim(workdir: Path, label: str) -> dict:
+    """Write the laid-out book with and without the pydyf shim, alternated (2 each)."""
+    setup_django()
+    from weasyprint import HTML
+
+    from compendium import pdf_shim
+    from compendium.pdf import STATIC_ORIGIN, StaticOnlyFetcher
+
+    html = (workdir / f"{label}.html").read_text(encoding="utf-8")
+    document = HTML(
+        string=html, base_url=STATIC_ORIGIN + "/", url_fetcher=StaticOnlyFetcher()
+    ).render(pdf_variant="pdf/ua-1")
+    times: dict[str, list[float]] = {"with": [], "without": []}
+    pdf_shim.apply()
+    for which in ("with", "without", "without", "with"):
+        started = time.perf_counter()
+        if which == "with":
+            document.write_pdf(workdir / "shim.pdf", pdf_variant="pdf/ua-1")
+        else:
+            with pdf_shim.disabled():
+                document.write_pdf(workdir / "shim.pdf", pdf_variant="pdf/ua-1")
+        times[which].append(time.perf_counter() - started)
+    return {"times": times, "pages": len(document.pages)}
 
 
 def child_import(workdir: Path, seed: Path) -> dict:
@@ -127,6 +206,7 @@ def run_child(env: dict, *args: str) -> tuple[dict, float]:
         [sys.executable, __file__, "--child", *args], env=env, stdout=subprocess.PIPE, text=True
     )
     _pid, status, usage = os.wait4(process.pid, 0)
+    assert process.stdout is not None
     output = process.stdout.read()
     process.stdout.close()
     if os.waitstatus_to_exitcode(status) != 0:
@@ -134,30 +214,78 @@ def run_child(env: dict, *args: str) -> tuple[dict, float]:
     return json.loads(output.strip().splitlines()[-1]), usage.ru_maxrss / 1024
 
 
+def spread(values: list[float]) -> str:
+    return (
+        f"min {min(values):.3f} · mediana {statistics.median(values):.3f} · máx {max(values):.3f}"
+    )
+
+
+def load() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f}"
+
+
+def measure(env: dict, workdir: Path, label: str, repeat: int, processes: int) -> dict:
+    """Alternate raw, full and incremental ``repeat`` times; the order rotates each round."""
+    # The first full build writes the HTML the raw runs render.
+    run_child(env, "build", str(workdir), label, "full", str(processes))
+    rounds = []
+    orders = [("raw", "full", "incremental"), ("full", "incremental", "raw")]
+    orders.append(("incremental", "raw", "full"))
+    for i in range(repeat):
+        before = load()
+        results = {}
+        for variant in orders[i % len(orders)]:
+            if variant == "raw":
+                results["raw"] = run_child(env, "raw", str(workdir), label)[0]
+            elif variant == "incremental":
+                # Its cache must hold the last full build's parts: run one if the last build
+                # of this round was not a full one.
+                if "full" not in results:
+                    run_child(env, "build", str(workdir), label, "full", str(processes))
+                results["incremental"] = run_child(
+                    env, "build", str(workdir), label, "incremental", str(processes)
+                )[0]
+            else:
+                results["full"] = run_child(
+                    env, "build", str(workdir), label, "full", str(processes)
+                )[0]
+        results["load"] = before
+        rounds.append(results)
+        print(
+            f"[{label}] ronda {i + 1} (carga {before}): crudo {results['raw']['seconds']:.1f} s, "
+            f"completa {results['full']['seconds']:.1f} s "
+            f"({results['full']['rendered']} partes), incremental "
+            f"{results['incremental']['seconds']:.1f} s "
+            f"({results['incremental']['rendered']} partes rehechas)",
+            flush=True,
+        )
+    return {"rounds": rounds}
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--seed", type=Path, default=SEED)
     parser.add_argument("--keep", type=Path, help="Directory for the database, HTML and PDFs.")
-    parser.add_argument(
-        "--repeat",
-        type=int,
-        default=3,
-        help="Alternate build and WeasyPrint-alone runs this many times; report the best of each.",
-    )
+    parser.add_argument("--repeat", type=int, default=3, help="Rounds of alternated variants.")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--no-double", action="store_true", help="Skip the 2× fichas rounds.")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     options = parser.parse_args()
 
     if options.child:
         kind, workdir, *rest = options.child
-        workdir = Path(workdir)
+        folder = Path(workdir)
         if kind == "import":
-            result = child_import(workdir, Path(rest[0]))
+            result = child_import(folder, Path(rest[0]))
         elif kind == "build":
-            result = child_build(workdir, rest[0])
+            result = child_build(folder, rest[0], rest[1], int(rest[2]))
         elif kind == "raw":
-            result = child_raw(workdir, rest[0])
+            result = child_raw(folder, rest[0])
+        elif kind == "shim":
+            result = child_shim(folder, rest[0])
         else:
-            result = child_duplicate(workdir)
+            result = child_duplicate(folder)
         print(json.dumps(result))
         return
 
@@ -171,68 +299,68 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": f"sqlite:///{database}",
         "VAR_DIR": str(workdir),
+        "PDF_PARTS_DIR": str(workdir / "partes"),
         "LOG_LEVEL": "WARNING",
     }
     print(f"Directorio de trabajo: {workdir}")
-    print(f"CPU: {os.cpu_count()} núcleos; carga: {os.getloadavg()[0]:.2f}")
+    print(f"CPU: {os.cpu_count()} núcleos; procesos de la generación: {options.processes}")
+    print(f"Carga (1, 5, 15 min) al empezar: {load()}")
 
     imported, _mem = run_child(env, "import", str(workdir), str(options.seed))
     print(f"Importación de la semilla 2023: {imported['seconds']:.2f} s")
 
-    rows = []
-    for label in ("1x", "2x"):
+    labels = ["1x"] if options.no_double else ["1x", "2x"]
+    measured = {}
+    shim = {}
+    for label in labels:
         if label == "2x":
             dup, _mem = run_child(env, "duplicate", str(workdir))
             print(f"Fichas duplicadas: {dup['fichas']} fichas aprobadas")
-        # On a shared machine the same job's CPU time varies by tens of percent between runs:
-        # alternate the two measurements and keep the best of each (the least disturbed).
-        builds, raws = [], []
-        # The first build writes the HTML that WeasyPrint alone renders; after that the order
-        # alternates, so neither measurement always runs in the other's wake.
-        builds.append(run_child(env, "build", str(workdir), label))
-        raws.append(run_child(env, "raw", str(workdir), label))
-        for i in range(1, max(1, options.repeat)):
-            if i % 2:
-                raws.append(run_child(env, "raw", str(workdir), label))
-                builds.append(run_child(env, "build", str(workdir), label))
-            else:
-                builds.append(run_child(env, "build", str(workdir), label))
-                raws.append(run_child(env, "raw", str(workdir), label))
-        print(
-            f"[{label}] todas las corridas (s): generación "
-            f"{', '.join(f'{b[0]["seconds"]:.1f}' for b in builds)} | WeasyPrint solo "
-            f"{', '.join(f'{r[0]["seconds"]:.1f}' for r in raws)}"
-        )
-        build, build_mb = min(builds, key=lambda b: b[0]["seconds"])
-        raw, raw_mb = min(raws, key=lambda r: r[0]["seconds"])
-        build_mb = max(b[1] for b in builds)
-        raw_mb = max(r[1] for r in raws)
-        rows.append((label, build, build_mb, raw, raw_mb))
-        print(
-            f"[{label}] generación: {build['seconds']:.1f} s ({build['pages']} páginas, HTML "
-            f"{build['html_seconds']:.2f} s), memoria máxima {build_mb:.0f} MB | WeasyPrint solo: "
-            f"{raw['seconds']:.1f} s, {raw_mb:.0f} MB | generación/WeasyPrint = "
-            f"{build['seconds'] / raw['seconds']:.3f} (CPU {build['cpu']:.1f} s / "
-            f"{raw['cpu']:.1f} s = {build['cpu'] / raw['cpu']:.3f})"
-        )
-    (_l, one, one_mb, one_raw, _r), (_l2, two, two_mb, two_raw, _r2) = rows
+        measured[label] = measure(env, workdir, label, options.repeat, options.processes)
+        shim[label] = run_child(env, "shim", str(workdir), label)[0]
+
     print()
-    print("Resumen")
-    print(f"  importación              {imported['seconds']:.2f} s")
-    print(f"  generación               {one['seconds']:.1f} s, {one['pages']} páginas")
-    print(f"  memoria máxima           {one_mb:.0f} MB (objetivo ≤ 500 MB)")
-    print(f"  WeasyPrint solo          {one_raw['seconds']:.1f} s")
-    ratio = one["seconds"] / one_raw["seconds"]
-    cpu_ratio = one["cpu"] / one_raw["cpu"]
-    print(f"  generación/WeasyPrint    {ratio:.3f} (CPU {cpu_ratio:.3f}; objetivo ≤ 1.15)")
-    print(
-        f"  doble de fichas          {two['seconds']:.1f} s, {two['pages']} páginas, "
-        f"{two_mb:.0f} MB; WeasyPrint solo {two_raw['seconds']:.1f} s"
-    )
-    print(
-        f"  tiempo 2x / 1x           {two['seconds'] / one['seconds']:.2f} "
-        f"(CPU {two['cpu'] / one['cpu']:.2f}; objetivo ≤ 2.2)"
-    )
+    print("Resumen (razones tomadas dentro de cada ronda)")
+    for label in labels:
+        rounds = measured[label]["rounds"]
+        full = [r["full"]["seconds"] / r["raw"]["seconds"] for r in rounds]
+        inc = [r["incremental"]["seconds"] / r["raw"]["seconds"] for r in rounds]
+        sample = rounds[0]
+        print(
+            f"  [{label}] {sample['full']['pages']} páginas (crudo {sample['raw']['pages']}), "
+            f"{sample['full']['parts']} partes, {sample['full']['processes']} procesos"
+        )
+        print(f"  [{label}] crudo (s)          {spread([r['raw']['seconds'] for r in rounds])}")
+        print(f"  [{label}] completa (s)       {spread([r['full']['seconds'] for r in rounds])}")
+        incremental = [r["incremental"]["seconds"] for r in rounds]
+        print(f"  [{label}] incremental (s)    {spread(incremental)}")
+        print(f"  [{label}] completa / crudo   {spread(full)} (objetivo ≤ 0.55)")
+        print(f"  [{label}] incremental / crudo {spread(inc)} (objetivo ≤ 0.35)")
+        workers = [mb for r in rounds for mb in r["full"]["workers_mb"]]
+        print(
+            f"  [{label}] memoria máxima: crudo {max(r['raw']['peak_mb'] for r in rounds):.0f} MB;"
+            f" generación (proceso principal) {max(r['full']['peak_mb'] for r in rounds):.0f} MB;"
+            f" cada proceso de partes ≤ {max(workers, default=0):.0f} MB (objetivo ≤ 300 MB)"
+        )
+        print(f"  [{label}] carga antes de cada ronda: {' | '.join(r['load'] for r in rounds)}")
+        times = shim[label]["times"]
+        with_shim, without = min(times["with"]), min(times["without"])
+        print(
+            f"  [{label}] escritura del PDF ({shim[label]['pages']} págs.): con el parche pydyf "
+            f"{with_shim:.2f} s, sin él {without:.2f} s (razón {with_shim / without:.3f}; "
+            f"corridas {', '.join(f'{t:.2f}' for t in times['with'])} | "
+            f"{', '.join(f'{t:.2f}' for t in times['without'])})"
+        )
+    if "2x" in measured:
+        for variant in ("raw", "full", "incremental"):
+            one = [r[variant]["seconds"] for r in measured["1x"]["rounds"]]
+            two = [r[variant]["seconds"] for r in measured["2x"]["rounds"]]
+            ratio = statistics.median(two) / statistics.median(one)
+            print(
+                f"  2x / 1x {variant:12} {ratio:.2f} (medianas {statistics.median(two):.1f} / "
+                f"{statistics.median(one):.1f} s; objetivo completa ≤ 2.1)"
+            )
+    print(f"Carga al terminar: {load()}")
 
 
 if __name__ == "__main__":

@@ -3,9 +3,10 @@
 ``request_build`` and ``publish`` create a ``PublicationBuild`` row and queue the task
 ``run_build``; the task renders the HTML of the document (``compendium.documents``, the same
 path as the ``build_*`` commands), turns it into a PDF through
-``compendium.pdf.render_pdf`` and stores it through Django's storage API: the PDF is written
-under a temporary name next to its final place and moved there atomically, so a crash never
-leaves a half-written file behind a published link. A published version is never rebuilt or
+``compendium.documents.write_document_pdf`` (the Compendio in parallel parts, reusing the
+parts of the document's last build: docs/performance.md §F3-F5) and stores it through Django's
+storage API: the PDF is written under a temporary name next to its final place and moved there
+atomically, so a crash never leaves a half-written file behind a published link. A published version is never rebuilt or
 overwritten; a correction is a new version and the earlier ones stay available.
 
 One build of a document runs at a time, draft or published: the database refuses a second
@@ -20,7 +21,7 @@ import os
 import pathlib
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -31,10 +32,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from compendium import public_record
-from compendium.documents import render_document
+from compendium.documents import cache_scope, render_document, write_document_pdf
 from compendium.informe import public_figures
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
-from compendium.pdf import render_pdf
 from reporting import audit, workflow
 from reporting.models import User
 
@@ -298,6 +298,21 @@ def _has_record(build: PublicationBuild) -> bool:
     return not build.draft and build.document == Document.COMPENDIO
 
 
+def render_pdf(
+    html: str,
+    *,
+    target: pathlib.Path,
+    draft: bool,
+    progress: Callable[[str], None] | None = None,
+    document: str = Document.COMPENDIO,
+    scope: str | None = None,
+) -> int:
+    """The PDF step of a build (tests replace it): ``write_document_pdf``; returns the pages."""
+    return write_document_pdf(
+        document, html, target=target, draft=draft, scope=scope, progress=progress
+    )
+
+
 def execute_build(build_id: int) -> PublicationBuild | None:
     """Build one PDF (the body of the task, callable directly by scripts and tests).
 
@@ -327,6 +342,8 @@ def execute_build(build_id: int) -> PublicationBuild | None:
             target=scratch,
             draft=build.draft,
             progress=lambda text: _set(build, progress=text),
+            document=build.document,
+            scope=cache_scope(build.edicion, build.document, draft=build.draft),
         )
         _set(build, progress=_("Guardando el archivo"))
         size = scratch.stat().st_size

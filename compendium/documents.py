@@ -6,11 +6,14 @@ would publish. Each document's own module fills its print template: ``compendium
 and ``compendium.informe``.
 """
 
+import pathlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from compendium.compendio import render_compendio
 from compendium.informe import render_informe_html
 from compendium.models import Document, Edicion
+from compendium.pdf import render_pdf
 
 
 @dataclass(frozen=True)
@@ -32,3 +35,31 @@ def render_document(edicion: Edicion, document: str, *, draft: bool) -> Rendered
     if document == Document.INFORME:
         return RenderedDocument(render_informe_html(edicion, draft=draft))
     raise ValueError(f"Unknown document: {document}")
+
+
+def cache_scope(edicion: Edicion, document: str, *, draft: bool) -> str:
+    """Where the parts of the last build of this document are kept (docs/performance.md §F5)."""
+    return f"{edicion.ejercicio.year}-{document}-{'borrador' if draft else 'final'}"
+
+
+def write_document_pdf(
+    document: str,
+    html: str,
+    *,
+    target: pathlib.Path,
+    draft: bool,
+    scope: str | None = None,
+    progress: Callable[[str], None] | None = None,
+) -> int:
+    """Write the PDF of ``html`` (from ``render_document``) to ``target``; return its pages.
+
+    The Compendio is rendered in parts on every core and only its changed parts are rendered
+    again when ``scope`` names its cache (``compendium.parallel_pdf``); the Informe, short, in
+    one render (``compendium.pdf.render_pdf``).
+    """
+    if document == Document.COMPENDIO:
+        from compendium.parallel_pdf import render_book
+
+        report = render_book(html, target=target, draft=draft, scope=scope, progress=progress)
+        return report.pages
+    return render_pdf(html, target=target, draft=draft, progress=progress)

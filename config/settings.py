@@ -186,6 +186,11 @@ STATICFILES_DIRS = [
 ]
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "media/"
+# Compendio builds (docs/performance.md §F3-F5): processes rendering parts (default: one per
+# core), how many body parts, and where the last build of each document keeps its parts.
+PDF_BUILD_PROCESSES = int(os.environ.get("PDF_BUILD_PROCESSES", 0)) or os.cpu_count() or 1
+PDF_BUILD_PARTS = int(os.environ.get("PDF_BUILD_PARTS", 8))
+PDF_PARTS_DIR = Path(os.environ.get("PDF_PARTS_DIR", VAR_DIR / "pdf-parts"))
 STORAGES = {
     # Generated PDFs. Files are served by the public views, never from MEDIA_URL directly.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -29,7 +29,7 @@ def walk(patterns):
             yield pattern.callback
 
 callbacks = list(walk(get_resolver().url_patterns))
-import compendium.builds, compendium.documents, compendium.pdf
+import compendium.builds, compendium.documents, compendium.pdf, compendium.parallel_pdf
 print(json.dumps({
     "views": len(callbacks),
     "heavy": sorted(m for m in ("weasyprint", "pydyf", "pypdf") if m in sys.modules),
