@@ -297,23 +297,36 @@ def analisis_general(data: InformeData, previous: Previous | None) -> str:
     most = _ranked(data.counts, "total", fewest=False, size=5)
     fewest = _ranked(data.counts, "total", fewest=True, size=5)
     top = sum(r.count for r in most.rows)
-    sentences = [
-        _(
-            "La gráfica 1 muestra las %(n)s reportadas por todos los actores, distribuidas en "
-            "%(k)s de los 23 Objetivos del PMM."
-        )
-        % {"n": acciones(total), "k": with_any},
-        _("Los objetivos con más acciones son %(list)s; juntos suman %(p)s del total.")
-        % {
-            "list": objectives_phrase([(r.number, r.count) for r in most.rows]),
-            "p": percent(top, total),
-        }
-        + _ranking_sentence(most, 5),
-        _("Los objetivos con menos acciones son %(list)s.")
-        % {"list": objectives_phrase([(r.number, r.count) for r in fewest.rows])}
-        + _ranking_sentence(fewest, 5),
-        _zeros_sentence(data.counts, "total", _("Las instituciones")),
-    ]
+    opening = _(
+        "La gráfica 1 muestra las %(n)s reportadas por todos los actores, distribuidas en "
+        "%(k)s de los 23 Objetivos del PMM."
+    ) % {"n": acciones(total), "k": with_any}
+    counts = {c.total for c in data.counts if c.total}
+    if len(counts) == 1:
+        # Every objective with acciones has as many: «most» and «fewest» would be one list.
+        sentences = [
+            opening,
+            ngettext(
+                "El objetivo con acciones tiene %(c)s.",
+                "Los %(k)s objetivos con acciones tienen el mismo número: %(c)s cada uno.",
+                with_any,
+            )
+            % {"k": with_any, "c": acciones(counts.pop())},
+        ]
+    else:
+        sentences = [
+            opening,
+            _("Los objetivos con más acciones son %(list)s; juntos suman %(p)s del total.")
+            % {
+                "list": objectives_phrase([(r.number, r.count) for r in most.rows]),
+                "p": percent(top, total),
+            }
+            + _ranking_sentence(most, 5),
+            _("Los objetivos con menos acciones son %(list)s.")
+            % {"list": objectives_phrase([(r.number, r.count) for r in fewest.rows])}
+            + _ranking_sentence(fewest, 5),
+        ]
+    sentences.append(_zeros_sentence(data.counts, "total", _("Las instituciones")))
     if previous is not None:
         sentences.append(_change_sentence(total, previous))
         sentences.append(_largest_changes(data.counts, previous))

@@ -185,3 +185,13 @@ def test_drafts_of_an_empty_exercise(db) -> None:
     assert "no reportaron acciones en este ejercicio" in texts["analisis_federal"]
     assert texts["conclusiones"].startswith("En 2030 no se aprobaron acciones")
     assert "Respecto de" not in "".join(texts.values())
+
+
+def test_equal_counts_are_one_sentence(db) -> None:
+    e = factories.ejercicio(2031)
+    actor = factories.actor("SRE", tipo="apf")
+    for number in (1, 2, 3):
+        _approved(actor, e, number)
+    text = drafts.analisis_general(compute_informe(e), None)
+    assert "Los 3 objetivos con acciones tienen el mismo número: 1 acción cada uno." in text
+    assert "con menos acciones" not in text
