@@ -2,7 +2,7 @@ from django.urls import URLPattern, URLResolver, path
 
 from compendium.feeds import PublicationsFeed
 from compendium.views import data as open_data
-from compendium.views import editions, ficha_pdf, public
+from compendium.views import editions, explorer, ficha_pdf, public
 from compendium.views import series as series_views
 from compendium.views import workspace as informe_workspace
 
@@ -16,6 +16,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
         public.public_download,
         name="public_download",
     ),
+    # The program explorer, program pages and edition dashboards (compendium/views/explorer.py).
+    path("programas/", explorer.programs, name="programs"),
+    path("programas/<int:anio>/<int:number>/", explorer.program, name="program"),
+    path("publicaciones/<int:year>/tablero/", explorer.dashboard, name="dashboard"),
     # Browsers ask for /favicon.ico whatever the page links.
     path("favicon.ico", public.favicon, name="favicon"),
     path("aviso-de-privacidad/", public.privacy_notice, name="privacy_notice"),

@@ -219,6 +219,19 @@ MATRIX: dict[str, dict] = {
     "api-v1:api-root": {  # django-ninja's root: nothing there (the docs page is off)
         "GET":  {"anon": 404, "focal_a": 404, "focal_b": 404, "coord": 404, "admin": 404},
     },
+    # The program explorer, program pages and dashboards (issue 13, docs/open-data.md): public,
+    # read-only. program is tried on 2024, which has no public record.
+    "compendium:programs": {
+        "GET":  {"anon": 200, "focal_a": 200, "focal_b": 200, "coord": 200, "admin": 200},
+    },
+    "compendium:program": {
+        "GET":  {"anon": 404, "focal_a": 404, "focal_b": 404, "coord": 404, "admin": 404},
+    },
+    "compendium:dashboard": {
+        "objects": PUBLIC_YEARS,
+        "GET":  {"anon": (200, 404), "focal_a": (200, 404), "focal_b": (200, 404),
+                 "coord": (200, 404), "admin": (200, 404)},
+    },
     "compendium:favicon": {  # to the static SVG icon
         "GET":  {"anon": 301, "focal_a": 301, "focal_b": 301, "coord": 301, "admin": 301},
     },
@@ -828,6 +841,10 @@ def target(w: World, key: str, obj: str | None) -> Target:
         return Target(reverse(key, args=["csv"]))
     if key == "api-v1:programa":
         return Target(reverse(key, args=[2024, 1]))
+    if key == "compendium:program":
+        return Target(reverse(key, args=[2024, 1]))
+    if key == "compendium:dashboard":
+        return Target(reverse(key, args=[2023 if obj == "published" else 2024]))
     if key == "api-v1:edicion":
         return Target(reverse(key, args=[2023 if obj == "published" else 2024]))
     if key == "compendium:public_download":

@@ -2,7 +2,7 @@
 
 The record is made through the real path (``compendium.public_record.freeze`` over the fichas,
 as a publication does) without rendering a PDF: the version has no file (as an edition imported
-with ``--publish`` and no PDF), or a small stand-in file when ``with_file`` is set. Every ficha
+with ``--publish`` and no PDF), or a one-page blank PDF when ``with_file`` is set. Every ficha
 carries contact data (``CONTACT``), so privacy tests can look for it in public responses.
 
     from tests.compendium.published import publish_edition
@@ -13,17 +13,19 @@ carries contact data (``CONTACT``), so privacy tests can look for it in public r
 from __future__ import annotations
 
 import datetime
+import io
 import itertools
 
 from django.core.files.base import ContentFile
 from django.db.models import Max
 from django.utils import timezone
+from pypdf import PdfWriter
 
 from compendium import public_record
 from compendium.informe import public_figures
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
 from reporting import workflow
-from reporting.models import Actor, EjercicioStatus, Ficha, FichaStatus, Subtema
+from reporting.models import Actor, EjercicioStatus, Ficha, FichaStatus, Reto, Subtema
 from tests import factories
 
 # Contact values every ficha made here carries: none may appear in a public response.
@@ -53,28 +55,56 @@ def institution(index: int) -> Actor:
 
 
 def make_fichas(ejercicio, programs: int, *, start: int = 0, **fields) -> list[Ficha]:
-    """``programs`` approved fichas, classified (objective, ODS, eje, subtema, states) in turn."""
+    """``programs`` approved fichas, classified (objective, ODS, eje, subtema, states) in turn.
+
+    Bulk inserts (a handful of queries whatever ``programs``), so tests stay fast.
+    """
     subtemas = list(Subtema.objects.order_by("eje", "position"))
+    actors = [institution(i) for i in range(min(programs, len(INSTITUTIONS)))]
     fichas = []
     for i in range(start, start + programs):
         subtema = subtemas[i % len(subtemas)]
         values = {
+            "ejercicio": ejercicio,
+            "actor": actors[(i - start) % len(actors)] if actors else institution(i),
             "status": FichaStatus.APROBADA,
             "objetivo_asignado_id": (7, 15, 1, 3, 23)[i % 5],
             "nombre": f"Programa de atención a personas migrantes número {i + 1}",
+            "objetivo_programa": "Brindar orientación y acompañamiento a personas migrantes.",
+            "poblacion_objetivo": "Personas migrantes en tránsito y sus familias.",
+            "temporalidad": "permanente",
             "descripcion": (
                 f"Orientación jurídica y acompañamiento a niñas, niños y adolescentes migrantes "
                 f"en la región {i + 1}."
             ),
+            "resultados": "Se brindaron 1,245 atenciones en el periodo.",
+            "personas_atendidas": 1245,
+            "mujeres": 600,
+            "hombres": 645,
+            "alcance_nacional": True,
             "eje": subtema.eje,
             "subtema": subtema,
             **CONTACT,
             **fields,
         }
-        ficha = factories.ficha(institution(i), ejercicio, **values)
-        ficha.ods.set([(i % 17) + 1, ((i + 5) % 17) + 1])
-        ficha.entidades.set(["09", "07"] if i % 2 else ["19"])
-        fichas.append(ficha)
+        fichas.append(Ficha(**values))
+    fichas = Ficha.objects.bulk_create(fichas)
+    Reto.objects.bulk_create(
+        Reto(ficha=f, position=0, texto="Falta de personal capacitado en las oficinas de atención.")
+        for f in fichas
+    )
+    ods = Ficha.ods.through
+    ods.objects.bulk_create(
+        ods(ficha_id=f.pk, ods_id=number)
+        for i, f in enumerate(fichas, start=start)
+        for number in sorted({(i % 17) + 1, ((i + 5) % 17) + 1})
+    )
+    states = Ficha.entidades.through
+    states.objects.bulk_create(
+        states(ficha_id=f.pk, entidadfederativa_id=code)
+        for i, f in enumerate(fichas, start=start)
+        for code in (["09", "07"] if i % 2 else ["19"])
+    )
     return fichas
 
 
@@ -102,7 +132,10 @@ def publish_version(
         public_figures=public_figures(ejercicio, ficha_ids).to_json(),
     )
     if with_file:
-        content = b"%PDF-1.7 stand-in"
+        writer, content = PdfWriter(), io.BytesIO()
+        writer.add_blank_page(width=595, height=842)
+        writer.write(content)
+        content = content.getvalue()
         build.file.save(f"compendio-{ejercicio.year}-v{build.version}.pdf", ContentFile(content))
         build.size = len(content)
         build.pages = 1

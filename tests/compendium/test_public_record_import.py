@@ -52,6 +52,18 @@ def test_import_with_publish_makes_2023_public(db, client, seed_003_text, media)
     assert PublishedProgram.objects.filter(year=2023, chapter=2).count() == 151
     assert PublishedProgram.objects.filter(siglas__contains="|SRE|").count() == 37
 
+    page = client.get(reverse("compendium:programs"), {"anio": 2023, "objetivo": 7})
+    assert page.status_code == 200
+    assert page.context["page_obj"].paginator.count == 43
+    assert "43 programas" in page.content.decode()
+    # The original PDF has no named destinations: program pages link to the file itself.
+    program = client.get(reverse("compendium:program", args=[2023, 1]))
+    assert program.status_code == 200
+    pdf = reverse("compendium:public_download", args=[2023, "compendio", 1])
+    assert f'href="{pdf}"' in program.content.decode()
+    dashboard = client.get(reverse("compendium:dashboard", args=[2023]))
+    assert dashboard.status_code == 200
+    assert "no están clasificados por ODS" in dashboard.content.decode()
     download = client.get(reverse("compendium:public_download", args=[2023, "compendio", 1]))
     assert download.status_code == 200
 
