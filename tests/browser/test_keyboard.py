@@ -1,5 +1,7 @@
-"""Keyboard use (issue 11): the review panel's controls are in view when they get focus, and a
-form that fails moves focus to its error summary and says «Error:» in the page title."""
+"""Keyboard use (issue 11, docs/accessibility.md §T1): the review panel's controls are in view
+when they get focus, and every form that can fail (login, review return, desk filter, editorial
+correction, order, new edition, ficha, password change, invitation, new exercise) moves focus to
+its error summary and says «Error:» in the page title."""
 
 import re
 
