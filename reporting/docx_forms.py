@@ -80,7 +80,7 @@ class DocxImportForm(forms.Form):
             )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         files = cast(list, data.get("archivos") or [])
         if len(files) > MAX_FILES:
             self.add_error("archivos", _("Suba como máximo 20 archivos a la vez."))

@@ -17,7 +17,7 @@ from django.db import transaction
 from django.http import QueryDict
 from django.utils.translation import gettext as _
 
-from reporting.docx_ficha import Parsed
+from reporting.docx_reader import Parsed
 from reporting.docx_safety import DocxRefused
 from reporting.editing import display_value, form_field_names, save_ficha_form
 from reporting.forms import BaseRetoFormSet, FichaForm, RetoFormSet
@@ -182,7 +182,7 @@ def prepare(parsed: Parsed, ficha: Ficha) -> Prepared:
                 [name] if name in values else [p for p in _PARTNERS.get(name, ()) if p in values]
             )
             for key in moved:
-                reason = " ".join(errors)
+                reason = " ".join(str(e) for e in errors)
                 note.append(f"{field_label(key)}: {_shown(key, values.pop(key))} ({reason})")
         if retos is not None:
             refused = {i for i, sub in enumerate(formset.forms) if sub.errors and i < len(retos)}

@@ -25,7 +25,7 @@ from reporting.access import (
     post_only,
     require_focal_point,
 )
-from reporting.docx_ficha import build_docx, read_docx
+from reporting.docx_ficha import build_docx
 from reporting.docx_forms import DOCX_TYPE, DocxImportForm
 from reporting.docx_import import (
     NOTE_MAX_CHARS,
@@ -35,6 +35,7 @@ from reporting.docx_import import (
     prepare,
     update_draft,
 )
+from reporting.docx_reader import read_docx
 from reporting.docx_safety import MAX_FILE_BYTES, DocxRefused
 from reporting.editing import StaleFicha
 from reporting.models import Ejercicio, EjercicioStatus, Ficha, FichaStatus
@@ -120,6 +121,7 @@ def docx_import(request: AuthenticatedHttpRequest) -> HttpResponse:
     if target is not None:
         return _preview(request, form, target, files[0])
     owner = form.cleaned_data["actor"] if coordinator else actor
+    assert owner is not None  # a focal point's actor, or the coordinator's required choice
     contact = None if coordinator else invitations.contact_defaults(request.user)
     results = []
     for upload in files:

@@ -19,8 +19,9 @@ import pytest
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import parse_xml
 
-from reporting.docx_ficha import build_docx, layout, read_docx
+from reporting.docx_ficha import build_docx, layout
 from reporting.docx_import import create_draft, prepare
+from reporting.docx_reader import read_docx
 from reporting.docx_safety import MAX_FILE_BYTES, DocxRefused, check_archive
 from reporting.models import Ficha, FichaEvent, ObjetivoPMM
 
@@ -99,10 +100,10 @@ def _set_cell(cell, text: str) -> None:
         cell.add_paragraph(line)
 
 
-def filled_template(ejercicio, answers=None, retos=None) -> bytes:
-    """The app's template, filled in its answer column as a person would in Word."""
+def filled_template(ejercicio, answers=None, retos=None, template: bytes | None = None) -> bytes:
+    """The app's template (or ``template``), filled in its answer column as a person would."""
     answers = {**ANSWERS, "objetivos_propuestos": _objectives(), **(answers or {})}
-    document = docx.Document(io.BytesIO(build_docx(ejercicio)))
+    document = docx.Document(io.BytesIO(template or build_docx(ejercicio)))
     labels = {row.label: row.key for row in layout(ejercicio)}
     for tr in document.tables[0].rows:
         cells = tr.cells
@@ -399,8 +400,9 @@ def _rezip(source: bytes, changes: dict[str, bytes | None], extra: dict[str, byt
     with zipfile.ZipFile(io.BytesIO(source)) as zin, zipfile.ZipFile(out, "w") as zout:
         for info in zin.infolist():
             if info.filename in changes:
-                if changes[info.filename] is not None:
-                    zout.writestr(info.filename, changes[info.filename])
+                replacement = changes[info.filename]
+                if replacement is not None:
+                    zout.writestr(info.filename, replacement)
             else:
                 zout.writestr(info, zin.read(info))
         for name, content in (extra or {}).items():
@@ -533,3 +535,12 @@ def test_a_large_file_under_the_limit_is_accepted(ejercicio, tmp_path):
     assert 9_800_000 < len(data) <= MAX_FILE_BYTES
     parsed = read_docx(data, "grande.docx", ejercicio=ejercicio)
     _check_expected(parsed)
+
+
+def test_one_ficha_per_file(ejercicio):
+    document = docx.Document()
+    for name in ("Programa uno", "Programa dos"):
+        document.add_paragraph(f"Nombre del programa: {name}")
+        document.add_paragraph(f"Descripción del programa, acción o buena práctica: {name}.")
+    with pytest.raises(DocxRefused, match="más de una ficha"):
+        read_docx(_save(document), "dos.docx", ejercicio=ejercicio)

@@ -12,8 +12,9 @@ from django.db import transaction
 from django.test import override_settings
 
 from reporting.demo import load_demo
-from reporting.docx_ficha import build_docx, read_docx
+from reporting.docx_ficha import build_docx
 from reporting.docx_import import prepare
+from reporting.docx_reader import read_docx
 from reporting.models import Ficha
 
 HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
@@ -54,7 +55,7 @@ def _read_back(cleaned: dict) -> dict:
     for name in Ficha.INSTITUTION_FIELDS:
         value = cleaned.get(name)
         if Ficha._meta.get_field(name).many_to_many:
-            value = sorted(obj.pk for obj in value)
+            value = sorted(obj.pk for obj in value or [])
         values[name] = value
     return values
 
@@ -69,7 +70,9 @@ def test_round_trip_of_every_demo_ficha(demo_fichas, db):
         prepared = prepare(parsed, Ficha(actor=ficha.actor, ejercicio=ficha.ejercicio))
         stored, back = _stored(ficha), _read_back(prepared.form.cleaned_data)
         retos = [r.texto.replace("\r\n", "\n") for r in ficha.retos.all()]
-        problems = {k: (stored[k], back[k]) for k in stored if stored[k] != back[k]}
+        problems: dict[str, object] = {
+            k: (stored[k], back[k]) for k in stored if stored[k] != back[k]
+        }
         if retos != prepared.formset.kept_texts():
             problems["retos"] = (retos, prepared.formset.kept_texts())
         if prepared.note:

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
-from reporting.docx_ficha import read_docx
+from reporting.docx_reader import read_docx
 from reporting.models import Ficha, FichaEvent, FichaEventKind
 from reporting.resources import FichaResource
 from tests import factories
@@ -111,10 +111,10 @@ def test_update_a_draft_after_the_preview(client_a, ejercicio, actor_a, focal_a)
     draft.refresh_from_db()
     assert draft.nombre == "Nombre anterior"  # nothing saved before the confirmation
     fields = response.context["fields"]
-    data = {}
+    data: dict[str, list[str]] = {}
     for name, value in fields:
         data.setdefault(name, []).append(value)
-    data |= {"archivo": "nueva.docx", "texto_no_reconocido": ""}
+    data |= {"archivo": ["nueva.docx"], "texto_no_reconocido": [""]}
     applied = client_a.post(url("docx_apply", draft.pk), data)
     assert applied.status_code == 302
     draft.refresh_from_db()

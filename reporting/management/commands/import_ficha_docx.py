@@ -10,8 +10,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from reporting.docx_ficha import read_docx
 from reporting.docx_import import create_draft
+from reporting.docx_reader import read_docx
 from reporting.docx_safety import MAX_FILE_BYTES, DocxRefused
 from reporting.models import Actor, Ejercicio, User
 
