@@ -336,12 +336,12 @@ def evolution_draft(series: Sequence[YearFigures]) -> str:
                 (
                     _(
                         "En %(year)s se reportaron %(n)s acciones, %(d)s más que en %(prev)s "
-                        "(%(p)s) (un aumento de %(pct)s %%)."
+                        "(%(p)s), un aumento de %(pct)s %%."
                     )
                     if delta > 0
                     else _(
                         "En %(year)s se reportaron %(n)s acciones, %(d)s menos que en %(prev)s "
-                        "(%(p)s) (una disminución de %(pct)s %%)."
+                        "(%(p)s), una disminución de %(pct)s %%."
                     )
                 )
                 % {
@@ -383,7 +383,7 @@ def informe_series(edicion, counts) -> list[YearFigures]:
     own = YearFigures(
         year=year,
         origin=INFORME,
-        source=_("Este Informe Ejecutivo %(year)s") % {"year": year},
+        source=_("este Informe Ejecutivo %(year)s") % {"year": year},
         objectives={c.number: c.total for c in counts},
         federal=sum(c.federal for c in counts),
         state=sum(c.state for c in counts),

@@ -209,6 +209,18 @@ def test_largest_rises_and_falls_keep_ties():
     assert series.largest(series.changes(before, before, titles={})) == []
 
 
+def test_the_draft_for_a_fall_and_for_no_change():
+    before = year(2030, o1=10, o2=5)
+    text = series.evolution_draft([before, year(2031, o1=6, o2=5)])
+    assert text == (
+        "De 2030 a 2031 se reportaron 26 acciones alineadas al PMM: 2030, 15; 2031, 11. "
+        "En 2031 se reportaron 11 acciones, 4 menos que en 2030 (15), una disminución de 26.7 %. "
+        "Los que más disminuyeron fueron: 1 (−4)."
+    )
+    same = series.evolution_draft([before, year(2031, o1=10, o2=5)])
+    assert "las mismas que en 2030" in same and "Ningún objetivo cambió respecto de 2030" in same
+
+
 def test_the_objectives_page_shows_the_change_of_a_chosen_year(client):
     url = reverse("compendium:series_objectives")
     html = client.get(url).content.decode()
