@@ -44,6 +44,10 @@ FORM_KWARGS: dict[str, Callable[[Context], dict]] = {
         "categories": list(c.ejercicio.challenge_categories.all()),
         "rules": [],
     },
+    "reporting.docx_forms.DocxImportForm": lambda c: {
+        "drafts": Ficha.objects.all(),
+        "actors": True,
+    },
     "reporting.exercise_forms.CategoryForm": lambda c: {},
     "reporting.exercise_forms.CloseForm": lambda c: {},
     "reporting.exercise_forms.DeadlineForm": lambda c: {"ejercicio": c.ejercicio},
