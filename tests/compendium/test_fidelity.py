@@ -76,7 +76,9 @@ def flexible(needle: str, *, ignore_case: bool = False) -> re.Pattern[str]:
 
 
 def heading(programa: ParsedPrograma) -> str:
-    return f"{programa.number}. {programa.name} – {programa.sigla}."
+    # A sigla ending in a period («… A.C.») takes no second one (issue 12).
+    end = "" if programa.sigla.endswith(".") else "."
+    return f"{programa.number}. {programa.name} – {programa.sigla}{end}"
 
 
 def last_before(marks: list[tuple[int, int]], position: int) -> int | None:

@@ -187,7 +187,8 @@ def test_edition_page_shows_the_informe_tables(client, published, edition):
         ["Objetivo del PMM", "Número de fichas"],
         ["Objetivo 15. Proporcionar a los migrantes acceso a servicios básicos", "2"],
     ]
-    assert table_texts(page, "tabla-objetivos")[-1] == ["Total", "2", "1", "3"]
+    # Federal, state, other actor types, total: one total row (issue 12).
+    assert table_texts(page, "tabla-objetivos")[-1] == ["Total", "2", "1", "0", "3"]
     assert (
         table_texts(page, "tabla-entidades")
         == table_texts(informe, "tabla-entidades")
