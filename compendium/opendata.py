@@ -298,7 +298,7 @@ FIELDS: tuple[Field, ...] = (
             "Claves INEGI de las entidades federativas donde actúa el programa, separadas por "
             "«; ». En JSON, una lista."
         ),
-        lambda p: sorted(e.inegi_code for e in p.alcance_entidades.all()),
+        lambda p: _lists(p)[1],
         flat=_join,
     ),
     Field(
@@ -308,7 +308,7 @@ FIELDS: tuple[Field, ...] = (
             "Objetivos de Desarrollo Sostenible (1 a 17) con que se alinea el programa, "
             "separados por «; ». En JSON, una lista de números."
         ),
-        lambda p: sorted(o.number for o in p.ods.all()),
+        lambda p: _lists(p)[0],
         flat=_join,
     ),
     Field(
@@ -443,11 +443,50 @@ JSON_FIELDS = tuple(f for f in FIELDS if f.json)
 HEADER = [f.name for f in FIELDS]
 
 
+# Columns no export reads: the search text is the largest of a row, and the build's frozen
+# figures (a large JSON document) would be decoded again for every program.
+UNREAD = ("search_text", "siglas", "state_codes", "ficha_id", "build__public_figures")
+CHUNK = 500
+_LISTS = "_opendata_lists"
+
+
 def with_relations(programs: QuerySet[PublishedProgram]) -> QuerySet[PublishedProgram]:
-    """What ``record`` reads, in a fixed number of queries whatever the number of rows."""
+    """The rows with what ``record`` reads through foreign keys, in the same query."""
     return programs.select_related(
         "build", "objetivo", "actor_type", "entidad", "eje", "subtema"
-    ).prefetch_related("ods", "alcance_entidades")
+    ).defer(*UNREAD)
+
+
+def with_lists(programs: Iterable[PublishedProgram]) -> list[PublishedProgram]:
+    """The programs with their ODS numbers and scope states attached: two queries in all.
+
+    Faster than ``prefetch_related`` (no model instance per ODS or state), which matters for
+    the all-years files.
+    """
+    rows = list(programs)
+    ids = [p.pk for p in rows]
+    ods: dict[int, list[int]] = {pk: [] for pk in ids}
+    states: dict[int, list[str]] = {pk: [] for pk in ids}
+    if ids:
+        for pk, number in PublishedProgram.ods.through.objects.filter(
+            publishedprogram_id__in=ids
+        ).values_list("publishedprogram_id", "ods_id"):
+            ods[pk].append(number)
+        for pk, code in PublishedProgram.alcance_entidades.through.objects.filter(
+            publishedprogram_id__in=ids
+        ).values_list("publishedprogram_id", "entidadfederativa_id"):
+            states[pk].append(code)
+    for p in rows:
+        setattr(p, _LISTS, (sorted(ods[p.pk]), sorted(states[p.pk])))
+    return rows
+
+
+def _lists(program: PublishedProgram) -> tuple[list[int], list[str]]:
+    lists = getattr(program, _LISTS, None)
+    if lists is None:
+        (program,) = with_lists([program])
+        lists = getattr(program, _LISTS)
+    return lists
 
 
 def record(program: PublishedProgram) -> dict[str, Any]:
@@ -462,8 +501,14 @@ def flat_row(program: PublishedProgram) -> list[Any]:
 
 
 def _chunked(programs: QuerySet[PublishedProgram]) -> Iterator[PublishedProgram]:
-    # prefetch_related needs a chunk size with iterator(); 500 keeps memory flat at any size.
-    return with_relations(programs).iterator(chunk_size=500)
+    """Every program, read ``CHUNK`` at a time: memory stays flat whatever the number."""
+    chunk: list[PublishedProgram] = []
+    for program in with_relations(programs).iterator(chunk_size=CHUNK):
+        chunk.append(program)
+        if len(chunk) == CHUNK:
+            yield from with_lists(chunk)
+            chunk = []
+    yield from with_lists(chunk)
 
 
 # --- CSV -----------------------------------------------------------------------------------
