@@ -9,17 +9,20 @@ ETag made of the editions' published versions and answer 304 when it matches.
 
 import hashlib
 import json
+import logging
 from dataclasses import replace
 from typing import Any
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db.models import Count, Max, QuerySet
 from django.http import (
+    FileResponse,
     Http404,
     HttpRequest,
     HttpResponse,
     HttpResponseBase,
     JsonResponse,
-    StreamingHttpResponse,
 )
 from django.shortcuts import render
 from django.urls import reverse
@@ -30,7 +33,11 @@ from django.views.decorators.http import require_safe
 from compendium import opendata, public_record
 from compendium.models import PublishedProgram
 
+logger = logging.getLogger(__name__)
+
 CACHE = "public, max-age=3600"
+# Where each file is kept once made, in the default storage (MEDIA_ROOT), per published state.
+STORED = "datos"
 
 
 def public_programs(year: int | None = None) -> QuerySet[PublishedProgram]:
@@ -183,6 +190,48 @@ def package(request: HttpRequest) -> HttpResponseBase:
     return _finish(response, etag)
 
 
+def _generate(year: int | None, fmt: str) -> bytes:
+    programs = public_programs(year)
+    if fmt == "csv":
+        return opendata.csv_bytes(programs)
+    if fmt == "xlsx":
+        title = (
+            _("Programas publicados, todos los años")
+            if year is None
+            else _("Programas del Compendio General %(year)s") % {"year": year}
+        )
+        return opendata.xlsx_bytes(programs, title=title)
+    document = opendata.json_document(programs, year=year)
+    return json.dumps(document, ensure_ascii=False).encode()
+
+
+def stored_file(year: int | None, fmt: str, etag: str) -> str | bytes:
+    """The storage name of the file for this state of the record, made on first request.
+
+    A file is made once per published state (the ETag) and kept under ``datos/`` in the
+    default storage; the file of an earlier state is deleted when the new one is written
+    (docs/data-and-api.md §D2). When the storage cannot be written, the file's bytes instead.
+    """
+    stem = file_name(year, fmt).removesuffix(f".{fmt}")
+    name = f"{STORED}/{stem}-{etag.strip(chr(34))}.{fmt}"
+    if default_storage.exists(name):
+        return name
+    content = _generate(year, fmt)
+    try:
+        saved = default_storage.save(name, ContentFile(content))
+        for old in default_storage.listdir(STORED)[1]:
+            if (
+                old.startswith(f"{stem}-")
+                and old.endswith(f".{fmt}")
+                and old != saved.rsplit("/", 1)[-1]
+            ):
+                default_storage.delete(f"{STORED}/{old}")
+    except OSError:
+        logger.exception("Open data file %s could not be stored", name)
+        return content
+    return saved
+
+
 def _file(request: HttpRequest, year: int | None, fmt: str) -> HttpResponseBase:
     if fmt not in opendata.FORMATS:
         raise Http404
@@ -191,33 +240,24 @@ def _file(request: HttpRequest, year: int | None, fmt: str) -> HttpResponseBase:
         items = [e for e in items if e.year == year]
         if not items:
             raise Http404
-    etag = _etag(items, fmt, year)
+    etag = _etag(items, fmt, year, opendata.HEADER)
     cached = _conditional(request, etag)
     if cached is not None:
         return cached
-    programs = public_programs(year)
     name = file_name(year, fmt)
+    stored = stored_file(year, fmt, etag)
     response: HttpResponseBase
-    if fmt == "csv":
-        response = StreamingHttpResponse(
-            opendata.csv_lines(programs), content_type=opendata.MEDIA_TYPES["csv"]
-        )
-    elif fmt == "xlsx":
-        title = (
-            _("Programas publicados, todos los años")
-            if year is None
-            else _("Programas del Compendio General %(year)s") % {"year": year}
-        )
-        response = HttpResponse(
-            opendata.xlsx_bytes(programs, title=title), content_type=opendata.MEDIA_TYPES["xlsx"]
-        )
+    if isinstance(stored, bytes):
+        response = HttpResponse(stored, content_type=opendata.MEDIA_TYPES[fmt])
+        disposition = "inline" if fmt == "json" else "attachment"
+        response["Content-Disposition"] = f'{disposition}; filename="{name}"'
     else:
-        document = opendata.json_document(programs, year=year)
-        response = HttpResponse(
-            json.dumps(document, ensure_ascii=False), content_type=opendata.MEDIA_TYPES["json"]
+        response = FileResponse(
+            default_storage.open(stored, "rb"),
+            content_type=opendata.MEDIA_TYPES[fmt],
+            as_attachment=fmt != "json",
+            filename=name,
         )
-    disposition = "inline" if fmt == "json" else "attachment"
-    response["Content-Disposition"] = f'{disposition}; filename="{name}"'
     return _finish(response, etag)
 
 

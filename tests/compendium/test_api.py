@@ -19,6 +19,7 @@ from tests.compendium.test_opendata import (
     UNPUBLISHED_NAME,
     build_published_world,
     contact_values,
+    json_file,
     module_transaction,
 )
 
@@ -26,8 +27,8 @@ API = "/api/v1"
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with module_transaction(django_db_blocker):
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    with module_transaction(django_db_blocker, tmp_path_factory.mktemp("media")):
         yield build_published_world()
 
 
@@ -99,7 +100,7 @@ def test_programs_are_paginated_newest_edition_first(client):
 def test_program_record_is_the_files_record(client):
     page = get(client, "/programas", anio=2101, por_pagina=1)
     (program,) = page["resultados"]
-    row = client.get("/datos/2101/programas.json").json()["programas"][0]
+    row = json_file(client, "/datos/2101/programas.json")["programas"][0]
     assert program == {**row, "url": "http://testserver/api/v1/programas/2101/1"}
     assert get(client, "/programas/2101/1") == program
 

@@ -13,11 +13,12 @@ import io
 import json
 import re
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.apps import apps
 from django.db import transaction
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -67,15 +68,16 @@ def build_published_world() -> dict:
 
 
 @contextmanager
-def module_transaction(django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+def module_transaction(django_db_blocker, media: Path):
+    """The module's objects in one transaction rolled back at the end; files under ``media``."""
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
         yield
         transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker):
-    with module_transaction(django_db_blocker):
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    with module_transaction(django_db_blocker, tmp_path_factory.mktemp("media")):
         yield build_published_world()
 
 
@@ -116,8 +118,19 @@ def data_urls() -> list[str]:
     return urls
 
 
+def payload(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def json_file(client, url: str) -> dict:
+    response = client.get(url)
+    assert response.status_code == 200, url
+    assert response["Content-Type"] == "application/json"
+    return json.loads(payload(response))
+
+
 def body_text(response) -> str:
-    content = b"".join(response.streaming_content) if response.streaming else response.content
+    content = payload(response)
     if content.startswith(b"PK"):  # XLSX: every cell of every sheet
         book = load_workbook(io.BytesIO(content), read_only=True)
         return "\n".join(
@@ -132,14 +145,14 @@ def body_text(response) -> str:
 
 def csv_rows(response) -> list[dict[str, str]]:
     assert response.status_code == 200
-    content = b"".join(response.streaming_content)
+    content = payload(response)
     assert content.startswith("\ufeff".encode())  # the BOM, for Excel
     return list(csv.DictReader(io.StringIO(content.decode("utf-8-sig"), newline="")))
 
 
 def xlsx_rows(response) -> list[tuple]:
     assert response.status_code == 200
-    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    book = load_workbook(io.BytesIO(payload(response)), read_only=True)
     return list(book[book.sheetnames[0]].iter_rows(values_only=True))
 
 
@@ -177,25 +190,24 @@ def test_csv_values_follow_the_record(client):
 def test_xlsx_has_the_same_rows_and_a_dictionary_sheet(client):
     response = client.get("/datos/2101/programas.xlsx")
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    rows = xlsx_rows(response)
+    assert 'attachment; filename="pmm-programas-2101.xlsx"' == response["Content-Disposition"]
+    book = load_workbook(io.BytesIO(payload(response)), read_only=True)
+    assert book.sheetnames == ["Programas", "Diccionario"]
+    rows = list(book["Programas"].iter_rows(values_only=True))
     assert list(rows[0]) == opendata.HEADER
     assert len(rows) == 1 + 8
-    book = load_workbook(io.BytesIO(response.content), read_only=True)
-    assert book.sheetnames == ["Programas", "Diccionario"]
     assert len(xlsx_rows(client.get("/datos/programas.xlsx"))) == 1 + 11
 
 
 def test_json_keeps_lists_and_types(client):
-    response = client.get("/datos/2101/programas.json")
-    assert response["Content-Type"] == "application/json"
-    data = response.json()
+    data = json_file(client, "/datos/2101/programas.json")
     assert (data["anio"], data["total"], len(data["programas"])) == (2101, 8, 8)
     program = data["programas"][0]
     assert list(program) == [f.name for f in opendata.JSON_FIELDS]
     assert isinstance(program["ods"], list) and all(isinstance(n, int) for n in program["ods"])
     assert isinstance(program["alcance_nacional"], bool)
     assert all(set(r) == {"texto", "categoria"} for r in program["retos"])
-    assert client.get("/datos/programas.json").json()["total"] == 11
+    assert json_file(client, "/datos/programas.json")["total"] == 11
 
 
 def test_unknown_format_or_year_is_404(client):
@@ -215,6 +227,20 @@ def test_files_answer_304_to_their_etag(client):
     assert again.status_code == 304
     other = client.get("/datos/2102/programas.csv", HTTP_IF_NONE_MATCH=first["ETag"])
     assert other.status_code == 200
+
+
+def test_a_file_is_made_once_per_published_state(client, settings):
+    stored = Path(settings.MEDIA_ROOT) / "datos"
+    first = payload(client.get("/datos/2102/programas.xlsx"))
+    (made,) = stored.glob("pmm-programas-2102-*.xlsx")
+    made.write_bytes(b"kept")  # a second request serves the stored file, not a new one
+    assert payload(client.get("/datos/2102/programas.xlsx")) == b"kept"
+    made.write_bytes(first)
+    publish_edition(2102, programs=1, replace=True)  # version 2: a new file, the old one gone
+    rows = xlsx_rows(client.get("/datos/2102/programas.xlsx"))
+    assert len(rows) == 1 + 4
+    assert [p.name for p in stored.glob("pmm-programas-2102-*.xlsx")] != [made.name]
+    assert len(list(stored.glob("pmm-programas-2102-*.xlsx"))) == 1
 
 
 # --- escaping --------------------------------------------------------------------------------
@@ -263,7 +289,7 @@ def test_formulas_are_escaped_in_csv_and_xlsx_but_not_in_json(client):
         for line in sheet[1:]
         for cell in line
     )
-    data = client.get("/datos/2102/programas.json").json()["programas"][0]
+    data = json_file(client, "/datos/2102/programas.json")["programas"][0]
     assert data["nombre"] == program.nombre == FORMULAS["nombre"]
 
 
@@ -285,7 +311,7 @@ def test_data_package_validates_with_frictionless(client, tmp_path):
     for resource in descriptor["resources"]:
         target = tmp_path / resource["path"]
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(b"".join(client.get("/datos/" + resource["path"]).streaming_content))
+        target.write_bytes(payload(client.get("/datos/" + resource["path"])))
     report = validate(tmp_path / "datapackage.json")
     assert report.valid, report.flatten(["rowNumber", "fieldName", "type", "note"])
     package = Package(tmp_path / "datapackage.json")
