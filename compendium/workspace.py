@@ -417,13 +417,9 @@ class RetoPageForm(forms.Form):
                 empty_value=None,
                 initial=str(start) if start else "",
             )
-            self.fields[f"antes-{reto.pk}"] = forms.TypedChoiceField(
-                choices=choices,
-                required=False,
-                coerce=int,
-                empty_value=None,
-                initial=str(current) if current else "",
-                widget=forms.HiddenInput,
+            # Any number: a category deleted since the page loaded is a conflict, not an error.
+            self.fields[f"antes-{reto.pk}"] = forms.IntegerField(
+                required=False, initial=current, widget=forms.HiddenInput
             )
             self.fields[f"sug-{reto.pk}"] = forms.CharField(
                 required=False,

@@ -312,3 +312,20 @@ def test_coordinators_only(name, extra, edicion, fichas, client_a) -> None:
     assert client_a.post(url, {}).status_code in (404, 405)
     anonymous = Client().get(url)
     assert anonymous.status_code == 302 and "/cuentas/login/" in anonymous["Location"]
+
+
+def test_retos_category_deleted_meanwhile_is_a_conflict(client_coord, edicion, fichas) -> None:
+    url = reverse("compendium:informe_retos", args=[edicion.pk])
+    first = client_coord.get(url).context["rows"][0].reto
+    budget = edicion.ejercicio.challenge_categories.get(
+        name="Recursos presupuestales y financieros"
+    )
+    Reto.objects.filter(pk=first.pk).update(categoria=budget)
+    page = client_coord.get(url)
+    data = _row_data(page)
+    other = edicion.ejercicio.challenge_categories.get(name="Otros")
+    data[f"cat-{first.pk}"] = str(other.pk)
+    budget.delete()  # somebody deletes the category the page was loaded with
+    response = client_coord.post(url, data)
+    assert response.status_code == 302
+    assert Reto.objects.get(pk=first.pk).categoria is None  # left as it now is
