@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Query, Schema
 from ninja.errors import HttpError, ValidationError
+from ninja.renderers import JSONRenderer
 from ninja.throttling import AnonRateThrottle
 
 from compendium import opendata, public_record
@@ -58,6 +59,12 @@ class PublicThrottle(AnonRateThrottle):
         return super().allow_request(request)
 
 
+class Utf8JSON(JSONRenderer):
+    """JSON as UTF-8 text («Quiñones», not «Qui\\u00f1ones»): what the files do too."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
     title="API de datos abiertos del Pacto Mundial para la Migración en México",
     version="1",
@@ -72,6 +79,7 @@ api = NinjaAPI(
     docs_url=None,
     openapi_url="/openapi.json",
     throttle=[PublicThrottle()],
+    renderer=Utf8JSON(),
 )
 
 

@@ -42,6 +42,30 @@ def _dashboards() -> list[str]:
     return [reverse("compendium:dashboard", args=[year]) for year in (2023, 2024)]
 
 
+def _open_data() -> list[str]:
+    """Open data and the API (docs/data-and-api.md); XLSX, being zipped, is checked unzipped
+    in test_opendata.py."""
+    urls = [
+        reverse(name)
+        for name in ("compendium:data", "compendium:data_dictionary", "compendium:data_package")
+    ]
+    urls.append(reverse("compendium:feed"))
+    for fmt in ("csv", "json"):
+        urls.append(reverse("compendium:data_file_all", args=[fmt]))
+        urls += [reverse("compendium:data_file", args=[year, fmt]) for year in (2023, 2024)]
+    api = "/api/v1"
+    return urls + [
+        f"{api}/programas?por_pagina=100",
+        f"{api}/programas?q=migrantes",
+        f"{api}/programas/2023/1",
+        f"{api}/ediciones",
+        f"{api}/ediciones/2024",
+        f"{api}/objetivos",
+        f"{api}/agregados",
+        f"{api}/openapi.json",
+    ]
+
+
 # name → the URLs to request (called after the data is made).
 PUBLIC_ROUTES: dict[str, Callable[[], list[str]]] = {
     "home": lambda: ["/"],
@@ -50,6 +74,7 @@ PUBLIC_ROUTES: dict[str, Callable[[], list[str]]] = {
     "programas": _explorer,
     "programa": _programs,
     "tablero": _dashboards,
+    "datos": _open_data,
 }
 
 
