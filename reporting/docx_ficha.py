@@ -15,6 +15,7 @@ import io
 import re
 from dataclasses import dataclass
 from typing import cast
+from xml.sax.saxutils import escape as xml_escape
 
 import docx
 from django import forms
@@ -22,11 +23,9 @@ from django.utils import timezone, translation
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 from docx.shared import Cm, Pt, RGBColor
-from docx.table import _Cell
 
 from reporting.forms import CountField, FichaForm
 from reporting.models import Ejercicio, Ficha, ObjetivoPMM, Temporalidad
@@ -350,30 +349,85 @@ HEADING_FILL = "D9D9D9"
 GROUP_FILL = "F2F2F2"
 
 
-def _shade(cell, fill: str) -> None:
-    properties = cell._tc.get_or_add_tcPr()
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    properties.append(shading)
+# Characters XML 1.0 cannot hold (a vertical tab pasted from Word, a form feed): dropped.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Widths in twentieths of a point: label 7 cm, answer 10 cm, a heading row both.
+LABEL_WIDTH, ANSWER_WIDTH = 3969, 5669
 
 
-def _write_label(cell, row: Row, guide_id: str) -> None:
-    paragraph = cell.paragraphs[0]
-    paragraph.add_run(row.label).bold = True
-    for line in (*row.guidance, *([row.hint] if row.hint else [])):
-        # The style id set directly: python-docx's ``style=`` looks it up among all styles.
-        guidance = cell.add_paragraph(line)
-        guidance._p.style = guide_id
+def _runs(text: str, *, bold: bool = False) -> str:
+    """One run of plain text: line breaks and tabs as Word's own elements."""
+    props = "<w:rPr><w:b/></w:rPr>" if bold else ""
+    pieces = []
+    for i, line in enumerate(_NOT_XML.sub("", text).split("\n")):
+        if i:
+            pieces.append("<w:br/>")
+        for j, part in enumerate(line.split("\t")):
+            if j:
+                pieces.append("<w:tab/>")
+            if part:
+                pieces.append(f'<w:t xml:space="preserve">{xml_escape(part)}</w:t>')
+    return f"<w:r>{props}{''.join(pieces)}</w:r>" if pieces else ""
 
 
-def _write_lines(cell, text: str) -> None:
+def _p(text: str = "", *, bold: bool = False, style: str = "") -> str:
+    props = f'<w:pPr><w:pStyle w:val="{style}"/></w:pPr>' if style else ""
+    return f"<w:p>{props}{_runs(text, bold=bold)}</w:p>"
+
+
+def _label(row: Row, guide_id: str) -> str:
+    lines = (*row.guidance, *([row.hint] if row.hint else []))
+    return _p(row.label, bold=True) + "".join(_p(line, style=guide_id) for line in lines)
+
+
+def _tc(width: int, content: str, *, span: int = 1, fill: str = "") -> str:
+    props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+    if span > 1:
+        props += f'<w:gridSpan w:val="{span}"/>'
+    if fill:
+        props += f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{content or _p()}</w:tc>"
+
+
+def _lines(text: str) -> str:
     """Each line of a plain text as its own paragraph, verbatim (docs/ficha.md §R14)."""
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    cell.paragraphs[0].add_run(lines[0])
-    for line in lines[1:]:
-        cell.add_paragraph().add_run(line)
+    return "".join(_p(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def _answer(ficha: Ficha, row: Row, bullet_id: str) -> str:
+    if row.key == "retos":
+        # One bullet per reto; line breaks inside a reto stay inside its bullet.
+        return "".join(
+            _p(r.texto.replace("\r\n", "\n").replace("\r", "\n"), style=bullet_id)
+            for r in ficha.retos.all()
+        )
+    if row.key == "actor":
+        return _p(ficha.actor.name)
+    return _lines(display(ficha, row.key))
+
+
+def _table(ejercicio: Ejercicio, ficha: Ficha | None, *, table_id: str, guide_id: str,
+           bullet_id: str) -> str:  # fmt: skip
+    """The label / answer table as WordprocessingML (written as text: python-docx's row and
+    cell objects cost seconds for a table this size)."""
+    rows = []
+    for row in layout(ejercicio):
+        if row.kind in ("section", "group"):
+            fill = HEADING_FILL if row.kind == "section" else GROUP_FILL
+            cells = _tc(LABEL_WIDTH + ANSWER_WIDTH, _label(row, guide_id), span=2, fill=fill)
+        else:
+            answer = _answer(ficha, row, bullet_id) if ficha is not None else ""
+            cells = _tc(LABEL_WIDTH, _label(row, guide_id)) + _tc(ANSWER_WIDTH, answer)
+        rows.append(f"<w:tr>{cells}</w:tr>")
+    return (
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{table_id}"/>'
+        '<w:tblW w:w="0" w:type="auto"/><w:jc w:val="center"/>'
+        '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" '
+        'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
+        f'<w:tblGrid><w:gridCol w:w="{LABEL_WIDTH}"/><w:gridCol w:w="{ANSWER_WIDTH}"/></w:tblGrid>'
+        + "".join(rows)
+        + "</w:tbl>"
+    )
 
 
 def display(ficha: Ficha, name: str) -> str:
@@ -433,35 +487,17 @@ def build_docx(ejercicio: Ejercicio, ficha: Ficha | None = None) -> bytes:
     guide.font.italic = True
     guide.font.size = Pt(8)
     guide.font.color.rgb = GUIDANCE_COLOR
-    table = document.add_table(rows=0, cols=2)
-    table.style = "Table Grid"
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for row in layout(ejercicio):
-        # Rows built on the XML: python-docx's ``add_row().cells`` is quadratic in the rows.
-        tr = table._tbl.add_tr()
-        if row.kind in ("section", "group"):
-            tc = tr.add_tc()
-            tc.width = Cm(17)
-            span = OxmlElement("w:gridSpan")
-            span.set(qn("w:val"), "2")
-            tc.get_or_add_tcPr().append(span)
-            merged = _Cell(tc, table)
-            _write_label(merged, row, guide.style_id)
-            _shade(merged, HEADING_FILL if row.kind == "section" else GROUP_FILL)
-            continue
-        cells = [_Cell(tr.add_tc(), table), _Cell(tr.add_tc(), table)]
-        cells[0].width, cells[1].width = Cm(7), Cm(10)
-        _write_label(cells[0], row, guide.style_id)
-        if ficha is None:
-            continue
-        if row.key == "retos":
-            _write_retos(cells[1], [r.texto for r in ficha.retos.all()], bullet)
-        elif row.key == "actor":
-            cells[1].paragraphs[0].add_run(ficha.actor.name)
-        else:
-            _write_lines(cells[1], display(ficha, row.key))
+    table = parse_xml(
+        _table(
+            ejercicio,
+            ficha,
+            table_id=document.styles["Table Grid"].style_id,
+            guide_id=guide.style_id,
+            bullet_id=bullet,
+        )
+    )
+    document.add_paragraph()._p.addnext(table)
 
-    document.add_paragraph()
     annex = document.add_paragraph()
     annex.add_run(annex_title()).bold = True
     for objetivo in ObjetivoPMM.objects.order_by("number"):
@@ -469,13 +505,3 @@ def build_docx(ejercicio: Ejercicio, ficha: Ficha | None = None) -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-def _write_retos(cell, texts: list[str], bullet_id: str) -> None:
-    first = True
-    for text in texts:
-        paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
-        first = False
-        paragraph._p.style = bullet_id
-        # Line breaks inside one reto stay inside its bullet.
-        paragraph.add_run(text.replace("\r\n", "\n").replace("\r", "\n"))

@@ -4,7 +4,7 @@ A .docx is a zip archive of XML parts. python-docx reads every part without a si
 483 KiB zip bomb took 7.8 GB), so the archive is judged from its central directory first:
 entries, total uncompressed size and compression ratio, all without decompressing anything.
 Python's ``zipfile`` never yields more than an entry's declared size, so a header that lies
-about its size cannot make a later read grow past these limits either. Then every XML part is
+about its size cannot make a later read grow past these limits either. Then every part is
 scanned for a document type declaration (a .docx never has one; entity bombs need one), and the
 file is opened by python-docx, whose lxml parsers neither resolve entities nor use the network.
 External relationships (linked images, remote templates) are never followed: python-docx keeps
@@ -27,8 +27,12 @@ MAX_ENTRIES = 1000
 # blank table cells up to about 60. Only entries above MIN_RATIO_CHECK are judged.
 MAX_RATIO = 100
 MIN_RATIO_CHECK = 1024 * 1024
-# XML parts scanned for a DOCTYPE: only the start of each, where a declaration must be.
-DOCTYPE_SCAN_BYTES = 4096
+SCAN_CHUNK = 256 * 1024
+_DECLARATIONS = tuple(
+    word.encode(encoding)
+    for word in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("ascii", "utf-16-le", "utf-16-be")
+)
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MACRO_TYPES = (
@@ -142,13 +146,32 @@ def check_archive(data: bytes, filename: str = "") -> None:
         if any(t in content_types for t in _MACRO_TYPES):
             raise DocxRefused(_macro_message())
         for info in infos:
-            if info.filename.lower().endswith((".xml", ".rels")):
-                with archive.open(info) as part:
-                    head = part.read(DOCTYPE_SCAN_BYTES)
-                if b"<!DOCTYPE" in head.upper() or b"<!ENTITY" in head.upper():
-                    raise DocxRefused(
-                        _("El archivo contiene definiciones XML no permitidas en un .docx.")
-                    )
+            try:
+                declares = _declares(archive, info)
+            except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError):
+                raise DocxRefused(
+                    _("El archivo está dañado o no es un documento de Word (.docx).")
+                ) from None
+            if declares:
+                raise DocxRefused(
+                    _("El archivo contiene definiciones XML no permitidas en un .docx.")
+                )
+
+
+def _declares(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a part holds a DOCTYPE or ENTITY declaration (in UTF-8 or UTF-16).
+
+    Every part is scanned, whatever its name: python-docx parses a part as XML by its declared
+    content type. Streamed in chunks, within the 50 MB already checked.
+    """
+    tail = b""
+    with archive.open(info) as part:
+        while chunk := part.read(SCAN_CHUNK):
+            window = tail + chunk
+            if any(d in window for d in _DECLARATIONS):
+                return True
+            tail = window[-32:]
+    return False
 
 
 def _read(archive: zipfile.ZipFile, name: str) -> bytes:

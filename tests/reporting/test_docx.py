@@ -446,6 +446,14 @@ def test_an_entity_bomb_is_refused(minimal_docx):
     )
     data = _rezip(minimal_docx, {"word/document.xml": bomb})
     assert "XML no permitidas" in _refused(data)
+    # Far into the prolog, in UTF-16, or in a part whose name does not say XML.
+    late = bomb.replace(b"?>", b"?>" + b"<!-- " + b"x" * 20_000 + b" -->", 1)
+    assert "XML no permitidas" in _refused(_rezip(minimal_docx, {"word/document.xml": late}))
+    utf16 = bomb.decode().replace('version="1.0"', 'version="1.0" encoding="UTF-16"')
+    wide = utf16.encode("utf-16-le")
+    assert "XML no permitidas" in _refused(_rezip(minimal_docx, {"word/document.xml": wide}))
+    hidden = _rezip(minimal_docx, {}, {"word/media/datos.bin": bomb})
+    assert "XML no permitidas" in _refused(hidden)
 
 
 def test_macros_are_refused(minimal_docx):
