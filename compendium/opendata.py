@@ -22,7 +22,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -75,6 +77,12 @@ def xlsx_cell(value: object) -> object:
     if isinstance(value, str):
         value = XLSX_ILLEGAL.sub("", value)[:XLSX_MAX_CELL]
     return value
+
+
+def program_page(program: PublishedProgram) -> str:
+    """The program's public page (the explorer's), absolute with ``SITE_URL``."""
+    path = reverse("compendium:program", args=[program.year, program.number])
+    return settings.SITE_URL.rstrip("/") + path
 
 
 # --- the record ----------------------------------------------------------------------------
@@ -143,6 +151,7 @@ class Field:
     # The JSON (and API) value comes from another field's value (``retos_categorias``).
     constraints: dict[str, Any] = field(default_factory=dict)
     required: bool = False
+    format: str = ""  # Table Schema format (``uri``)
     json: bool = True  # False: a CSV-only column derived from another JSON property
 
     def cell(self, record: dict[str, Any]) -> Any:
@@ -282,7 +291,7 @@ FIELDS: tuple[Field, ...] = (
         "entidad_nombre",
         "string",
         gettext_lazy("Nombre de esa entidad federativa."),
-        lambda p: p.entidad.name if p.entidad_id else None,
+        lambda p: p.entidad.name if p.entidad else None,
     ),
     Field(
         "alcance_nacional",
@@ -321,13 +330,13 @@ FIELDS: tuple[Field, ...] = (
         "eje_tematico_nombre",
         "string",
         gettext_lazy("Nombre del eje temático."),
-        lambda p: p.eje.name if p.eje_id else None,
+        lambda p: p.eje.name if p.eje else None,
     ),
     Field(
         "subtema",
         "string",
         gettext_lazy("Subtema del eje temático."),
-        lambda p: p.subtema.name if p.subtema_id else None,
+        lambda p: p.subtema.name if p.subtema else None,
     ),
     Field(
         "nombre",
@@ -438,6 +447,13 @@ FIELDS: tuple[Field, ...] = (
         lambda p: p.page,
         constraints={"minimum": 1},
     ),
+    Field(
+        "pagina_web",
+        "string",
+        gettext_lazy("Dirección permanente de la página pública del programa."),
+        lambda p: program_page(p),
+        format="uri",
+    ),
 )
 JSON_FIELDS = tuple(f for f in FIELDS if f.json)
 HEADER = [f.name for f in FIELDS]
@@ -524,9 +540,7 @@ def csv_lines(programs: QuerySet[PublishedProgram]) -> Iterator[str]:
     writer = csv.writer(_Echo(), lineterminator="\r\n")
     yield "\ufeff" + writer.writerow(HEADER)
     for program in _chunked(programs):
-        yield writer.writerow(
-            ["" if v is None else escape_cell(v) for v in flat_row(program)]  # type: ignore[misc]
-        )
+        yield writer.writerow(["" if v is None else escape_cell(v) for v in flat_row(program)])
 
 
 def csv_bytes(programs: QuerySet[PublishedProgram]) -> bytes:
@@ -594,6 +608,8 @@ def table_schema() -> dict[str, Any]:
             "type": f.type,
             "description": str(f.description),
         }
+        if f.format:
+            entry["format"] = f.format
         if f.type == "boolean":
             entry["trueValues"] = [YES]
             entry["falseValues"] = [NO]

@@ -14,6 +14,7 @@ import json
 import re
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.apps import apps
@@ -185,6 +186,9 @@ def test_csv_values_follow_the_record(client):
     assert row["ods"] == "; ".join(str(n) for n in sorted(o.number for o in program.ods.all()))
     assert row["alcance_nacional"] in {"Sí", "No"}
     assert row["personas_atendidas"] == str(program.figures["personas_atendidas"])
+    path = urlsplit(row["pagina_web"]).path
+    assert path == "/programas/2101/1/"
+    assert client.get(path).status_code == 200  # the explorer's program page
 
 
 def test_xlsx_has_the_same_rows_and_a_dictionary_sheet(client):
