@@ -250,6 +250,8 @@ def update_draft(ficha: Ficha, data: QueryDict, *, by: User, note: str, filename
     changes; the note replaces the draft's note. Raises ``editing.StaleFicha`` when the draft
     changed since the preview, ``DocxRefused`` when the data no longer fits the form.
     """
+    # PostgreSQL refuses NUL in text; these two come back from the page as they were sent.
+    note, filename = note.replace("\x00", ""), filename.replace("\x00", "")
     form, formset = bind(ficha, data)
     if not (form.is_valid() and formset.is_valid()):
         raise DocxRefused(

@@ -111,10 +111,7 @@ def test_update_a_draft_after_the_preview(client_a, ejercicio, actor_a, focal_a)
     draft.refresh_from_db()
     assert draft.nombre == "Nombre anterior"  # nothing saved before the confirmation
     fields = response.context["fields"]
-    data: dict[str, list[str]] = {}
-    for name, value in fields:
-        data.setdefault(name, []).append(value)
-    data |= {"archivo": ["nueva.docx"], "texto_no_reconocido": [""]}
+    data = _posted(fields) | {"archivo": ["nueva.docx"], "texto_no_reconocido": [""]}
     applied = client_a.post(url("docx_apply", draft.pk), data)
     assert applied.status_code == 302
     draft.refresh_from_db()
@@ -128,6 +125,27 @@ def test_update_a_draft_after_the_preview(client_a, ejercicio, actor_a, focal_a)
     assert again.status_code == 302 and "?ficha=" in again["Location"]
     draft.refresh_from_db()
     assert draft.version == 2
+
+
+def _posted(fields: list[tuple[str, str]]) -> dict[str, list[str]]:
+    data: dict[str, list[str]] = {}
+    for name, value in fields:
+        data.setdefault(name, []).append(value)
+    return data
+
+
+def test_a_nul_sent_back_with_the_preview_is_dropped(client_a, ejercicio, actor_a):
+    draft = factories.ficha(actor_a, ejercicio)
+    response = client_a.post(
+        url("docx_import"),
+        {"archivos": [upload("n.docx", filled_template(ejercicio))], "destino": draft.pk},
+    )
+    data = _posted(response.context["fields"])
+    data |= {"texto_no_reconocido": ["a\x00b"], "archivo": ["x\x00.docx"]}
+    assert client_a.post(url("docx_apply", draft.pk), data).status_code == 302
+    draft.refresh_from_db()
+    assert draft.texto_no_reconocido == "ab" and draft.nombre == ANSWERS["nombre"]
+    assert "«x.docx»" in FichaEvent.objects.get(ficha=draft, kind=FichaEventKind.EDIT).note
 
 
 def test_another_institution_cannot_update_export_or_clear(client_b, ejercicio, actor_a):
