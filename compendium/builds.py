@@ -6,8 +6,9 @@ path as the ``build_*`` commands), turns it into a PDF through
 ``compendium.documents.write_document_pdf`` (the Compendio in parallel parts, reusing the
 parts of the document's last build: docs/performance.md §F3-F5) and stores it through Django's
 storage API: the PDF is written under a temporary name next to its final place and moved there
-atomically, so a crash never leaves a half-written file behind a published link. A published version is never rebuilt or
-overwritten; a correction is a new version and the earlier ones stay available.
+atomically, so a crash never leaves a half-written file behind a published link. A published
+version is never rebuilt or overwritten; a correction is a new version and the earlier ones stay
+available.
 
 One build of a document runs at a time, draft or published: the database refuses a second
 queued or building row (constraint ``build_one_active_per_document``), and a build abandoned

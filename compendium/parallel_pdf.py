@@ -274,7 +274,7 @@ def _resources_fingerprint(html: str) -> str:
 
 
 def part_key(html: str, css: list[str], *, draft: bool, fingerprint: str) -> str:
-    import pydyf
+    import pydyf  # type: ignore[import-untyped]
     import weasyprint
 
     from compendium import pdf_shim

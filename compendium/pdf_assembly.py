@@ -33,7 +33,7 @@ import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-import pydyf
+import pydyf  # type: ignore[import-untyped]
 
 # A link from one part to an anchor in another: rendered as this URI, rewritten to /Dest here.
 PART_LINK_BASE = "https://pmm-parte.invalid/#"
@@ -307,7 +307,7 @@ def measure_folios(sample: RawPdf) -> FolioStyle:
             if index + 1 < len(digits):
                 kerning[digits[index : index + 2]] = value
             width += advances[char] - (value if index + 1 < len(digits) else 0)
-        centres.append(float(text["x"]) + width * float(size) / 2000)
+        centres.append(float(text["x"]) + width * float(text["size"]) / 2000)
     assert font_name is not None and size is not None and colour is not None
     assert baseline is not None and prelude is not None
     return FolioStyle(
@@ -471,6 +471,8 @@ def assemble(
         pages = _page_list(pdf)
         pages_root = _ref(_dict_value(catalog, b"Pages"))
         outlines = _ref(_dict_value(catalog, b"Outlines"))
+        if pages_root is None:
+            raise AssemblyError("a part without pages")
         dropped = {pdf.root, struct_root, parent_tree, document, pages_root}
         if outlines is not None:
             dropped.update(_outline_objects(pdf, outlines))
@@ -558,19 +560,20 @@ def assemble(
     )
     tree_obj._data = b"<</Nums [" + b" ".join(nums) + b"]>>"
 
-    catalog = [b"/Type /Catalog", b"/Pages 1 0 R", b"/StructTreeRoot %d 0 R" % root_obj.number]
+    fields = [b"/Type /Catalog", b"/Pages 1 0 R", b"/StructTreeRoot %d 0 R" % root_obj.number]
     first_catalog = parts[0].pdf.objects[parts[0].pdf.root]
-    for key in (b"Lang", b"ViewerPreferences", b"MarkInfo"):
+    for catalog_key in (b"Lang", b"ViewerPreferences", b"MarkInfo"):
         match = re.search(
-            rb"/" + key + rb" (\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f]*>|<<[^<>]*>>)", first_catalog
+            rb"/" + catalog_key + rb" (\((?:\\.|[^\\()])*\)|<[0-9A-Fa-f]*>|<<[^<>]*>>)",
+            first_catalog,
         )
         if match:
-            catalog.append(match[0])
+            fields.append(match[0])
     if metadata is not None:
-        catalog.append(b"/Metadata %d 0 R" % metadata)
+        fields.append(b"/Metadata %d 0 R" % metadata)
     outline = _outline(out, bookmarks, page_refs)
     if outline is not None:
-        catalog.append(b"/Outlines %d 0 R" % outline)
+        fields.append(b"/Outlines %d 0 R" % outline)
     missing = unresolved - set(anchor_pages)
     if missing:
         raise AssemblyError(f"links to missing anchors: {sorted(missing)[:5]}")
@@ -582,7 +585,7 @@ def assemble(
                 _string(name)
                 + b" [%d 0 R /XYZ %s %s 0]" % (page_refs[page], _number(x), _number(y))
             )
-        catalog.append(b"/Names <</Dests <</Names [" + b" ".join(names) + b"]>>>>")
+        fields.append(b"/Names <</Dests <</Names [" + b" ".join(names) + b"]>>>>")
     label_nums = []
     for label in labels:
         entry = [b"/Type /PageLabel"]
@@ -592,8 +595,8 @@ def assemble(
             entry.append(b"/P " + _string(label.prefix))
         label_nums.append(b"%d <<" % label.start + b"".join(entry) + b">>")
     if label_nums:
-        catalog.append(b"/PageLabels <</Nums [" + b" ".join(label_nums) + b"]>>")
-    catalog_obj = _Raw(b"<<" + b"".join(catalog) + b">>")
+        fields.append(b"/PageLabels <</Nums [" + b" ".join(label_nums) + b"]>>")
+    catalog_obj = _Raw(b"<<" + b"".join(fields) + b">>")
     catalog_obj.number = 2
     out.objects[2] = out.catalog = catalog_obj
     if info is not None:

@@ -32,7 +32,7 @@ def _cached_page_references(self):
 
 
 def installed_versions() -> dict[str, str]:
-    import pydyf
+    import pydyf  # type: ignore[import-untyped]
     import weasyprint
 
     return {"pydyf": pydyf.__version__, "weasyprint": weasyprint.__version__}
@@ -50,7 +50,7 @@ def apply() -> bool:
     if installed_versions() != PINNED:
         return False
     _ORIGINAL.setdefault("page_references", pydyf.PDF.__dict__["page_references"])
-    pydyf.PDF.page_references = property(_cached_page_references)  # type: ignore[method-assign,assignment]
+    pydyf.PDF.page_references = property(_cached_page_references)
     return True
 
 
@@ -61,12 +61,12 @@ def disabled() -> Iterator[None]:
 
     installed = apply()
     if installed:
-        pydyf.PDF.page_references = _ORIGINAL["page_references"]  # type: ignore[method-assign]
+        pydyf.PDF.page_references = _ORIGINAL["page_references"]
     try:
         yield
     finally:
         if installed:
-            pydyf.PDF.page_references = property(_cached_page_references)  # type: ignore[method-assign,assignment]
+            pydyf.PDF.page_references = property(_cached_page_references)
 
 
 _ORIGINAL: dict[str, property] = {}

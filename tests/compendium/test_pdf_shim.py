@@ -2,8 +2,9 @@
 
 import re
 from pathlib import Path
+from typing import Any
 
-import pydyf
+import pydyf  # type: ignore[import-untyped]
 from pypdf import PdfReader
 
 from compendium import pdf_shim
@@ -56,7 +57,8 @@ def test_tagged_output_is_identical_with_and_without_the_shim(tmp_path):
         assert "_cached_page_references" not in repr(pydyf.PDF.page_references.fget)
         render_pdf(HTML, target=without, draft=False)
     assert pages == 40
-    tree = PdfReader(with_shim).trailer["/Root"]["/StructTreeRoot"]
+    catalog: Any = PdfReader(with_shim).trailer["/Root"]
+    tree = catalog["/StructTreeRoot"]
     assert len(tree["/ParentTree"]["/Nums"]) >= 2 * pages
     assert with_shim.read_bytes() == without.read_bytes()
 
