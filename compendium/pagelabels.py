@@ -23,6 +23,7 @@ in print, so the labels cannot clash with folios); Introduction to the last anne
 
 from __future__ import annotations
 
+import importlib
 import os
 import pathlib
 import tempfile
@@ -79,7 +80,8 @@ def informe_ranges(pages: int) -> list[LabelRange]:
 
 def finisher(ranges: Sequence[LabelRange]) -> Callable[[Any, Any], None]:
     """A ``write_pdf`` finisher that writes ``ranges`` as the catalogue's /PageLabels."""
-    import pydyf  # imported with WeasyPrint, only where a PDF is made
+    # Imported with WeasyPrint, only where a PDF is made; pydyf ships no type information.
+    pydyf: Any = importlib.import_module("pydyf")
 
     def add_labels(_document: Any, pdf: Any) -> None:
         numbers: list[Any] = []
@@ -109,15 +111,20 @@ def compendio_ranges_from_pdf(reader: Any) -> list[LabelRange]:
 def label_pdf(path: pathlib.Path, ranges: Sequence[LabelRange]) -> None:
     """Rewrite the PDF at ``path`` with ``ranges`` as its page labels (pypdf), atomically."""
     from pypdf import PdfWriter
+    from pypdf.constants import PageLabelStyle
 
-    styles = {"D": "/D", "r": "/r", "R": "/R", "a": "/a", "A": "/A", "": None}
+    styles = {style.value[1:]: style for style in PageLabelStyle}
     writer = PdfWriter(clone_from=str(path))
     pages = len(writer.pages)
     bounds = [r.start for r in ranges[1:]] + [pages]
     for r, stop in zip(ranges, bounds, strict=True):
         if stop > r.start:
             writer.set_page_label(
-                r.start, stop - 1, style=styles[r.style], start=r.first, prefix=r.prefix or None
+                r.start,
+                stop - 1,
+                style=styles.get(r.style),
+                start=r.first,
+                prefix=r.prefix or None,
             )
     fd, staged = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pdf")
     os.close(fd)
