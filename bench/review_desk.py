@@ -1,104 +1,238 @@
-"""Measure the review desk with 400 fichas: database queries and server time per page.
+"""Measure the review desk at 10 years of data: p50/p95 of server time per kind of request.
 
 Usage (a fresh SQLite file by default; or pass DATABASE_URL of an EMPTY database):
-    .venv/bin/python bench/review_desk.py [N_FICHAS]
-    .ci/with-postgres .venv/bin/python bench/review_desk.py
+    .ci/with-postgres .venv/bin/python bench/review_desk.py [--years 10] [--per-year 360]
+        [--repeat 15] [--rounds 4] [--baseline COMMIT]
 
-Creates N fichas (default 400) across 40 institutions, sends and approves part of them through
-``reporting.workflow``, then requests the desk page several ways and prints the figures.
+Creates ``years`` exercises of ``per-year`` fichas each (the last one open, with fichas in every
+state; earlier ones approved) across a list of institutions that grows with the years, with
+descriptions and results of about 170 words each. The rows are written in bulk (this is a
+benchmark, not a test: the workflow's history is not needed to read the desk). Then it requests
+the desk of the open year several ways, ``repeat`` times each, and prints p50/p95 in ms.
+
+With ``--baseline COMMIT`` the same requests run alternately in that commit's code and in this
+tree (bench/alternate.py), ``rounds`` times each, against the same database, and it prints the
+ratios after/before per round (min/median/max): the machine is shared and noisy.
 """
 
+import json
 import os
-import statistics
+import random
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-if "DATABASE_URL" not in os.environ:
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-os.environ.setdefault("TASKS_BACKEND", "django.tasks.backends.dummy.DummyBackend")
-os.environ.setdefault("EMAIL_URL", "locmem://")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-os.environ.setdefault("LOG_LEVEL", "WARNING")
-
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.management import call_command  # noqa: E402
-from django.db import connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import alternate  # noqa: E402
 
 
-def build(n: int):
-    from reporting import workflow
-    from reporting.models import ObjetivoPMM, Role
-    from tests import factories
+def setup_django() -> None:
+    """Import the project from ``--tree`` (a child) and set Django up against DATABASE_URL."""
+    sys.path.insert(0, str(alternate.child_tree(sys.argv)))
+    os.environ.setdefault("TASKS_BACKEND", "django.tasks.backends.dummy.DummyBackend")
+    os.environ.setdefault("EMAIL_URL", "locmem://")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    import django
+    from django.conf import settings
+    from django.test.utils import setup_test_environment
 
-    ejercicio = factories.ejercicio(2024)
-    coordinator = factories.user("coordinacion@bench.gob.mx", role=Role.COORDINADOR)
-    actors = []
-    for i in range(40):
-        if i < 10:
-            code = f"{i + 1:02d}"
-            actor = factories.actor(f"ESTADO {code}", tipo="estatal", entidad=code)
-        else:
-            actor = factories.actor(f"DEP{i}", tipo="apf")
-        actors.append((actor, factories.user(f"enlace{i}@bench.gob.mx", actor=actor)))
-    objectives = list(ObjetivoPMM.objects.all())
-    for i in range(n):
-        actor, focal = actors[i % len(actors)]
-        ficha = factories.ficha(
-            actor,
-            ejercicio,
-            nombre=f"Programa {i} de atención a niñas, niños y adolescentes migrantes",
-            propuestos=[1 + i % 23, 1 + (i * 7) % 23],
+    django.setup()
+    setup_test_environment()
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Signed in with force_login: no second step, as in the tests (tests/conftest.py).
+    settings.OTP_REQUIRED_FOR_STAFF = False
+
+
+COORDINATOR = "coordinacion@bench.gob.mx"
+CASES = {
+    "default (page 1)": {},
+    "page 5": {"page": 5},
+    "search «ninos» (accents ignored)": {"q": "ninos"},
+    "search two words «atencion frontera»": {"q": "atención FRONTERA"},
+    "search, no match «zzyzx»": {"q": "zzyzx"},
+    "status enviada + chapter 1": {"status": "enviada", "chapter": 1},
+    "objective 7 (proposed or assigned)": {"objective": 7},
+    "institution + search": {"actor": "__actor__", "q": "migrantes"},
+    "sorted by institution": {"orden": "institucion"},
+}
+WORDS = (
+    "atención niñas niños adolescentes migrantes personas familias orientación jurídica "
+    "canalización servicios frontera sur norte albergues salud educación empleo trámite "
+    "regularización documentación campaña información capacitación servidores públicos "
+    "protección derechos humanos acceso justicia integración comunidad retorno reintegración "
+    "consulados asesoría acompañamiento víctimas trata prevención género interculturalidad "
+    "municipios estados coordinación interinstitucional seguimiento evaluación módulo línea"
+).split()
+
+
+def paragraph(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def build(years: int, per_year: int) -> None:
+    """``years`` exercises of ``per_year`` fichas, written in bulk."""
+    from django.contrib.auth.hashers import make_password
+    from django.db import connection
+
+    from reporting.exercises import create_ejercicio
+    from reporting.models import (
+        Actor,
+        ActorType,
+        EjercicioStatus,
+        EntidadFederativa,
+        Ficha,
+        FichaStatus,
+        Membership,
+        ObjetivoPMM,
+        Role,
+        User,
+    )
+
+    rng = random.Random(18)
+    coordinator = User.objects.create(
+        email=COORDINATOR, password=make_password(None), first_name="Coordinación"
+    )
+    Membership.objects.create(user=coordinator, role=Role.COORDINADOR)
+    types = list(ActorType.objects.all())
+    estados = list(EntidadFederativa.objects.all())
+    # About 150 institutions report each year; 15 new ones a year, 10 stop (inactive later).
+    total_actors = 150 + 15 * (years - 1)
+    actors = Actor.objects.bulk_create(
+        Actor(
+            name=f"Institución de prueba número {i}",
+            sigla=f"INST{i}",
+            tipo=types[i % len(types)],
+            entidad=estados[i % 32] if types[i % len(types)].code == "estatal" else None,
+            active=i >= 10 * (years - 1),
         )
-        if i % 4:
-            ficha = workflow.submit(ficha, by=focal)
-        if i % 4 == 2:
-            workflow.approve(ficha, by=coordinator, objective=objectives[i % 23], note="Bench.")
-    return coordinator
+        for i in range(total_actors)
+    )
+    objectives = list(ObjetivoPMM.objects.all())
+    first = 2025 - years
+    statuses = [s for s in FichaStatus.values if s != FichaStatus.APROBADA]
+    for k, year in enumerate(range(first, first + years)):
+        last = k == years - 1
+        ejercicio = create_ejercicio(
+            year, status=EjercicioStatus.ABIERTO if last else EjercicioStatus.CERRADO
+        )
+        reporting = actors[10 * k : 10 * k + 150]
+        fichas = Ficha.objects.bulk_create(
+            Ficha(
+                ejercicio=ejercicio,
+                actor=reporting[i % len(reporting)],
+                nombre=f"Programa {i}: {paragraph(rng, 8)}",
+                descripcion=paragraph(rng, 170),
+                resultados=paragraph(rng, 170),
+                objetivo_programa=paragraph(rng, 30),
+                status=(statuses[i % len(statuses)] if last and i % 3 else FichaStatus.APROBADA),
+                objetivo_asignado=None if last and i % 3 else objectives[i % 23],
+                updated_by=coordinator,
+            )
+            for i in range(per_year)
+        )
+        through = Ficha.objetivos_propuestos.through
+        through.objects.bulk_create(
+            through(ficha_id=f.pk, objetivopmm_id=objectives[j].pk)
+            for i, f in enumerate(fichas)
+            for j in {i % 23, (i * 7) % 23}
+        )
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
-def measure(client: Client, params: dict, repeat: int = 7) -> tuple[int, float, float, int]:
-    times, sql_times = [], []
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as queries:
+def measure(repeat: int) -> dict[str, list[float]]:
+    """Server time (ms) of each case, ``repeat`` times, after one warm-up request."""
+    from django.test import Client
+
+    from reporting.models import Actor, User
+
+    client = Client()
+    client.force_login(User.objects.get(email=COORDINATOR))
+    actor = Actor.objects.filter(active=True).order_by("pk").first()
+    client.get("/fichas/revision/")
+    times: dict[str, list[float]] = {}
+    for label, params in CASES.items():
+        params = {k: (actor.pk if v == "__actor__" else v) for k, v in params.items()}
+        client.get("/fichas/revision/", params)
+        times[label] = []
+        for _ in range(repeat):
             start = time.perf_counter()
             response = client.get("/fichas/revision/", params)
-            times.append(time.perf_counter() - start)
-        sql_times.append(sum(float(q["time"]) for q in queries.captured_queries))
-        assert response.status_code == 200, response.status_code
-    rows = len(response.context["page"].object_list)
-    return len(queries), statistics.median(times) * 1000, statistics.median(sql_times) * 1000, rows
+            times[label].append((time.perf_counter() - start) * 1000)
+            assert response.status_code == 200, (label, response.status_code)
+    return times
+
+
+def queries_per_case() -> dict[str, int]:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting.models import Actor, User
+
+    client = Client()
+    client.force_login(User.objects.get(email=COORDINATOR))
+    actor = Actor.objects.filter(active=True).order_by("pk").first()
+    found = {}
+    for label, params in CASES.items():
+        params = {k: (actor.pk if v == "__actor__" else v) for k, v in params.items()}
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/fichas/revision/", params)
+        found[label] = len(queries)
+    return found
+
+
+def option(name: str, default: int) -> int:
+    return int(sys.argv[sys.argv.index(name) + 1]) if name in sys.argv else default
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 400
-    setup_test_environment()
-    call_command("migrate", verbosity=0)
-    t0 = time.perf_counter()
-    coordinator = build(n)
-    print(f"{connection.vendor}: {n} fichas created in {time.perf_counter() - t0:.1f} s")
-    client = Client()
-    client.force_login(coordinator)
-    client.get("/fichas/revision/")  # warm templates and caches
-    cases = {
-        "default (page 1 of 50)": {},
-        "last page": {"page": 8},
-        "search «ninos» (accents ignored)": {"q": "ninos"},
-        "status enviada + chapter 1": {"status": "enviada", "chapter": 1},
-        "objective 7 (proposed or assigned)": {"objective": 7},
-        "sorted by institution": {"orden": "institucion"},
-    }
-    print(f"{'case':40} {'queries':>7} {'median ms':>10} {'of it SQL':>10} {'rows':>5}")
-    for label, params in cases.items():
-        queries, ms, sql_ms, rows = measure(client, params)
-        print(f"{label:40} {queries:7d} {ms:10.1f} {sql_ms:10.1f} {rows:5d}")
+    repeat, rounds = option("--repeat", 15), option("--rounds", 4)
+    years, per_year = option("--years", 10), option("--per-year", 360)
+    if "--child" in sys.argv:
+        setup_django()
+        print(json.dumps(measure(repeat)))
+        return
+    if "--setup" in sys.argv:
+        setup_django()
+        from django.core.management import call_command
+        from django.db import connection
+
+        call_command("migrate", verbosity=0)
+        t0 = time.perf_counter()
+        build(years, per_year)
+        print(
+            f"{connection.vendor}: {years} exercises x {per_year} fichas = {years * per_year} "
+            f"created in {time.perf_counter() - t0:.1f} s"
+        )
+        print("queries per request:", json.dumps(queries_per_case(), ensure_ascii=False))
+        return
+    if "DATABASE_URL" not in os.environ:
+        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    after = alternate.after_tree(sys.argv)
+    print(f"load average at the start: {alternate.load_average()}")
+    alternate.run_child(Path(__file__), after, ["--setup", *sys.argv[1:]], show=True)
+    if "--baseline" in sys.argv:
+        commit = sys.argv[sys.argv.index("--baseline") + 1]
+        before = alternate.baseline_tree(commit)
+        print(f"before = {commit}, after = {alternate.describe(after)}; {rounds} rounds, ABBA")
+        results = alternate.alternate(
+            Path(__file__), before, after, rounds, ["--repeat", str(repeat)]
+        )
+        alternate.ratios(results, list(CASES))
+    else:
+        times = alternate.run_child(Path(__file__), after, ["--child", "--repeat", str(repeat)])
+        print(f"{'case':40} {'p50 ms':>8} {'p95 ms':>8}")
+        for label, values in times.items():
+            print(
+                f"{label:40} {alternate.percentile(values, 0.5):8.1f}"
+                f" {alternate.percentile(values, 0.95):8.1f}"
+            )
+    print(f"load average at the end: {alternate.load_average()}")
 
 
 if __name__ == "__main__":

@@ -2,9 +2,12 @@
 
 Queries for the review desk («bandeja») and the follow-up per institution run in a fixed number
 of statements whatever the number of fichas. The text search ignores case and accents the same
-way on PostgreSQL (``unaccent`` extension, migration 0003) and on SQLite (a Python function
-registered on the connection by ``Folded``), so there is no denormalised search column to keep
-in sync.
+way on PostgreSQL and on SQLite: both call ``pmm_fold`` on the ficha's name, description and
+results (``FichaSearchText``). On PostgreSQL it is an IMMUTABLE SQL function over ``unaccent``
+with a trigram index on exactly that expression (migration 0008); on SQLite a Python function
+registered on the connection. There is no denormalised search column to keep in sync. The desk
+reads its matches in one scan (``desk``) and then loads only the page's rows
+(docs/load-test.md §L1).
 """
 
 import dataclasses
@@ -15,14 +18,13 @@ from django.db import transaction
 from django.db.models import (
     Count,
     Exists,
+    F,
     Func,
     OuterRef,
     Q,
     QuerySet,
     TextField,
-    Value,
 )
-from django.db.models.functions import Concat
 from django.utils import timezone
 
 from reporting import audit
@@ -57,23 +59,29 @@ def fold(text: str | None) -> str | None:
     return None if text is None else text_rules.fold(text)
 
 
-class Folded(Func):
-    """SQL twin of ``fold``: ``lower(unaccent(x))`` on PostgreSQL, ``pmm_fold(x)`` on SQLite."""
+def _register_fold(connection) -> None:
+    # Registering is idempotent and cheap; doing it at compile time keeps the feature in one place.
+    connection.ensure_connection()
+    connection.connection.create_function("pmm_fold", 1, fold, deterministic=True)
 
-    function = "pmm_fold"
-    arity = 1
+
+class FichaSearchText(Func):
+    """``pmm_fold(nombre || ' ' || descripcion || ' ' || resultados)``, the searched text.
+
+    PostgreSQL: the expression of the trigram index of migration 0008, written here exactly as
+    there (same columns, order and separator), so the planner can use the index for ``LIKE``.
+    SQLite: ``pmm_fold`` is ``fold`` registered on the connection.
+    """
+
+    template = "pmm_fold(%(expressions)s)"
+    arg_joiner = " || ' ' || "
     output_field = TextField()
 
-    def as_postgresql(self, compiler, connection, **extra_context):
-        # unaccent first: lower() of a C-locale database leaves «Ñ» alone, but not «N».
-        return self.as_sql(
-            compiler, connection, template="lower(unaccent((%(expressions)s)::text))"
-        )
+    def __init__(self) -> None:
+        super().__init__(F("nombre"), F("descripcion"), F("resultados"))
 
     def as_sqlite(self, compiler, connection, **extra_context):
-        # Registering is idempotent and cheap; doing it here keeps the feature in one place.
-        connection.ensure_connection()
-        connection.connection.create_function("pmm_fold", 1, fold, deterministic=True)
+        _register_fold(connection)
         return self.as_sql(compiler, connection, **extra_context)
 
 
@@ -82,21 +90,9 @@ def search_fichas(fichas: QuerySet, text: str) -> QuerySet:
     words = (fold(text) or "").split()
     if not words:
         return fichas
-    fichas = fichas.alias(
-        _search=Folded(
-            Concat(
-                "nombre",
-                Value(" "),
-                "descripcion",
-                Value(" "),
-                "resultados",
-                output_field=TextField(),
-            ),
-        )
-    )
-    for word in words:
-        fichas = fichas.filter(_search__contains=word)
-    return fichas
+    fichas = fichas.alias(_search=FichaSearchText())
+    # One WHERE with every word: the folded text is computed (or the index read) once per row.
+    return fichas.filter(*(Q(_search__contains=word) for word in words))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,6 +180,48 @@ def status_counts(filters: DeskFilters) -> dict[str, int]:
         counts[row["status"]] = row["n"]
     counts["total"] = sum(counts[s] for s in FichaStatus.values)
     return counts
+
+
+@dataclasses.dataclass(frozen=True)
+class Desk:
+    """What the desk page needs before it loads any row (``desk``)."""
+
+    ids: list[int]  # the matching fichas, status filter included, in the desk's order
+    counts: dict[str, int]  # as ``status_counts``
+
+
+def desk(filters: DeskFilters) -> Desk:
+    """The desk's matches and counts per status from ONE query (the search runs once).
+
+    The page then loads only its own rows with ``desk_rows``. ``desk_fichas`` and
+    ``status_counts`` give the same answers as a queryset and a dict, in more queries.
+    """
+    key = filters.orden.removeprefix("-")
+    fields = DESK_SORTS.get(key, DESK_SORTS["cambio"])
+    if filters.orden.startswith("-"):
+        fields = tuple(f"-{f}" for f in fields)
+    rows = _filtered(filters, with_status=False).order_by(*fields).values_list("pk", "status")
+    counts = dict.fromkeys(FichaStatus.values, 0)
+    ids = []
+    for pk, status in rows:
+        counts[status] += 1
+        if not filters.status or status == filters.status:
+            ids.append(pk)
+    counts["total"] = sum(counts.values())
+    return Desk(ids=ids, counts=counts)
+
+
+def desk_rows(ids: list[int]) -> list[Ficha]:
+    """The fichas ``ids`` in that order, with what a desk row shows loaded (two queries)."""
+    fichas = (
+        Ficha.objects.filter(pk__in=ids)
+        .select_related(
+            "actor__tipo", "actor__entidad", "objetivo_asignado", "updated_by", "ejercicio"
+        )
+        .prefetch_related("objetivos_propuestos")
+    )
+    by_pk = {f.pk: f for f in fichas}
+    return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 # ---------------------------------------------------------------------------------------------

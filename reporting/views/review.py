@@ -1,7 +1,11 @@
 """UPMRIP's review: the desk, the follow-up per institution and the review of one ficha."""
 
+from typing import cast
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import Q
+from django.forms import ModelChoiceField
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +19,15 @@ from reporting.access import (
     get_ficha_for_user,
     post_only,
 )
-from reporting.models import Ejercicio, Ficha, FichaStatus, ObjetivoPMM, Observacion, Subtema
+from reporting.models import (
+    Actor,
+    Ejercicio,
+    Ficha,
+    FichaStatus,
+    ObjetivoPMM,
+    Observacion,
+    Subtema,
+)
 from reporting.review_forms import (
     ApproveForm,
     BlockOrderForm,
@@ -53,9 +65,19 @@ def _chosen_ejercicio(request: AuthenticatedHttpRequest) -> tuple[Ejercicio, Que
 def bandeja(request: AuthenticatedHttpRequest) -> HttpResponse:
     ejercicio, query = _chosen_ejercicio(request)
     form = DeskFilterForm(query)
+    # The institution list: active ones and those with a ficha in this exercise, not every
+    # institution that ever reported (docs/load-test.md §L1).
+    in_year = Ficha.objects.filter(ejercicio=ejercicio)
+    co_actors = Ficha.co_actors.through.objects.filter(ficha__in=in_year).values("actor_id")
+    cast(ModelChoiceField, form.fields["actor"]).queryset = Actor.objects.filter(
+        Q(active=True) | Q(pk__in=in_year.values("actor")) | Q(pk__in=co_actors)
+    ).order_by("name")
     filters = form.filters(ejercicio)
-    page = Paginator(review.desk_fichas(filters), PAGE_SIZE).get_page(request.GET.get("page"))
-    counts = review.status_counts(filters)
+    # One query finds the matches and counts them per status; then the page's rows only.
+    found = review.desk(filters)
+    counts = found.counts
+    page = Paginator(found.ids, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = review.desk_rows(list(page.object_list))
     context = {
         "form": form,
         "filters": filters,

@@ -1,0 +1,74 @@
+"""The desk's one-scan search (issue 18, docs/load-test.md §L1): ``review.desk`` answers what
+``desk_fichas`` and ``status_counts`` answer, the PostgreSQL query can use the trigram index of
+migration 0008 (the expressions match), and the institution list is this exercise's."""
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+
+from reporting import review, workflow
+from reporting.models import Ficha
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def desk_data(actor_a, actor_b, focal_a, ejercicio):
+    factories.ficha(actor_a, ejercicio, nombre="Atención a NIÑAS y niños en tránsito")
+    sent = factories.ficha(actor_b, ejercicio, nombre="Niñez migrante", resultados="Éxito.")
+    workflow.submit(factories.ficha(actor_a, ejercicio, nombre="Otro programa"), by=focal_a)
+    older = factories.ejercicio(2019)
+    factories.ficha(actor_a, older, nombre="Niños de otro año")
+    return sent
+
+
+@pytest.mark.parametrize(
+    "q, status, orden",
+    [
+        ("", "", "-cambio"),
+        ("ninos", "", "nombre"),
+        ("NIÑ", "borrador", "-nombre"),
+        ("exito nInEz", "", "institucion"),
+        ("atencion transito", "", "cambio"),
+        ("zzyzx", "", "-cambio"),
+    ],
+)
+def test_desk_answers_as_the_queryset_and_the_counts(desk_data, ejercicio, q, status, orden):
+    filters = review.DeskFilters(ejercicio=ejercicio, q=q, status=status, orden=orden)
+    found = review.desk(filters)
+    assert found.ids == [f.pk for f in review.desk_fichas(filters)]
+    assert found.counts == review.status_counts(filters)
+    rows = review.desk_rows(found.ids)
+    assert [f.pk for f in rows] == found.ids
+    # Only this exercise: the 2019 ficha never matches.
+    assert all(f.ejercicio_id == ejercicio.pk for f in rows)
+
+
+def test_one_query_for_matches_and_counts(desk_data, ejercicio, django_assert_num_queries):
+    filters = review.DeskFilters(ejercicio=ejercicio, q="NIÑ")
+    with django_assert_num_queries(1):
+        found = review.desk(filters)
+    assert found.counts["total"] == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the index is PostgreSQL's")
+def test_search_can_use_the_trigram_index(desk_data, ejercicio):
+    fichas = review.search_fichas(Ficha.objects.all(), "migrante")
+    with connection.cursor() as cursor:
+        # Tiny tables are read sequentially (or by primary key); forbidding both leaves a
+        # bitmap scan of the trigram index, possible only when the expressions match.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")
+        plan = fichas.explain()
+    assert "reporting_ficha_search_trgm" in plan
+
+
+def test_institution_list_is_active_or_reporting_this_year(client_coord, ejercicio, actor_a):
+    gone = factories.actor("VIEJA", active=False)
+    back = factories.actor("REGRESA", active=False)
+    factories.ficha(gone, factories.ejercicio(2019))
+    factories.ficha(back, ejercicio)
+    response = client_coord.get(reverse("reporting:bandeja"), {"anio": ejercicio.year})
+    offered = set(response.context["form"].fields["actor"].queryset)
+    assert actor_a in offered and back in offered and gone not in offered
