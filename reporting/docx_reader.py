@@ -10,6 +10,7 @@ cannot place is kept in ``Parsed.unrecognized``, never dropped. The file is chec
 """
 
 import datetime
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ from reporting.docx_safety import DocxRefused, open_docx
 from reporting.forms import CountField, FichaForm
 from reporting.models import Ejercicio, EntidadFederativa, Ficha, ObjetivoPMM, Temporalidad
 from reporting.text import fold
+
+logger = logging.getLogger(__name__)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -125,12 +128,11 @@ class Recognizer:
     def match(self, block: Block, section: str) -> tuple[Row, str] | None:
         """The row a paragraph starts with, and the text after the label (or None)."""
         first, _sep, rest = block.text.partition("\n")
-        if len(first) > 400:
-            return None
-        row = self.find(first, section)
+        # A label is short: longer lines are only looked at up to a colon or bold text.
+        row = self.find(first, section) if len(first) <= 400 else None
         if row is not None:
             return row, rest
-        if block.bold.strip() and block.text.startswith(block.bold):
+        if 0 < len(block.bold.strip()) <= 400 and block.text.startswith(block.bold):
             row = self.find(block.bold, section)
             if row is not None:
                 return row, block.text[len(block.bold) :].lstrip(" :.-–\t")
@@ -160,7 +162,7 @@ class _Styles:
             numpr = style.find(f"{W}pPr/{W}numPr")
             if numpr is not None:
                 ilvl = numpr.find(f"{W}ilvl")
-                level = int(ilvl.get(f"{W}val", "0")) if ilvl is not None else 0
+                level = _level(ilvl.get(f"{W}val", "0")) if ilvl is not None else 0
             based = style.find(f"{W}basedOn")
             bold_el = style.find(f"{W}rPr/{W}b")
             bold = bold_el is not None and bold_el.get(f"{W}val", "1") not in ("0", "false")
@@ -236,7 +238,7 @@ class _Reader:
                 num = numpr.find(f"{W}numId")
                 if num is None or num.get(f"{W}val") != "0":
                     ilvl = numpr.find(f"{W}ilvl")
-                    level = int(ilvl.get(f"{W}val", "0")) if ilvl is not None else 0
+                    level = _level(ilvl.get(f"{W}val", "0")) if ilvl is not None else 0
         _name, style_level, style_bold = self.styles.info(style_id)
         if level is None:
             level = style_level
@@ -322,7 +324,15 @@ def read_docx(data: bytes, filename: str = "", *, ejercicio: Ejercicio) -> Parse
     """
     document = open_docx(data, filename)
     recognizer = _recognizer(ejercicio.year)
-    return _Assembler(recognizer, filename).run(_Reader(document).items(document.element.body))
+    try:
+        return _Assembler(recognizer, filename).run(_Reader(document).items(document.element.body))
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError) as exc:
+        # A structure the reader does not expect: refused, never a server error. The log line
+        # names the kind of error only, never the file or its text.
+        logger.warning("docx read failed: %s", type(exc).__name__)
+        raise DocxRefused(
+            _("No fue posible leer la ficha de este archivo. Revise que sea un .docx de Word.")
+        ) from None
 
 
 class _Assembler:
@@ -452,7 +462,17 @@ _NO_RETOS = {
 
 
 def _as_int(token: str) -> int:
-    return int(re.sub(r"[ ,.\u00a0\u202f]", "", token))
+    digits = re.sub(r"[ ,.\u00a0\u202f]", "", token)
+    # Beyond any count the form accepts; also keeps int() far from its digit limit.
+    return int(digits) if len(digits) <= 15 else 10**15
+
+
+def _level(value: str | None) -> int:
+    """A list level from the XML (0-8); anything malformed is the top level."""
+    try:
+        return min(max(int((value or "0")[:2]), 0), 8)
+    except ValueError:
+        return 0
 
 
 def numbers(text: str) -> list[int]:

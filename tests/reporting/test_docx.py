@@ -552,3 +552,44 @@ def test_one_ficha_per_file(ejercicio):
         document.add_paragraph(f"Descripción del programa, acción o buena práctica: {name}.")
     with pytest.raises(DocxRefused, match="más de una ficha"):
         read_docx(_save(document), "dos.docx", ejercicio=ejercicio)
+
+
+W_NS = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+
+
+def test_content_controls_text_boxes_revisions_and_odd_markup(ejercicio):
+    """What Word writes besides plain paragraphs: read where it belongs, never a server error."""
+    document = docx.Document()
+    body = document.element.body
+    sect = body[-1]
+    pieces = [
+        # A block content control holding a label and its answer.
+        f"<w:sdt {W_NS}><w:sdtContent><w:p><w:r><w:t>Nombre del programa: Programa en "
+        "control</w:t></w:r></w:p></w:sdtContent></w:sdt>",
+        # A tracked deletion is not read; a tracked insertion is.
+        f'<w:p {W_NS}><w:r><w:t>Población objetivo: </w:t></w:r><w:del w:id="1" '
+        'w:author="x"><w:r><w:delText>borrado</w:delText></w:r></w:del><w:ins w:id="2" '
+        'w:author="x"><w:r><w:t>Personas migrantes</w:t></w:r></w:ins></w:p>',
+        # A list level that is not a number, and a run of digits far beyond any count.
+        f'<w:p {W_NS}><w:pPr><w:numPr><w:ilvl w:val="x"/><w:numId w:val="3"/></w:numPr>'
+        "</w:pPr><w:r><w:t>Mujeres: 9" + "9" * 5000 + "</w:t></w:r></w:p>",
+        # A text box inside a paragraph: its text comes after the paragraph's own.
+        f'<w:p {W_NS} xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
+        "<w:r><w:t>Tipo de acciones: ferias</w:t></w:r><w:r><w:drawing><wps:txbx><w:txbxContent>"
+        "<w:p><w:r><w:t>Texto en un cuadro</w:t></w:r></w:p></w:txbxContent></wps:txbx>"
+        "</w:drawing></w:r></w:p>",
+    ]
+    for xml in pieces:
+        sect.addprevious(parse_xml(xml))
+    table = document.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text = "Resultados (redacción)"
+    inner = table.rows[0].cells[1].add_table(rows=1, cols=2)
+    inner.rows[0].cells[0].text = "Talleres"
+    inner.rows[0].cells[1].text = "12"
+    parsed = read_docx(_save(document), "raro.docx", ejercicio=ejercicio)
+    values = parsed.values
+    assert values["nombre"] == "Programa en control"
+    assert values["poblacion_objetivo"] == "Personas migrantes"
+    assert values["mujeres"] == 10**15  # kept as a figure the form then refuses, with the text
+    assert values["tipo_acciones"] == "ferias\nTexto en un cuadro"
+    assert values["resultados"] == "Talleres | 12"
