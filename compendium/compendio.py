@@ -452,9 +452,14 @@ def programa(ficha: Ficha, number: int, notes: Footnotes) -> Programa:
         heading_notes=heading_notes,
         description=description,
         results=results,
+        # Each reto as one run of segments (lead-in and sub-items included), as stored.
         challenges=[
-            [*item.segments, *(s for sub in item.items for s in [Segment(text=" "), *sub])]
-            for item in items
+            [
+                *(s for line in (intro if index == 0 else []) for s in [*line, Segment(text=" ")]),
+                *item.segments,
+                *(s for sub in item.items for s in [Segment(text=" "), *sub]),
+            ]
+            for index, item in enumerate(items)
         ],
         ficha_id=ficha.pk,
         challenges_intro=intro,
