@@ -209,7 +209,7 @@ def test_public_and_sign_in_pages(page: Page, demo):
     page.get_by_label("Correo electrónico").fill("nadie@demo.gob.mx")
     page.get_by_label("Contraseña").fill("equivocada")
     page.get_by_role("button", name="Iniciar sesión").click()
-    expect(page.locator("#resumen-errores")).to_be_visible()
+    expect(page.locator("#resumen-errores")).to_be_visible(timeout=15_000)
     found += violations(page, "Iniciar sesión con errores")
     assert not found, report(found)
 
@@ -240,7 +240,8 @@ def test_focal_point_pages(page: Page, login, demo):
     page.goto(f"/fichas/{draft.pk}/")
     page.locator("[name=nombre]").fill("")
     page.locator("#enviar-revision:not([hidden])").click()
-    expect(page.locator("#resumen-errores")).to_be_visible()
+    # Generous: the submission first waits for the autosave that leaving the field started.
+    expect(page.locator("#resumen-errores")).to_be_visible(timeout=15_000)
     found += violations(page, "Ficha con errores")
     assert not found, report(found)
 

@@ -80,7 +80,8 @@ def test_every_control_of_the_review_panel_is_in_view_when_focused(page: Page, l
 
 def _expect_error_focus(page: Page):
     summary = page.locator("#resumen-errores, .error-summary").first
-    expect(summary).to_be_visible()
+    # Generous: a ficha's submission first waits for an autosave in flight (busy machines).
+    expect(summary).to_be_visible(timeout=15_000)
     expect(summary).to_be_focused()
     expect(page).to_have_title(re.compile(r"^Error: "))
 
