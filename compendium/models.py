@@ -145,6 +145,29 @@ class PublicationBuild(models.Model):
         return f"{self.get_document_display()} {self.edicion.ejercicio.year} ({kind})"
 
 
+class TextSearchVector(models.Field):
+    """A PostgreSQL ``tsvector`` column (plain text elsewhere, never filled there).
+
+    ``field__matches=text`` is ``field @@ websearch_to_tsquery('pmm_es', text)``: the public
+    record's full-text search (docs/open-data.md §R5). Defined here rather than using
+    ``django.contrib.postgres``, which the project does not install.
+    """
+
+    def db_type(self, connection) -> str:
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+
+@TextSearchVector.register_lookup
+class _Matches(models.Lookup):
+    lookup_name = "matches"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        sql = f"{lhs} @@ websearch_to_tsquery('pmm_es'::regconfig, {rhs})"
+        return sql, [*lhs_params, *rhs_params]
+
+
 class PublishedProgram(models.Model):
     """One program as a published Compendio version printed it: the public record.
 
@@ -250,6 +273,10 @@ class PublishedProgram(models.Model):
     # Accent- and case-folded text of name, institution and texts (reporting.text.fold), for
     # the SQLite search fallback and as the source of PostgreSQL's full-text index.
     search_text = models.TextField(editable=False, blank=True)
+    # PostgreSQL only: ``to_tsvector('pmm_es', search_text)``, stored by
+    # ``compendium.public_record.freeze`` so a search never recomputes it (GIN-indexed by
+    # migration 0010; docs/open-data.md §R5). Empty on SQLite.
+    search_vector = TextSearchVector(_("vector de búsqueda"), null=True, editable=False)
     # Traceability for coordinators only; never shown or exported publicly.
     ficha_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
 

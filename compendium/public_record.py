@@ -29,6 +29,7 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
+from django.db.models.expressions import RawSQL
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
@@ -225,11 +226,12 @@ def pdf_pages(build: PublicationBuild) -> dict[str, int]:
     try:
         with build.file.open("rb") as handle:
             reader = PdfReader(handle)
-            return {
-                str(name): reader.get_destination_page_number(dest) + 1
-                for name, dest in reader.named_destinations.items()
-                if str(name).startswith("programa-")
-            }
+            pages = {}
+            for name, dest in reader.named_destinations.items():
+                index = reader.get_destination_page_number(dest)
+                if str(name).startswith("programa-") and index is not None:
+                    pages[str(name)] = index + 1
+            return pages
     except Exception as error:  # noqa: BLE001 - a page number is a convenience; publishing goes on
         logger.warning("No named destinations read from build %s: %s", build.pk, error)
         return {}
@@ -272,6 +274,11 @@ def freeze(
         for row, p in zip(rows, printed, strict=True)
         for code in p.alcance
     )
+    if connection.vendor == "postgresql":
+        # The search vector, computed once here (docs/open-data.md §R5).
+        PublishedProgram.objects.filter(build=build).update(
+            search_vector=RawSQL("to_tsvector(%s::regconfig, search_text)", [SEARCH_CONFIG])
+        )
     return len(rows)
 
 
@@ -462,18 +469,13 @@ def search(programs: QuerySet[PublishedProgram], text: str) -> QuerySet[Publishe
     """Programs matching ``text``: accent- and case-insensitive (docs/open-data.md §R5).
 
     PostgreSQL: full-text search with Spanish stemming (``websearch_to_tsquery`` on the
-    ``pmm_es`` configuration, served by a GIN index on the same expression). SQLite
+    ``pmm_es`` configuration against the stored, GIN-indexed ``search_vector``). SQLite
     (development): every folded word must occur in ``search_text``.
     """
     if not text.strip():
         return programs
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchVector  # noqa: PLC0415
-
-        query = SearchQuery(text, config=SEARCH_CONFIG, search_type="websearch")
-        return programs.alias(_document=SearchVector("search_text", config=SEARCH_CONFIG)).filter(
-            _document=query
-        )
+        return programs.filter(search_vector__matches=text)
     for word in fold(text).split():
         programs = programs.filter(search_text__contains=word)
     return programs
@@ -505,11 +507,13 @@ def programs_matching(filters: ProgramFilters) -> QuerySet[PublishedProgram]:
     """The programs of the public record that match ``filters``, newest edition first.
 
     Bad values (``filters.errors``) are not applied. Related rows for a list
-    (objective, institution type, eje, subtema, entidad) are selected.
+    (objective, institution type, eje, subtema, entidad) are selected; the search columns
+    (``search_text``, ``search_vector``) are deferred: never public, and large.
     """
     return (
         _filtered(filters)
         .select_related("objetivo", "eje", "subtema", "entidad", "actor_type")
+        .defer("search_text", "search_vector")
         .order_by("-year", "number")
     )
 
@@ -527,11 +531,158 @@ def _grouped(programs: QuerySet, column: str) -> dict[Any, int]:
     return {value: n for value, n in rows if value is not None}
 
 
-def _split_counts(programs: QuerySet, column: str) -> Counter:
-    counts: Counter = Counter()
-    for keys in programs.order_by().values_list(column, flat=True):
-        counts.update(k for k in keys.split("|") if k)
+@functools.cache
+def _facet_labels() -> dict[str, dict[Any, str]]:
+    """Labels of the fixed lists (reporting/reference.py, equal to the migrated tables)."""
+    return {
+        "objetivo": {n: f"{n}. {title}" for n, title in reference.OBJETIVOS_PMM},
+        "ods": {n: f"{n}. {short}" for n, short, _long in reference.ODS},
+        "eje": {n: f"{n}. {name}" for n, name, *_rest in reference.EJES_TEMATICOS},
+        "entidad": {
+            code: name
+            for code, name, _printed in sorted(reference.ENTIDADES, key=lambda e: fold(e[1]))
+        },
+        "capitulo": {row[2]: f"{row[2]}. {row[3]}" for row in reference.ACTOR_TYPES},
+    }
+
+
+# Facet → the column it counts; «|A|B|» columns are split.
+_FACET_COLUMNS = {
+    "anio": "year",
+    "objetivo": "objetivo_id",
+    "eje": "eje_id",
+    "capitulo": "chapter",
+    "entidad": "state_codes",
+    "institucion": "siglas",
+}
+_SPLIT = {"state_codes", "siglas"}
+
+
+def _count_rows(rows: Iterable[tuple], columns: Sequence[str]) -> dict[str, Counter]:
+    counts: dict[str, Counter] = {column: Counter() for column in columns}
+    for row in rows:
+        for column, value in zip(columns, row, strict=True):
+            if column in _SPLIT:
+                counts[column].update(k for k in value.split("|") if k)
+            elif value is not None:
+                counts[column][value] += 1
     return counts
+
+
+def _facet_counters(filters: ProgramFilters) -> tuple[dict[str, Counter], int]:
+    """Portable counting (SQLite): the facet columns read and counted in Python."""
+    active = {name for name in _FACET_COLUMNS if getattr(filters, name) not in (None, "")}
+    columns = list(_FACET_COLUMNS.values())
+    rows = list(_filtered(filters).order_by().values_list(*columns))
+    counts = _count_rows(rows, columns)
+    by_facet: dict[str, Counter] = {}
+    for name, column in _FACET_COLUMNS.items():
+        if name in active:
+            own = _filtered(filters, skip=name).order_by().values_list(column)
+            by_facet[name] = _count_rows(own, [column])[column]
+        else:
+            by_facet[name] = counts[column]
+    through = PublishedProgram.ods.through.objects.filter(
+        publishedprogram_id__in=_filtered(filters, skip="ods").values("pk")
+    )
+    by_facet["ods"] = Counter(_grouped(through, "ods_id"))
+    return by_facet, len(rows)
+
+
+def _facet_counters_sql(filters: ProgramFilters) -> tuple[dict[str, Counter], int]:
+    """PostgreSQL: every facet and the total in one query, counted by the database.
+
+    One CTE per distinct filter set (all filters; all but one set filter, for that facet), each
+    the SQL of ``_filtered`` itself, then one GROUP BY per facet joined by UNION ALL; the «|A|B|»
+    columns are split with ``unnest(string_to_array(…))``.
+    """
+    active = [name for name in (*_FACET_COLUMNS, "ods") if getattr(filters, name) not in (None, "")]
+    ctes: list[str] = []
+    params: list[Any] = []
+    selects: list[str] = []
+
+    def cte(skip: str) -> str:
+        name = f"b_{skip or 'all'}"
+        sql, cte_params = (
+            _filtered(filters, skip=skip)
+            .order_by()
+            .values("id", *_FACET_COLUMNS.values())
+            .query.sql_with_params()
+        )
+        ctes.append(f"{name} AS MATERIALIZED ({sql})")
+        params.extend(cte_params)
+        return name
+
+    base = cte("")
+    selects.append(f"SELECT 'total', '', COUNT(*) FROM {base}")
+    for name in (*_FACET_COLUMNS, "ods"):
+        source = cte(name) if name in active else base
+        if name == "ods":
+            selects.append(
+                f"SELECT 'ods', t.ods_id::text, COUNT(*) FROM compendium_publishedprogram_ods t "
+                f"JOIN {source} ON t.publishedprogram_id = {source}.id GROUP BY t.ods_id"
+            )
+            continue
+        column = _FACET_COLUMNS[name]
+        if column in _SPLIT:
+            selects.append(
+                f"SELECT '{name}', k, COUNT(*) FROM {source}, "
+                f"unnest(string_to_array(btrim({column}, '|'), '|')) AS k "
+                f"WHERE {column} <> '' GROUP BY k"
+            )
+        else:
+            selects.append(
+                f"SELECT '{name}', {column}::text, COUNT(*) FROM {source} "
+                f"WHERE {column} IS NOT NULL GROUP BY {column}"
+            )
+    sql = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(selects)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    by_facet: dict[str, Counter] = {name: Counter() for name in (*_FACET_COLUMNS, "ods")}
+    total = 0
+    numeric = {"anio", "objetivo", "eje", "capitulo", "ods"}
+    for facet, value, count in rows:
+        if facet == "total":
+            total = count
+        else:
+            by_facet[facet][int(value) if facet in numeric else value] = count
+    return by_facet, total
+
+
+def facets_and_total(filters: ProgramFilters) -> tuple[dict[str, list[FacetItem]], int]:
+    """``facet_counts`` and the number of programs matching ``filters``.
+
+    Each facet is counted over the programs matching every filter but its own. PostgreSQL:
+    one query (``_facet_counters_sql``); SQLite: 2 to 9 (``_facet_counters``). Never more with
+    more programs (docs/open-data.md §R4).
+    """
+    labels = _facet_labels()
+    if connection.vendor == "postgresql":
+        by_facet, total = _facet_counters_sql(filters)
+    else:
+        by_facet, total = _facet_counters(filters)
+
+    facets: dict[str, list[FacetItem]] = {}
+    for name in FILTER_NAMES:
+        if name == "q":
+            continue
+        chosen = getattr(filters, name)
+        found = by_facet[name]
+        if name == "anio":
+            names = {y: str(y) for y in sorted(found, reverse=True)}
+        elif name == "institucion":
+            names = {s: s for s in sorted({*found, *([chosen] if chosen else [])}, key=fold)}
+        else:
+            names = labels[name]
+        if chosen is not None and chosen not in names:
+            names = {**names, chosen: str(chosen)}
+        facets[name] = [
+            FacetItem(str(value), label, found.get(value, 0), value == chosen)
+            for value, label in names.items()
+            if found.get(value, 0) or value == chosen
+        ]
+    return facets, total
 
 
 def facet_counts(filters: ProgramFilters) -> dict[str, list[FacetItem]]:
@@ -539,62 +690,10 @@ def facet_counts(filters: ProgramFilters) -> dict[str, list[FacetItem]]:
 
     Each facet is counted with every other filter applied but not its own, so the counts say
     what choosing another value gives. Values without programs are left out (a selected value
-    stays, with 0). A fixed number of queries (11), whatever the number of programs.
+    stays, with 0). Labels: «7. Abordar…» (objective), «3. Salud y bienestar» (ODS), the state's
+    name, the sigla, the year. Queries: see ``facets_and_total``.
     """
-    from reporting.models import ODS, EjeTematico, EntidadFederativa, ObjetivoPMM  # noqa: PLC0415
-
-    facets: dict[str, list[FacetItem]] = {}
-
-    def build(name: str, counts: Mapping[Any, int], labels: Mapping[Any, str]) -> None:
-        chosen = getattr(filters, name)
-        items = []
-        for value, label in labels.items():
-            n = counts.get(value, 0)
-            if n or value == chosen:
-                items.append(FacetItem(str(value), label, n, value == chosen))
-        facets[name] = items
-
-    years = _grouped(_filtered(filters, skip="anio"), "year")
-    build("anio", years, {y: str(y) for y in sorted(years, reverse=True)})
-    build(
-        "objetivo",
-        _grouped(_filtered(filters, skip="objetivo"), "objetivo_id"),
-        {o.number: f"{o.number}. {o.title}" for o in ObjetivoPMM.objects.all()},
-    )
-    through = PublishedProgram.ods.through.objects.filter(
-        publishedprogram_id__in=_filtered(filters, skip="ods").values("pk")
-    )
-    build(
-        "ods",
-        _grouped(through, "ods_id"),
-        {o.number: f"{o.number}. {o.short_name}" for o in ODS.objects.all()},
-    )
-    build(
-        "eje",
-        _grouped(_filtered(filters, skip="eje"), "eje_id"),
-        {e.number: f"{e.number}. {e.name}" for e in EjeTematico.objects.all()},
-    )
-    build(
-        "entidad",
-        _split_counts(_filtered(filters, skip="entidad"), "state_codes"),
-        {e.inegi_code: e.name for e in EntidadFederativa.objects.order_by("name")},
-    )
-    siglas = _split_counts(_filtered(filters, skip="institucion"), "siglas")
-    if filters.institucion:
-        siglas.setdefault(filters.institucion, 0)
-    build("institucion", siglas, {s: s for s in sorted(siglas, key=fold)})
-    chapters_ = _grouped(_filtered(filters, skip="capitulo"), "chapter")
-    titles = (
-        dict(published_programs().order_by().values_list("chapter", "chapter_title").distinct())
-        if chapters_
-        else {}
-    )
-    build(
-        "capitulo",
-        chapters_,
-        {c: f"{c}. {titles.get(c, '')}".rstrip(". ") for c in sorted(chapters_)},
-    )
-    return facets
+    return facets_and_total(filters)[0]
 
 
 def unknown_values(filters: ProgramFilters) -> dict[str, str]:

@@ -95,10 +95,11 @@ def programs(request: HttpRequest) -> HttpResponse:
     errors = dict(filters.errors)
     for name, message in public_record.unknown_values(filters).items():
         errors.setdefault(name, message)
-    matching = (
-        public_record.programs_matching(filters).select_related("build").prefetch_related("ods")
-    )
+    matching = public_record.programs_matching(filters).prefetch_related("ods")
+    facets, total = public_record.facets_and_total(filters)
     paginator = Paginator(matching, PER_PAGE)
+    # The facets' query counted the programs already: no COUNT query.
+    paginator.__dict__["count"] = total
     page_obj = paginator.get_page(filters.page)
     notice = ""
     if filters.page > paginator.num_pages and paginator.count:
@@ -106,7 +107,6 @@ def programs(request: HttpRequest) -> HttpResponse:
             "page": filters.page,
             "last": paginator.num_pages,
         }
-    facets = public_record.facet_counts(filters)
     active = [
         {
             "name": name,
@@ -129,15 +129,15 @@ def programs(request: HttpRequest) -> HttpResponse:
             if page_obj.has_previous()
             else "",
             "next": filters.query_string(page=page_obj.number + 1) if page_obj.has_next() else "",
+            # «Página n» links (the elided range: the first, the last, two around the current).
+            "numbers": [
+                (n, filters.query_string(page=n))
+                for n in paginator.get_elided_page_range(page_obj.number, on_each_side=2)
+                if isinstance(n, int)
+            ],
         },
         "max_q": public_record.MAX_QUERY_CHARS,
     }
-    # The page's own GET parameters with each page number, for «Página n».
-    context["pages"]["numbers"] = [
-        (n, filters.query_string(page=n))
-        for n in page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2)
-        if isinstance(n, int)
-    ]
     response = render(request, "compendium/explorer/programs.html", context)
     if errors:
         response.status_code = 400

@@ -132,10 +132,10 @@ def publish_version(
         public_figures=public_figures(ejercicio, ficha_ids).to_json(),
     )
     if with_file:
-        writer, content = PdfWriter(), io.BytesIO()
+        writer, stream = PdfWriter(), io.BytesIO()
         writer.add_blank_page(width=595, height=842)
-        writer.write(content)
-        content = content.getvalue()
+        writer.write(stream)
+        content = stream.getvalue()
         build.file.save(f"compendio-{ejercicio.year}-v{build.version}.pdf", ContentFile(content))
         build.size = len(content)
         build.pages = 1
