@@ -206,7 +206,7 @@ class Edicion(Schema):
     programas: int
     version_compendio: int | None
     documentos: list[Documento]
-    pagina: str
+    pagina: str | None
     datos: dict[str, str]
 
 
@@ -379,36 +379,40 @@ def _program_counts() -> dict[int, int]:
     return {row["year"]: row["n"] for row in rows}
 
 
-def _edition_data(request: HttpRequest, edition, counts: dict[int, int]) -> dict[str, Any]:
-    year = edition.year
-    documents = []
-    version = None
-    for document in edition.documents:
-        build = document.current
-        if document.document == "compendio":
-            version = build.version
-        documents.append(
+def _editions(request: HttpRequest, year: int | None = None) -> list[dict[str, Any]]:
+    """Editions with a published PDF or a public record (an edition imported with
+    ``--publish`` and no PDF has only the record), newest first."""
+    counts = _program_counts()
+    compendio = public_record.current_compendio_builds()
+    documents = {e.year: e for e in published_editions(year=year)}
+    years = sorted(set(counts) | set(documents), reverse=True)
+    out = []
+    for y in years if year is None else [y for y in years if y == year]:
+        docs = []
+        for document in documents[y].documents if y in documents else []:
+            build = document.current
+            link = reverse("compendium:public_download", args=[y, document.document, build.version])
+            docs.append(
+                {
+                    "documento": document.document,
+                    "nombre": str(document.label),
+                    "version": build.version,
+                    "publicado": build.published_at.isoformat() if build.published_at else None,
+                    "pdf": request.build_absolute_uri(link),
+                }
+            )
+        page = reverse("compendium:public_edition", args=[y]) if y in documents else None
+        out.append(
             {
-                "documento": document.document,
-                "nombre": str(document.label),
-                "version": build.version,
-                "publicado": build.published_at.isoformat() if build.published_at else None,
-                "pdf": request.build_absolute_uri(
-                    reverse(
-                        "compendium:public_download", args=[year, document.document, build.version]
-                    )
-                ),
+                "anio": y,
+                "programas": counts.get(y, 0),
+                "version_compendio": compendio[y].version if y in compendio else None,
+                "documentos": docs,
+                "pagina": request.build_absolute_uri(page) if page else None,
+                "datos": downloads(request, y) if y in counts else {},
             }
         )
-    has_data = year in counts
-    return {
-        "anio": year,
-        "programas": counts.get(year, 0),
-        "version_compendio": version,
-        "documentos": documents,
-        "pagina": request.build_absolute_uri(reverse("compendium:public_edition", args=[year])),
-        "datos": downloads(request, year) if has_data else {},
-    }
+    return out
 
 
 @api.get(
@@ -419,9 +423,9 @@ def _edition_data(request: HttpRequest, edition, counts: dict[int, int]) -> dict
     tags=["ediciones"],
 )
 def ediciones(request: HttpRequest):
-    """Cada ejercicio con un documento publicado: sus versiones vigentes y sus datos."""
-    counts = _program_counts()
-    return [_edition_data(request, e, counts) for e in published_editions()]
+    """Cada ejercicio con un documento publicado o con su registro público: las versiones
+    vigentes de sus documentos (PDF) y sus archivos de datos."""
+    return _editions(request)
 
 
 @api.get(
@@ -433,10 +437,10 @@ def ediciones(request: HttpRequest):
 )
 def edicion(request: HttpRequest, anio: int):
     _year(anio)
-    found = published_editions(year=anio)
+    found = _editions(request, anio)
     if not found:
         raise Http404
-    return _edition_data(request, found[0], _program_counts())
+    return found[0]
 
 
 @api.get(

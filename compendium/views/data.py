@@ -32,6 +32,7 @@ from django.views.decorators.http import require_safe
 
 from compendium import opendata, public_record
 from compendium.models import PublishedProgram
+from compendium.views.public import published_editions
 
 logger = logging.getLogger(__name__)
 
@@ -63,18 +64,27 @@ def editions() -> list[opendata.Edition]:
         )
         .order_by("-year")
     )
+    with_pdf = {e.year for e in published_editions()}
     return [
         opendata.Edition(
             year=row["year"],
             version=row["version"],
             published_at=row["published_at"],
             programs=row["programs"],
-            source_url=reverse("compendium:public_edition", args=[row["year"]]),
+            source_url=edition_page(row["year"], with_pdf),
             source_title=_("Compendio General %(year)s, versión %(version)s")
             % {"year": row["year"], "version": row["version"]},
         )
         for row in rows
     ]
+
+
+def edition_page(year: int, with_pdf: set[int]) -> str:
+    """The edition's public page; for an edition published without a PDF (imported with
+    ``--publish`` alone), which has none, its programs in the explorer."""
+    if year in with_pdf:
+        return reverse("compendium:public_edition", args=[year])
+    return reverse("compendium:programs") + f"?anio={year}"
 
 
 def _etag(items: list[opendata.Edition], *parts: object) -> str:

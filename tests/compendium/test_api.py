@@ -14,6 +14,7 @@ from django.test import Client
 
 from compendium import opendata
 from compendium.models import PublishedProgram
+from tests.compendium.published import publish_edition
 from tests.compendium.test_opendata import (
     DRAFT_NAME,
     LATE_NAME,
@@ -321,3 +322,12 @@ def test_pages_cover_every_program(client):
             for p in get(client, "/programas", page=page, por_pagina=per_page)["resultados"]
         ]
     assert sorted(seen) == sorted(PublishedProgram.objects.values_list("year", "number"))
+
+
+def test_an_edition_published_without_pdf_is_listed_with_its_data(client):
+    publish_edition(2105, programs=2)  # as import_compendio --publish without --pdf
+    (edition,) = [e for e in get(client, "/ediciones") if e["anio"] == 2105]
+    assert (edition["programas"], edition["version_compendio"]) == (2, 1)
+    assert (edition["documentos"], edition["pagina"]) == ([], None)
+    assert edition["datos"]["csv"].endswith("/datos/2105/programas.csv")
+    assert get(client, "/ediciones/2105") == edition

@@ -431,3 +431,15 @@ def test_unpublished_editions_and_drafts_are_in_no_file(client):
 def test_data_routes_are_read_only(client):
     for url in data_urls():
         assert client.post(url).status_code == 405, url
+
+
+def test_an_edition_published_without_pdf_points_to_the_explorer(client):
+    publish_edition(2105, programs=2)  # as import_compendio --publish without --pdf
+    html = client.get(reverse("compendium:data")).content.decode()
+    assert '<a href="/programas/?anio=2105">2105</a>' in html
+    assert len(csv_rows(client.get("/datos/2105/programas.csv"))) == 2
+    sources = json_file(client, "/datos/datapackage.json")["sources"]
+    assert sources[0] == {
+        "title": "Compendio General 2105, versión 1",
+        "path": "http://testserver/programas/?anio=2105",
+    }
