@@ -8,11 +8,12 @@ never stored; drafts are written by ``reporting.docx_import`` through the form a
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -39,6 +40,8 @@ from reporting.docx_reader import read_docx
 from reporting.docx_safety import MAX_FILE_BYTES, DocxRefused
 from reporting.editing import StaleFicha
 from reporting.models import Ejercicio, EjercicioStatus, Ficha, FichaStatus
+
+TEMPLATE_CACHE_SECONDS = 3600
 
 
 def _docx_response(content: bytes, name: str) -> HttpResponse:
@@ -74,7 +77,14 @@ def docx_template(request: HttpRequest) -> HttpResponse:
         year = timezone.localdate().year
         start, end = Ejercicio.default_period(year)
         ejercicio = Ejercicio(year=year, period_start=start, period_end=end)
-    return _docx_response(build_docx(ejercicio), f"ficha-tecnica-pmm-{ejercicio.year}.docx")
+    # Public and the same for everyone: built once an hour per year and language, so that
+    # anonymous requests cannot make the server build it over and over.
+    key = f"docx-template-{ejercicio.year}-{translation.get_language()}"
+    content = cache.get(key)
+    if not isinstance(content, bytes):
+        content = build_docx(ejercicio)
+        cache.set(key, content, TEMPLATE_CACHE_SECONDS)
+    return _docx_response(content, f"ficha-tecnica-pmm-{ejercicio.year}.docx")
 
 
 @login_required
