@@ -9,7 +9,9 @@ classified at random (objective, ODS, eje and subtema, states), through the real
 (``compendium.public_record.freeze``). After the first edition (500 programs) and after the tenth
 (5,000) it requests explorer pages with filters and searches, alternating the variants in each
 round, and prints per page kind: queries per page, and server time (Django test client, the
-whole request) as p50 and p95 over all requests, with min/median/max of the per-round p95.
+whole request) as p50 and p95 over all requests, with min/median/max of the per-round p95, and
+the median time spent in SQL (as the client sees it). A static page is measured alongside as
+a baseline: on a loaded machine every figure grows with it.
 Target (issue 13): p95 ≤ 100 ms for a filtered, searched page; queries per page the same at 500
 and 5,000 programs (docs/open-data.md §R7).
 """
@@ -136,7 +138,7 @@ def percentile(values: list[float], p: float) -> float:
 
 def measure(client: Client, kinds: dict[str, list[dict]], rounds: int) -> dict[str, dict]:
     results: dict[str, dict] = {
-        kind: {"times": [], "round_p95": [], "queries": set()} for kind in kinds
+        kind: {"times": [], "round_p95": [], "queries": set(), "sql": []} for kind in kinds
     }
     for _round in range(rounds):
         per_round: dict[str, list[float]] = {kind: [] for kind in kinds}
@@ -153,6 +155,9 @@ def measure(client: Client, kinds: dict[str, list[dict]], rounds: int) -> dict[s
                 assert response.status_code == 200, (params, response.status_code)
                 per_round[kind].append(elapsed)
                 results[kind]["queries"].add(len(queries))
+                results[kind]["sql"].append(
+                    sum(float(q["time"]) for q in queries.captured_queries) * 1000
+                )
         for kind, times in per_round.items():
             results[kind]["times"].extend(times)
             results[kind]["round_p95"].append(percentile(times, 95))
@@ -163,7 +168,7 @@ def report(label: str, results: dict[str, dict]) -> None:
     print(f"\n{label}")
     print(
         f"{'page':30} {'queries':>8} {'p50 ms':>7} {'p95 ms':>7} "
-        f"{'round p95 min/median/max':>26} {'n':>5}"
+        f"{'round p95 min/median/max':>26} {'SQL p50':>8} {'n':>5}"
     )
     for kind, r in results.items():
         rp = r["round_p95"]
@@ -171,7 +176,8 @@ def report(label: str, results: dict[str, dict]) -> None:
         spread = f"{min(rp):.1f}/{statistics.median(rp):.1f}/{max(rp):.1f}"
         print(
             f"{kind:30} {queries:>8} {percentile(r['times'], 50):7.1f} "
-            f"{percentile(r['times'], 95):7.1f} {spread:>26} {len(r['times']):5d}"
+            f"{percentile(r['times'], 95):7.1f} {spread:>26} "
+            f"{percentile(r['sql'], 50):8.1f} {len(r['times']):5d}"
         )
 
 
@@ -215,15 +221,17 @@ def main() -> None:
             report(stages[index], figures[index])
     if connection.vendor == "postgresql":
         print(f"\nSearch plan at 5,000 programs: {explain_search()}")
+    # A page without results skips the rows' queries: compare the most queries of each kind.
     same = all(
-        figures[1][kind]["queries"] == figures[len(YEARS)][kind]["queries"] for kind in figures[1]
+        max(figures[1][kind]["queries"]) == max(figures[len(YEARS)][kind]["queries"])
+        for kind in figures[1]
     )
     with open("/proc/loadavg") as handle:
         print(f"Load average at the end: {handle.read().split()[:3]} (on {os.cpu_count()} cores)")
     worst = max(
         percentile(r["times"], 95) for kind, r in figures[len(YEARS)].items() if kind != BASELINE
     )
-    print(f"Queries per page equal at 500 and 5,000: {'yes' if same else 'NO'}")
+    print(f"Most queries per page equal at 500 and 5,000: {'yes' if same else 'NO'}")
     print(f"Worst p95 at 5,000: {worst:.1f} ms (target ≤ 100 ms)")
 
 
