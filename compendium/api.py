@@ -104,13 +104,18 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     for item in exc.errors:
         name = str(item.get("loc", ["", "?"])[-1])
         template = PYDANTIC_MESSAGES.get(item.get("type", ""), "Valor no válido.")
-        details[name] = _(template) % (item.get("ctx") or {})
+        try:
+            details[name] = _(template) % (item.get("ctx") or {})
+        except (KeyError, TypeError, ValueError):
+            details[name] = _("Valor no válido.")
     return error(request, 400, _("Parámetros no válidos."), detalles=details)
 
 
 @api.exception_handler(Http404)
 def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return error(request, 404, _("No se encontró: solo se publican las ediciones publicadas."))
+    return error(
+        request, 404, _("No se encontró. La API solo ofrece ediciones y programas publicados.")
+    )
 
 
 @api.exception_handler(HttpError)
