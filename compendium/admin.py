@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from compendium.models import Edicion, PublicationBuild
+from compendium.models import Edicion, HistoricalFigure, PublicationBuild, PublishedProgram
 
 
 @admin.register(Edicion)
@@ -16,3 +16,35 @@ class PublicationBuildAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Frozen records: administrators may look, nobody edits them here.
+
+    The public record is written only when a version is published (compendium.public_record,
+    docs/open-data.md) and the 2018-2022 figures only by their data migration (docs/series.md).
+    """
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PublishedProgram)
+class PublishedProgramAdmin(ReadOnlyAdmin):
+    list_display = ["year", "number", "nombre", "sigla", "objetivo", "page"]
+    list_filter = ["year", "chapter"]
+    search_fields = ["nombre", "sigla"]
+    # No ficha_id or search text: the record's public fields only.
+    exclude = ["search_text", "ficha_id"]
+
+
+@admin.register(HistoricalFigure)
+class HistoricalFigureAdmin(ReadOnlyAdmin):
+    list_display = ["year", "kind", "number", "value", "source"]
+    list_filter = ["year", "kind"]
