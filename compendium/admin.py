@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from compendium.models import Edicion, HistoricalFigure, PublicationBuild, PublishedProgram
+from reporting.admin import ReadOnlyAdmin
 
 
 @admin.register(Edicion)
@@ -18,23 +19,9 @@ class PublicationBuildAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Frozen records: administrators may look, nobody edits them here.
-
-    The public record is written only when a version is published (compendium.public_record,
-    docs/open-data.md) and the 2018-2022 figures only by their data migration (docs/series.md).
-    """
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
+# Frozen records: administrators may look, nobody edits them here. The public record is
+# written only when a version is published (docs/open-data.md §R1), the 2018-2022 figures only
+# by their data migration (docs/series.md §S1).
 @admin.register(PublishedProgram)
 class PublishedProgramAdmin(ReadOnlyAdmin):
     list_display = ["year", "number", "nombre", "sigla", "objetivo", "page"]
