@@ -1,0 +1,68 @@
+"""``ficha_field``: the crispy rendering of one field of the ficha form, remembered per process.
+
+The ficha form page renders some 30 fields through crispy-forms' templates, and each costs
+about as much as a small page (the 32 entidades and 23 objectives as option templates most of
+all): that was most of the page's server time (docs/load-test.md §L2). A field's HTML is a pure
+function of what goes into the key below (its name and id, widget and attributes, value,
+errors, label, help and the language), so the same field with the same value is rendered once
+per process: a person who reopens the form after an autosave or a save gets most fields from
+here. Choice lists are reference data (reporting/0002, changed only by a migration, hence by a
+restart), so they are not part of the key. The cache holds at most ``MAX_ENTRIES`` fields and
+forgets the oldest first.
+"""
+
+from collections import OrderedDict
+from threading import Lock
+
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django import template
+from django.forms import BoundField
+from django.utils.translation import get_language
+
+register = template.Library()
+
+MAX_ENTRIES = 2048
+_rendered: OrderedDict[tuple, str] = OrderedDict()
+_lock = Lock()
+
+
+def field_key(bound: BoundField) -> tuple:
+    """Everything the crispy bootstrap5 field templates read from a bound field."""
+    field, widget = bound.field, bound.field.widget
+    return (
+        get_language(),
+        type(bound.form).__qualname__,
+        bound.html_name,
+        bound.auto_id,
+        type(widget).__qualname__,
+        repr(sorted((k, str(v)) for k, v in widget.attrs.items())),
+        repr(bound.value()),
+        tuple(str(e) for e in bound.errors),
+        str(bound.label),
+        str(bound.help_text),
+        field.required,
+        field.disabled,
+        bound.css_classes(),
+    )
+
+
+@register.filter
+def ficha_field(bound: BoundField) -> str:
+    key = field_key(bound)
+    with _lock:
+        html = _rendered.get(key)
+        if html is not None:
+            _rendered.move_to_end(key)
+            return html
+    html = as_crispy_field(bound)
+    with _lock:
+        _rendered[key] = html
+        if len(_rendered) > MAX_ENTRIES:
+            _rendered.popitem(last=False)
+    return html
+
+
+def clear() -> None:
+    """Forget every remembered field (tests)."""
+    with _lock:
+        _rendered.clear()
