@@ -38,7 +38,13 @@ system-deps:
 locale/es_MX/LC_MESSAGES/django.mo: locale/es_MX/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages -l es_MX -v0
 
-run: system-deps install locale/es_MX/LC_MESSAGES/django.mo
+# The English Informe's catalogue (docs/english-edition.md §E2).
+locale/en/LC_MESSAGES/django.mo: locale/en/LC_MESSAGES/django.po
+	$(PY) manage.py compilemessages -l en -v0
+
+CATALOGUES := locale/es_MX/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo
+
+run: system-deps install $(CATALOGUES)
 	$(PY) manage.py migrate --no-input -v0
 	$(PY) manage.py load_demo
 	@echo
@@ -46,14 +52,14 @@ run: system-deps install locale/es_MX/LC_MESSAGES/django.mo
 	@echo "Detenga con Ctrl+C."
 	@HOST=$(HOST) PORT=$(PORT) PY=$(PY) bin/serve
 
-test: system-deps install locale/es_MX/LC_MESSAGES/django.mo
+test: system-deps install $(CATALOGUES)
 	.ci/with-postgres $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 	@echo "SQLite smoke tests (embedded default):"
 	env -u DATABASE_URL VAR_DIR=$$(mktemp -d) $(PY) -m pytest -m smoke -p no:cacheprovider -q
 
 # The property test of every form and autosave endpoint at full strength (issue 17: 500
 # generated inputs each), each endpoint a test of its own spread over the cores.
-fuzz: system-deps install locale/es_MX/LC_MESSAGES/django.mo
+fuzz: system-deps install $(CATALOGUES)
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) .ci/with-postgres $(PY) -m pytest tests/test_form_fuzz.py \
 		-n $(TEST_WORKERS) --dist load -p no:cacheprovider -q
 

@@ -22,6 +22,7 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from reporting.text import format_number
 
@@ -36,10 +37,10 @@ BAR_COLOURS = {"total": GUINDA, "federal": VERDE, "state": GUINDA_OSCURO}
 
 # (lowest count, highest count or None, label): the classes of [004]'s 2022 map.
 MAP_CLASSES: list[tuple[int, int | None, str]] = [
-    (0, 0, "Sin fichas"),
-    (1, 3, "Entre 1 y 3"),
-    (4, 10, "Entre 4 y 10"),
-    (11, None, "Más de 10"),
+    (0, 0, gettext_noop("Sin fichas")),
+    (1, 3, gettext_noop("Entre 1 y 3")),
+    (4, 10, gettext_noop("Entre 4 y 10")),
+    (11, None, gettext_noop("Más de 10")),
 ]
 # Fills of those classes. Neighbouring classes differ by at least 3:1 (WCAG 1.4.11): white,
 # pink (3.5:1 against white), dark guinda (3.6:1 against the pink); four steps of 3:1 do not fit
@@ -48,14 +49,15 @@ MAP_CLASSES: list[tuple[int, int | None, str]] = [
 # against white. Before: #F2F2F2, #EBC7D2, #C45C7E, guinda: 1.4:1 to 2.6:1 (docs/accessibility.md
 # §C2).
 MAP_FILLS = ["#FFFFFF", "#C96B8A", GUINDA_OSCURO, "url(#mapa-trama)"]
-MAP_CREDIT = (
+# Translated where printed (``_(MAP_CREDIT)``).
+MAP_CREDIT = gettext_noop(
     "Mapa: «Map of Mexico» de Victor Cazanave (@svg-maps/mexico), basado en MapSVG, CC BY 4.0."
 )
 
 _CHART_TITLES = {
-    "total": "Fichas por Objetivo del PMM: todos los actores",
-    "federal": "Fichas por Objetivo del PMM: dependencias federales",
-    "state": "Fichas por Objetivo del PMM: entidades federativas",
+    "total": gettext_noop("Fichas por Objetivo del PMM: todos los actores"),
+    "federal": gettext_noop("Fichas por Objetivo del PMM: dependencias federales"),
+    "state": gettext_noop("Fichas por Objetivo del PMM: entidades federativas"),
 }
 
 

@@ -56,6 +56,8 @@ KINDS: dict[str, tuple[str, bool, str]] = {
     "siglas": ("Siglas que no están en los anexos", False, Document.COMPENDIO),
     "nombre_repetido": ("El mismo programa en dos instituciones", False, Document.COMPENDIO),
     "fechas": ("Fechas fuera del periodo del ejercicio", False, Document.COMPENDIO),
+    # docs/english-edition.md §E4: printed in Spanish with the «[Untranslated]» marker.
+    "sin_traducir": ("Textos sin traducir al inglés", False, Document.INFORME_EN),
 }
 
 # Edition texts of the Informe that must not print blank (docs/publications.md §I2).
@@ -412,6 +414,28 @@ def _highlights(fichas: list[Ficha], edicion, ejercicio: Ejercicio) -> Iterable[
             )
 
 
+def _untranslated(fichas: list[Ficha], edicion, ejercicio: Ejercicio) -> Iterable[Finding]:
+    """Texts the English Informe would print in Spanish (docs/english-edition.md §E4)."""
+    if edicion is None:
+        return
+    labels = [*INFORME_TEXTS, ("evolucion_texto", "Evolución desde 2018")]
+    for name, label in labels:
+        if getattr(edicion, name).strip() and not getattr(edicion, f"{name}_en").strip():
+            yield Finding(
+                "sin_traducir",
+                _("«%(section)s» no tiene versión en inglés.") % {"section": _(label)},
+                reverse("compendium:informe_workspace", args=[edicion.pk]),
+            )
+    for ficha in fichas:
+        if ficha.destacada and not ficha.resumen_informe_en.strip():
+            yield Finding(
+                "sin_traducir",
+                _("%(ficha)s — destacada sin resumen en inglés.") % {"ficha": _label(ficha)},
+                _ficha_url(ficha),
+                ficha_id=ficha.pk,
+            )
+
+
 def approved_fichas(ejercicio: Ejercicio) -> list[Ficha]:
     """The approved fichas of the exercise, in a fixed order, with what the checks read."""
     return list(
@@ -435,6 +459,7 @@ def check_edition(ejercicio: Ejercicio) -> CheckReport:
     findings += _highlights(fichas, edicion, ejercicio)
     findings += _siglas(fichas, edicion)
     findings += _same_name(fichas)
+    findings += _untranslated(fichas, edicion, ejercicio)
     order = list(KINDS)
     findings.sort(key=lambda f: order.index(f.kind))  # stable: keeps the order within a kind
     return CheckReport(ejercicio=ejercicio, edicion=edicion, fichas=len(fichas), findings=findings)

@@ -10,6 +10,8 @@ import pathlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from django.utils import translation
+
 from compendium.compendio import render_compendio
 from compendium.informe import render_informe_html
 from compendium.models import Document, Edicion
@@ -34,6 +36,10 @@ def render_document(edicion: Edicion, document: str, *, draft: bool) -> Rendered
         return RenderedDocument(html, ficha_ids)
     if document == Document.INFORME:
         return RenderedDocument(render_informe_html(edicion, draft=draft))
+    if document == Document.INFORME_EN:
+        # The same Informe in English: catalogue locale/en, UN titles (docs/english-edition.md).
+        with translation.override("en"):
+            return RenderedDocument(render_informe_html(edicion, draft=draft))
     raise ValueError(f"Unknown document: {document}")
 
 

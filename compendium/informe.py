@@ -19,6 +19,8 @@ Rules worth knowing:
 
 from __future__ import annotations
 
+import copy
+import datetime
 import re
 from collections import Counter, defaultdict
 from collections.abc import Collection, Iterable, Sequence
@@ -27,9 +29,9 @@ from typing import TypedDict
 
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_noop, ngettext
 
 from compendium import charts, editions
 from compendium.compendio import authorities, paragraphs
@@ -51,6 +53,37 @@ TOTAL_STATES = 32
 RANKED_ROWS = 5
 EXAMPLES_PER_CATEGORY = 3
 SUMMARY_WORDS = 60
+
+
+def english() -> bool:
+    """The English Informe renders under ``translation.override("en")``
+    (docs/english-edition.md §E3): reference titles come from their English fields."""
+    return (translation.get_language() or "").startswith("en")
+
+
+def chapter_title(tipo: ActorType) -> str:
+    """The chapter (actor type) title in the active language (English field if there is one)."""
+    return (tipo.chapter_title_en or tipo.chapter_title) if english() else tipo.chapter_title
+
+
+def localized_month_year(value: datetime.date) -> str:
+    """«junio de 2023»; «June 2023» in the English Informe."""
+    return formats.date_format(value, "F Y") if english() else month_year(value)
+
+
+_SPANISH_MONTHS = (
+    "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre"
+).split()
+
+
+def english_date_line(edicion) -> str:
+    """The English cover's date line from the Spanish one («… a 28 de noviembre de 2023.» →
+    «Mexico City, November 28, 2023»), "" when it holds no date."""
+    found = re.search(r"(\d{1,2}) de ([a-záéíóú]+) de (\d{4})", edicion.date_line or "")
+    if not found or found[2] not in _SPANISH_MONTHS:
+        return ""
+    day = datetime.date(int(found[3]), _SPANISH_MONTHS.index(found[2]) + 1, int(found[1]))
+    return _("Ciudad de México, %(date)s") % {"date": formats.date_format(day, "F j, Y")}
 
 
 def _spanish_list(items: Sequence[str]) -> str:
@@ -224,7 +257,7 @@ def participation(fichas: Sequence[Ficha], actor_types: Iterable[ActorType]) -> 
     """
     titles: dict[int, str] = {}
     for tipo in actor_types:
-        titles.setdefault(tipo.chapter, tipo.chapter_title)
+        titles.setdefault(tipo.chapter, chapter_title(tipo))
     institutions: dict[int, set[int]] = defaultdict(set)
     fichas_per_chapter: Counter[int] = Counter()
     states: dict[str, EntidadFederativa] = {}
@@ -250,7 +283,8 @@ def participation(fichas: Sequence[Ficha], actor_types: Iterable[ActorType]) -> 
 
 def period_text(ejercicio: Ejercicio) -> str:
     """«junio de 2022 a junio de 2023»."""
-    start, end = month_year(ejercicio.period_start), month_year(ejercicio.period_end)
+    start = localized_month_year(ejercicio.period_start)
+    end = localized_month_year(ejercicio.period_end)
     return _("%(start)s a %(end)s") % {"start": start, "end": end}
 
 
@@ -292,10 +326,10 @@ class KeyFigure:
 # People only: every one of these counts persons, so a sum means something. The number of
 # actions is not here: one ficha counts workshops, another cards issued, another health services.
 KEY_FIGURE_FIELDS: list[tuple[str, str]] = [
-    ("personas_atendidas", "Personas atendidas"),
-    ("mujeres", "Mujeres"),
-    ("hombres", "Hombres"),
-    ("otras_personas", "Otras personas o sexo no especificado"),
+    ("personas_atendidas", gettext_noop("Personas atendidas")),
+    ("mujeres", gettext_noop("Mujeres")),
+    ("hombres", gettext_noop("Hombres")),
+    ("otras_personas", gettext_noop("Otras personas o sexo no especificado")),
 ]
 
 
@@ -408,6 +442,10 @@ def first_sentences(text: str, *, words: int = SUMMARY_WORDS) -> str:
     return summary
 
 
+def _figures_free(ficha: Ficha) -> bool:
+    return ficha.personas_atendidas is None and ficha.num_acciones is None
+
+
 def _key_result(ficha: Ficha) -> str:
     parts = []
     if ficha.personas_atendidas is not None:
@@ -426,6 +464,9 @@ class Highlight:
     sigla: str
     summary: str
     key_result: str
+    # English Informe: the text is the Spanish one, printed with the «[Untranslated]» marker.
+    summary_untranslated: bool = False
+    result_untranslated: bool = False
 
 
 @dataclass(frozen=True)
@@ -449,13 +490,20 @@ def highlights_by_objective(
         )
         number = ficha.objetivo_asignado_id
         assert number is not None  # approved: it has one (see count_by_objective)
+        summary_en = ficha.resumen_informe_en.strip() if english() else ""
+        key_result = _key_result(ficha)
         per_objective[number].append(
             Highlight(
                 name=ficha.nombre,
                 institution=_spanish_list(names),
                 sigla=ficha.printed_sigla,
-                summary=ficha.resumen_informe.strip() or first_sentences(ficha.descripcion),
-                key_result=_key_result(ficha),
+                summary=summary_en
+                or ficha.resumen_informe.strip()
+                or first_sentences(ficha.descripcion),
+                key_result=key_result,
+                summary_untranslated=english() and not summary_en,
+                # Without figures the key result quotes the ficha's own «Resultados».
+                result_untranslated=english() and _figures_free(ficha) and bool(key_result),
             )
         )
     return [
@@ -476,6 +524,8 @@ class CategoryCount:
     total: int
     rank: int
     examples: list[str]
+    # English Informe: a category name the catalogue does not know prints in Spanish, marked.
+    untranslated: bool = False
 
 
 def challenges_by_category(
@@ -506,10 +556,14 @@ def challenges_by_category(
     for index, (category, items) in enumerate(rows, start=1):
         if len(items) != previous_total:
             rank, previous_total = index, len(items)
+        name, untranslated = (
+            (category.name, False) if category is uncategorised else category_text(category.name)
+        )
         result.append(
             CategoryCount(
-                name=category.name,
-                definition=category.definition,
+                name=name,
+                untranslated=untranslated,
+                definition=category_text(category.definition)[0],
                 federal=sum(1 for f, _t in items if f.actor.tipo.is_federal),
                 state=sum(1 for f, _t in items if f.actor.tipo.is_state),
                 total=len(items),
@@ -518,6 +572,16 @@ def challenges_by_category(
             )
         )
     return result
+
+
+def category_text(text: str) -> tuple[str, bool]:
+    """A challenge category's name or definition in the active language, and whether it is
+    left in Spanish. The default categories (reporting/reference.py) are in the English
+    catalogue; ones the coordinators wrote are not (docs/english-edition.md §E4)."""
+    if not english() or not text:
+        return text, False
+    translated = _(text)
+    return translated, translated == text
 
 
 def _examples(items: Sequence[tuple[Ficha, str]], limit: int) -> list[str]:
@@ -581,7 +645,7 @@ def participants_table(fichas: Sequence[Ficha]) -> list[ParticipantRow]:
             name=a.name,
             sigla=a.sigla,
             chapter=a.tipo.chapter,
-            chapter_title=a.tipo.chapter_title,
+            chapter_title=chapter_title(a.tipo),
             lead=lead[a.pk],
             joint=joint[a.pk],
         )
@@ -628,11 +692,31 @@ class InformeData:
         return any(row.joint for row in self.participants)
 
 
+def _localized_categories(categories: list[ChallengeCategory]) -> list[ChallengeCategory]:
+    """The annex's categories; in the English Informe unsaved copies with English texts where
+    the catalogue has them, and ``untranslated`` set where it does not (§E4)."""
+    if not english():
+        return categories
+    result = []
+    for category in categories:
+        english_copy = copy.copy(category)
+        english_copy.name, untranslated = category_text(category.name)
+        english_copy.definition = category_text(category.definition)[0]
+        english_copy.untranslated = untranslated  # type: ignore[attr-defined]
+        result.append(english_copy)
+    return result
+
+
 def compute_informe(ejercicio: Ejercicio) -> InformeData:
     """Every computed section of the Informe for one exercise (read-only; a few queries)."""
     fichas = load_fichas(ejercicio)
     objetivos = list(ObjetivoPMM.objects.all())
     categories = list(ChallengeCategory.objects.filter(ejercicio=ejercicio))
+    if english():
+        # In memory only, never saved: the English Informe prints the UN's English titles
+        # (docs/english-edition.md §E1).
+        for objetivo in objetivos:
+            objetivo.title = objetivo.title_en or objetivo.title
     counts = count_by_objective(fichas, objetivos)
     return InformeData(
         ejercicio=ejercicio,
@@ -649,7 +733,7 @@ def compute_informe(ejercicio: Ejercicio) -> InformeData:
         highlights=highlights_by_objective(fichas, counts),
         challenges=challenges_by_category(fichas, categories),
         participants=participants_table(fichas),
-        categories=categories,
+        categories=_localized_categories(categories),
         objetivos=objetivos,
     )
 
@@ -713,10 +797,34 @@ def informe_context(edicion, *, draft: bool) -> dict:
         "chart_state": charts.objective_bar_chart(data.counts, attr="state", chart_id="g-estatal"),
         "state_map": charts.state_map(data.per_state, map_id="mapa-estados"),
         "map_legend": charts.map_legend(data.per_state),
-        "map_credit": charts.MAP_CREDIT,
+        "map_credit": _(charts.MAP_CREDIT),
         "state_rows": state_rows,
         "evolucion": evolucion_section(edicion, data.counts),  # docs/series.md §S5
     }
+
+
+ENGLISH_TEXTS = (
+    "preambulo",
+    "analisis_general",
+    "analisis_federal",
+    "analisis_estatal",
+    "conclusiones",
+    "evolucion_texto",
+)
+
+
+def english_edition(edicion):
+    """The edition as the English Informe prints it (docs/english-edition.md §E4): an unsaved
+    copy whose written texts are their English versions, where one is missing the Spanish, and
+    the names of the texts left in Spanish (printed with the «[Untranslated]» marker)."""
+    english_copy = copy.copy(edicion)
+    untranslated = {}
+    for name in ENGLISH_TEXTS:
+        own = getattr(edicion, f"{name}_en").strip()
+        if own:
+            setattr(english_copy, name, own)
+        untranslated[name] = not own and bool(getattr(edicion, name).strip())
+    return english_copy, untranslated
 
 
 def render_informe_html(edicion, *, draft: bool) -> str:
@@ -724,8 +832,16 @@ def render_informe_html(edicion, *, draft: bool) -> str:
 
     No side effects: reads the approved fichas of the edition's exercise.
     """
+    untranslated: dict[str, bool] = {}
+    if english():
+        edicion, untranslated = english_edition(edicion)
     context = informe_context(edicion, draft=draft)
     context["static_base"] = STATIC_BASE
+    context["untranslated"] = untranslated
+    context["english"] = english()
+    context["html_lang"] = "en" if english() else "es-MX"
+    if english():
+        context["english_date_line"] = english_date_line(edicion)
     return render_to_string("compendium/print/informe.html", context)
 
 

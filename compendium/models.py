@@ -47,6 +47,20 @@ class Edicion(models.Model):
     analisis_federal = models.TextField(_("análisis de la gráfica federal"), blank=True)
     analisis_estatal = models.TextField(_("análisis de la gráfica estatal"), blank=True)
     conclusiones = models.TextField(_("conclusiones"), blank=True)
+    # The English Informe's own texts (docs/english-edition.md §E4): a blank one prints the
+    # Spanish with the «[Untranslated]» marker and is listed by the pre-publication check.
+    preambulo_en = models.TextField(_("preámbulo en inglés"), blank=True)
+    analisis_general_en = models.TextField(
+        _("análisis de la gráfica general en inglés"), blank=True
+    )
+    analisis_federal_en = models.TextField(
+        _("análisis de la gráfica federal en inglés"), blank=True
+    )
+    analisis_estatal_en = models.TextField(
+        _("análisis de la gráfica estatal en inglés"), blank=True
+    )
+    conclusiones_en = models.TextField(_("conclusiones en inglés"), blank=True)
+    evolucion_texto_en = models.TextField(_("texto de la evolución en inglés"), blank=True)
     # «Evolución 2018-AAAA» of the Informe (docs/series.md §S5): printed unless switched off;
     # a blank text prints the paragraph that compendium.series.evolution_draft writes.
     evolucion_incluida = models.BooleanField(_("incluir la evolución desde 2018"), default=True)
@@ -75,6 +89,8 @@ class Edicion(models.Model):
 class Document(models.TextChoices):
     COMPENDIO = "compendio", _("Compendio General")
     INFORME = "informe", _("Informe Ejecutivo")
+    # The same Informe in English (docs/english-edition.md §E3).
+    INFORME_EN = "informe_en", _("Informe Ejecutivo (inglés)")
 
 
 class BuildStatus(models.TextChoices):

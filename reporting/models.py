@@ -26,6 +26,9 @@ from django.utils.translation import gettext_lazy as _
 class ObjetivoPMM(models.Model):
     number = models.PositiveSmallIntegerField(_("número"), primary_key=True)
     title = models.CharField(_("título"), max_length=300)
+    # The UN's official English title (A/RES/73/195, para. 16), for the English Informe
+    # (docs/english-edition.md §E1); filled by migration 0009_english_reference.
+    title_en = models.CharField(_("título en inglés"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["number"]
@@ -44,6 +47,9 @@ class ODS(models.Model):
     number = models.PositiveSmallIntegerField(_("número"), primary_key=True)
     short_name = models.CharField(_("nombre corto"), max_length=100)
     long_name = models.CharField(_("nombre completo"), max_length=400)
+    # Official English names (A/RES/70/1; short names: the UN SDG icons), docs/english-edition.md.
+    short_name_en = models.CharField(_("nombre corto en inglés"), max_length=100, blank=True)
+    long_name_en = models.CharField(_("nombre completo en inglés"), max_length=400, blank=True)
 
     class Meta:
         ordering = ["number"]
@@ -110,6 +116,11 @@ class ActorType(models.Model):
     name = models.CharField(_("nombre"), max_length=150)
     chapter = models.PositiveSmallIntegerField(_("capítulo"))
     chapter_title = models.CharField(_("título del capítulo"), max_length=150)
+    # English names for the English Informe (docs/english-edition.md §E1).
+    name_en = models.CharField(_("nombre en inglés"), max_length=150, blank=True)
+    chapter_title_en = models.CharField(
+        _("título del capítulo en inglés"), max_length=150, blank=True
+    )
     lists_all_objectives = models.BooleanField(
         _("lista los 23 objetivos"),
         default=False,
@@ -586,6 +597,11 @@ class Ficha(models.Model):
     ods = models.ManyToManyField(ODS, blank=True, related_name="fichas", verbose_name=_("ODS"))
     destacada = models.BooleanField(_("Destacada en el Informe Ejecutivo"), default=False)
     resumen_informe = models.TextField(_("Resumen para el Informe Ejecutivo"), blank=True)
+    # Its English version for the English Informe (docs/english-edition.md §E4); blank prints
+    # the Spanish summary with the «[Untranslated]» marker.
+    resumen_informe_en = models.TextField(
+        _("Resumen para el Informe Ejecutivo en inglés"), blank=True
+    )
     orden = models.PositiveIntegerField(
         _("orden"), null=True, blank=True, help_text=_("Posición dentro de su objetivo y capítulo.")
     )
@@ -726,6 +742,7 @@ class Ficha(models.Model):
         "ods",
         "destacada",
         "resumen_informe",
+        "resumen_informe_en",
         "orden",
         "status",
         "published_at",

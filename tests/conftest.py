@@ -55,6 +55,8 @@ def _reference_data_after_flush(request):
         importlib.import_module("reporting.migrations.0002_reference_data").load(apps, None)
         # The 2018-2022 figures of the series (docs/series.md §S1) are reference data too.
         importlib.import_module("compendium.migrations.0008_series_history").load(apps, None)
+        # The English titles of the reference tables (docs/english-edition.md §E1).
+        importlib.import_module("reporting.migrations.0009_english_reference").load(apps, None)
 
 
 # The printed sources live in ../shared/seeds beside the repository; CI lays a copy there.

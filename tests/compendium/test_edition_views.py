@@ -215,8 +215,8 @@ def test_publish_confirmation_lists_the_fichas_in_progress(
     table = html.split('id="fichas-en-proceso"')[1].split("</table>")[0]
     assert "Programa observado" in table and "Instituto Nacional de Migración" in table
     assert "Programa aprobado" not in table
-    # Each publish checkbox points at the warning.
-    assert html.count('aria-describedby="aviso-en-proceso"') == 2
+    # Each publish checkbox (one per document) points at the warning.
+    assert html.count('aria-describedby="aviso-en-proceso"') == len(Document.values)
 
 
 def test_publish_confirmation_says_nothing_when_all_are_approved(client_coord, edicion) -> None:
