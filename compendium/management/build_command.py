@@ -10,10 +10,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from compendium.documents import render_document
+from compendium.documents import render_document, write_document_pdf
 from compendium.editions import default_texts
 from compendium.models import Document, Edicion
-from compendium.pdf import render_pdf
 from reporting.models import Ejercicio
 
 
@@ -45,7 +44,7 @@ class BuildDocumentCommand(BaseCommand):
         output.parent.mkdir(parents=True, exist_ok=True)
         partial = output.with_name(output.name + ".part")
         try:
-            pages = render_pdf(markup, target=partial, draft=draft)
+            pages = write_document_pdf(self.document, markup, target=partial, draft=draft)
             partial.replace(output)
         finally:
             partial.unlink(missing_ok=True)
