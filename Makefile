@@ -45,12 +45,9 @@ locale/en/LC_MESSAGES/django.mo: locale/en/LC_MESSAGES/django.po
 CATALOGUES := locale/es_MX/LC_MESSAGES/django.mo locale/en/LC_MESSAGES/django.mo
 
 run: system-deps install $(CATALOGUES)
-	$(PY) manage.py migrate --no-input -v0
-	$(PY) manage.py load_demo
-	@echo
-	@echo "Aplicación: http://$(HOST):$(PORT)/   ·   Administración: http://$(HOST):$(PORT)/admin/"
-	@echo "Detenga con Ctrl+C."
-	@HOST=$(HOST) PORT=$(PORT) PY=$(PY) bin/serve
+	@# Migrates (when needed), loads the demo, prints the accounts and addresses, then serves,
+	@# in one Django process (bin/serve).
+	@HOST=$(HOST) PORT=$(PORT) PY=$(PY) bin/serve --demo
 
 test: system-deps install $(CATALOGUES)
 	.ci/with-postgres $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)

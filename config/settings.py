@@ -153,6 +153,15 @@ AXES_LOCKOUT_CALLABLE = "reporting.signin.lockout_response"
 # Our own log lines (pmm.security) name people by id only; axes' would carry the address.
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1" if PRODUCTION else "0"))
+# Django's PBKDF2 at its default strength, checked in line on a low-priority thread so a burst
+# of sign-ins cannot starve saves (reporting/passwords.py, docs/load-test.md §L3).
+PASSWORD_HASHERS = [
+    "reporting.passwords.QueuedPBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

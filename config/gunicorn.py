@@ -1,0 +1,26 @@
+"""gunicorn's settings for serving the site: ``gunicorn -c config/gunicorn.py config.wsgi``.
+
+Threaded workers (docs/load-test.md §L3): a request waiting for a password check
+(reporting/passwords.py: one at a time per process, on a low-priority thread) holds a thread,
+not the process, so the worker's other threads keep answering saves and autosaves during a burst
+of sign-ins. Three processes by default (the load test's setting, bench/load.py), eight threads
+each; every thread may hold a database connection (CONN_MAX_AGE), so PostgreSQL's
+max_connections must cover WEB_WORKERS x WEB_THREADS plus the worker and the admin.
+"""
+
+import os
+
+bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_WORKERS", "3"))
+worker_class = "gthread"
+threads = int(os.environ.get("WEB_THREADS", "8"))
+# A PDF is built by the background worker, never in a request: a minute is plenty.
+timeout = int(os.environ.get("WEB_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle processes now and then (a slow leak stays small); the jitter keeps them apart.
+max_requests = 5000
+max_requests_jitter = 500
+# Access lines carry paths and status codes (never names or emails: docs/architecture.md §A7).
+accesslog = os.environ.get("WEB_ACCESS_LOG") or None
+errorlog = "-"
