@@ -8,21 +8,20 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from compendium.checks import broken_urls, check_edition
 from compendium.importers.compendio_import import import_compendio
 from compendium.models import Edicion
+from tests.compendium._module_db import module_transaction
 
 pytestmark = pytest.mark.slow  # imports the whole seed 003 once
 
 
 @pytest.fixture(scope="module")
 def report_2023(django_db_setup, django_db_blocker, seed_003_text):
-    with django_db_blocker.unblock(), transaction.atomic():
+    with module_transaction(django_db_blocker):
         imported = import_compendio(seed_003_text, year=2023)
         yield check_edition(imported.ejercicio)
-        transaction.set_rollback(True)
 
 
 def messages(report, kind: str) -> list[str]:

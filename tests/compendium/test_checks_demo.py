@@ -9,12 +9,12 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from compendium.checks import check_edition
 from compendium.editions import create_edicion
 from reporting.demo import COORDINATOR, DEMO_YEAR, load_demo
 from reporting.models import Ejercicio, User
+from tests.compendium._module_db import module_transaction
 
 TEXTS = {
     "preambulo": "El Informe Ejecutivo resume las acciones reportadas en el ejercicio.",
@@ -29,13 +29,12 @@ pytestmark = pytest.mark.slow  # loads the whole demo once
 
 @pytest.fixture(scope="module")
 def prepared(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+    with module_transaction(django_db_blocker):
         load_demo()
         ejercicio = Ejercicio.objects.get(year=DEMO_YEAR)
         coordinator = User.objects.get(email=COORDINATOR)
         create_edicion(ejercicio=ejercicio, by=coordinator, **TEXTS)
         yield ejercicio
-        transaction.set_rollback(True)
 
 
 def test_prepared_demo_edition_has_no_blocking_finding(prepared, db) -> None:

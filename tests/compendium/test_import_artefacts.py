@@ -12,13 +12,13 @@ import re
 from pathlib import Path
 
 import pytest
-from django.db import transaction
 
 from compendium.compendio import render_compendio_html
 from compendium.importers.compendio_import import import_compendio, plain_urls
 from compendium.informe import compute_informe
 from compendium.models import Edicion
 from reporting.models import Nota, Reto
+from tests.compendium._module_db import module_transaction
 
 EXCERPT = Path(__file__).resolve().parent / "data" / "artefacts_excerpt.txt"
 
@@ -26,12 +26,11 @@ EXCERPT = Path(__file__).resolve().parent / "data" / "artefacts_excerpt.txt"
 @pytest.fixture(scope="module")
 def imported(django_db_setup, django_db_blocker):
     """The excerpt imported once for the module, rolled back at the end."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    with module_transaction(django_db_blocker):
         report = import_compendio(EXCERPT.read_text(encoding="utf-8"), year=2023)
         edicion = Edicion.objects.get(ejercicio=report.ejercicio)
         markup = render_compendio_html(edicion, draft=False)
         yield report, edicion, markup
-        transaction.set_rollback(True)
 
 
 def visible(fragment: str) -> str:
