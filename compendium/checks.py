@@ -28,6 +28,7 @@ from compendium.compendio import (
     other_acronyms,
     program_name,
 )
+from compendium.importers.compendio_import import ANGLE_URL_RE, MARKDOWN_LINK_RE
 from compendium.models import Document, Edicion
 from reporting.models import Ejercicio, EntidadFederativa, Ficha, ObjetivoPMM
 from reporting.text import (
@@ -69,11 +70,9 @@ INFORME_TEXTS = [
     ("conclusiones", "VI. Conclusiones"),
 ]
 
-# A web address in a text, with the two export artefacts around one: «<http…>» and the
-# Markdown link «[texto](http…)».
+# A web address in a text; the two export artefacts around one, «<http…>» and the Markdown
+# link «[texto](http…)», are the importer's patterns.
 URL_RE = re.compile(r"(?:\bhttps?(?::/*|/+)|www\.)[^\s<>«»\"‹›]+", re.IGNORECASE)
-MARKDOWN_LINK_RE = re.compile(r"\[([^\]\n]*)\]\((\s*(?:https?://|www\.)[^)\s]*)\s*\)")
-ANGLE_URL_RE = re.compile(r"[<‹]\s*((?:https?://|www\.)[^>›\s]*)\s*[>›]")
 _HOST_RE = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?::\d{1,5})?$")
 _TRAILING = ".,;:!?)»”'"
 

@@ -39,7 +39,15 @@ from reporting.historical import (
 )
 from reporting.models import Actor, ActorType, Ejercicio, EntidadFederativa, User
 
-__all__ = ["ImportRefused", "ImportReport", "import_compendio", "parse_glossary"]
+__all__ = [
+    "ANGLE_URL_RE",
+    "MARKDOWN_LINK_RE",
+    "ImportRefused",
+    "ImportReport",
+    "import_compendio",
+    "parse_glossary",
+    "plain_urls",
+]
 
 # Actor type of a new actor, by the chapter its first program prints in
 # (docs/reference-data.md §D3).
@@ -161,8 +169,8 @@ def _state_actor_name(entidad: EntidadFederativa) -> str:
 
 # Export artefacts around web addresses (docs/publications.md §C11): «<http…>» and the
 # Markdown link «[texto](http…)».
-_ANGLE_URL_RE = re.compile(r"[<‹]\s*((?:https?://|www\.)[^>›\s]+)\s*[>›]")
-_MARKDOWN_LINK_RE = re.compile(r"\[([^\]\n]*)\]\(\s*((?:https?://|www\.)[^)\s]*)\s*\)")
+ANGLE_URL_RE = re.compile(r"[<‹]\s*((?:https?://|www\.)[^>›\s]+)\s*[>›]")
+MARKDOWN_LINK_RE = re.compile(r"\[([^\]\n]*)\]\(\s*((?:https?://|www\.)[^)\s]*)\s*\)")
 _URL_PUNCTUATION = ".,;:"
 
 
@@ -178,8 +186,8 @@ def _markdown_link(match: re.Match[str]) -> str:
 
 def plain_urls(text: str) -> str:
     """Web addresses as plain text: export artefacts removed, the address itself unchanged."""
-    text = _MARKDOWN_LINK_RE.sub(_markdown_link, text)
-    return _ANGLE_URL_RE.sub(lambda m: m[1], text)
+    text = MARKDOWN_LINK_RE.sub(_markdown_link, text)
+    return ANGLE_URL_RE.sub(lambda m: m[1], text)
 
 
 def _clean(text: str) -> str:
