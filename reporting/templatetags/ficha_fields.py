@@ -14,7 +14,9 @@ forgets the oldest first.
 from collections import OrderedDict
 from threading import Lock
 
-from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from crispy_forms.templatetags.crispy_forms_filters import (  # type: ignore[import-untyped]
+    as_crispy_field,
+)
 from django import template
 from django.forms import BoundField
 from django.utils.translation import get_language

@@ -77,7 +77,7 @@ def bandeja(request: AuthenticatedHttpRequest) -> HttpResponse:
     found = review.desk(filters)
     counts = found.counts
     page = Paginator(found.ids, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = review.desk_rows(list(page.object_list))
+    page.object_list = review.desk_rows(list(page.object_list))  # type: ignore[assignment]
     context = {
         "form": form,
         "filters": filters,
@@ -254,6 +254,7 @@ def review_classify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             destacada=data["destacada"],
             resumen_informe=data["resumen_informe"],
             categorias=form.categorias(),
+            resumen_informe_en=data["resumen_informe_en"],
         )
     except editing.StaleFicha as stale:
         return _render_review(request, ficha, classify_form=form, stale=stale, status=409)

@@ -1,0 +1,281 @@
+"""Load test of deadline day: focal points signing in, listing, opening, autosaving and saving.
+
+Usage:
+    .venv/bin/python bench/load.py [--users 300] [--duration 300] [--spawn-rate 5]
+        [--think 30-60] [--ramp-step 10] [--ramp-seconds 30] [--ramp-max 150]
+        [--ramp-think 1-2] [--no-ramp] [--no-edition] [--workers 3]
+
+Starts NOTHING on a foreign host: everything runs on this machine and on loopback. It starts a
+throwaway PostgreSQL (.ci/with-postgres), migrates, loads the demo data and the 2023 edition
+(import_compendio of the printed Compendio 2023, published; --no-edition skips it), creates
+``users`` extra focal points (one password hash shared by all, like the demo) each with a draft
+of their own, starts gunicorn (config/gunicorn.py, ``workers`` processes) on 127.0.0.1, and runs
+locust (bench/load/locustfile.py) headless:
+
+1. steady: ``users`` focal points with ``think`` seconds between requests for ``duration``
+   seconds (sign-ins spread by ``spawn-rate`` per second);
+2. ramp: a step-up of users with a short think time (``ramp-think``), ``ramp-step`` more users
+   every ``ramp-seconds``, to find the request rate at which p95 passes 200 ms.
+
+Prints p50/p95/p99 per endpoint and the number of errors of each phase, the ramp's rate and
+p95 per step, and the load averages (the machine may be shared: say so next to the figures).
+docs/load-test.md §L5.
+"""
+
+import csv
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv/bin/python")
+SEED = Path("/work/shared/seeds/003_e989e04225e3c00d.txt")
+PASSWORD = "carga-de-prueba-2024"
+
+
+def option(name: str, default: str) -> str:
+    return sys.argv[sys.argv.index(name) + 1] if name in sys.argv else default
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def prepare(users: int, accounts_file: str) -> None:
+    """In the throwaway database: the extra focal points, each with a draft (run as a child)."""
+    sys.path.insert(0, str(ROOT))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth.hashers import make_password
+
+    from reporting.models import (
+        Actor,
+        Ejercicio,
+        EjercicioStatus,
+        Ficha,
+        Membership,
+        ObjetivoPMM,
+        Role,
+        User,
+    )
+
+    ejercicio = Ejercicio.objects.filter(status=EjercicioStatus.ABIERTO).order_by("-year").first()
+    actors = list(Actor.objects.filter(active=True).order_by("pk"))
+    objective = ObjetivoPMM.objects.get(number=7)
+    password = make_password(PASSWORD)  # one slow hash for every account
+    people = User.objects.bulk_create(
+        User(email=f"enlace{i:03d}@carga.gob.mx", password=password, first_name="Enlace")
+        for i in range(users)
+    )
+    Membership.objects.bulk_create(
+        Membership(user=u, role=Role.ENLACE, actor=actors[i % len(actors)])
+        for i, u in enumerate(people)
+    )
+    fichas = Ficha.objects.bulk_create(
+        Ficha(
+            ejercicio=ejercicio,
+            actor=actors[i % len(actors)],
+            nombre=f"Programa de carga {i}",
+            created_by=u,
+            updated_by=u,
+        )
+        for i, u in enumerate(people)
+    )
+    accounts = [
+        {"email": u.email, "password": PASSWORD, "ficha": f.pk, "objective": objective.pk}
+        for u, f in zip(people, fichas, strict=True)
+    ]
+    Path(accounts_file).write_text(json.dumps(accounts))
+    print(f"{users} focal points with a draft each, in Ejercicio {ejercicio.year}")
+
+
+def run(command: list[str], env: dict, **kwargs) -> None:
+    print("$", " ".join(command[:4]), "…" if len(command) > 4 else "", flush=True)
+    subprocess.run(command, cwd=ROOT, env=env, check=True, **kwargs)
+
+
+def wait_for(url: str, timeout: float = 300) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5).read()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} does not answer")
+
+
+def locust(env: dict, host: str, users: int, spawn: float, seconds: int, prefix: str) -> None:
+    command = [
+        str(ROOT / ".venv/bin/locust"),
+        "-f",
+        str(ROOT / "bench/load/locustfile.py"),
+        "--headless",
+        "--host",
+        host,
+        "--csv",
+        prefix,
+        "--only-summary",
+        "--loglevel",
+        "WARNING",
+    ]
+    if env.get("LOAD_SHAPE") != "ramp":
+        command += ["-u", str(users), "-r", str(spawn), "-t", f"{seconds}s"]
+    subprocess.run(command, cwd=ROOT, env=env, check=False)
+
+
+def summary(prefix: str, title: str) -> None:
+    """p50/p95/p99 per endpoint and the errors, from locust's CSV."""
+    print(f"\n{title}")
+    print(f"{'endpoint':14} {'requests':>8} {'errors':>6} {'p50':>6} {'p95':>6} {'p99':>6}  ms")
+    with open(f"{prefix}_stats.csv") as fh:
+        for row in csv.DictReader(fh):
+            name = row["Name"] if row["Name"] != "Aggregated" else "ALL"
+            print(
+                f"{name:14} {row['Request Count']:>8} {row['Failure Count']:>6}"
+                f" {row['50%']:>6} {row['95%']:>6} {row['99%']:>6}"
+            )
+    if os.path.getsize(f"{prefix}_failures.csv") > 60:
+        print("errors:")
+        print(Path(f"{prefix}_failures.csv").read_text()[:2000])
+
+
+def knee(times_file: str, step_seconds: int, step_users: int) -> None:
+    """Request rate and p95 per ramp step (sign-ins left out); where p95 passes 200 ms."""
+    rows = [json.loads(line) for line in open(times_file)]
+    rows = [r for r in rows if r[1] not in ("sign in", "login page")]
+    if not rows:
+        print("no requests in the ramp")
+        return
+    start = min(r[0] for r in rows)
+    steps: dict[int, list[float]] = {}
+    errors: dict[int, int] = {}
+    for at, _name, ms, failed in rows:
+        k = int((at - start) // step_seconds)
+        steps.setdefault(k, []).append(ms)
+        errors[k] = errors.get(k, 0) + failed
+    print(f"\nramp: {'users':>5} {'req/s':>6} {'p50':>6} {'p95':>6} errors")
+    crossed = None
+    for k in sorted(steps):
+        values = sorted(steps[k])
+        p95 = values[min(len(values) - 1, round(0.95 * (len(values) - 1)))]
+        rate = len(values) / step_seconds
+        print(
+            f"      {step_users * (k + 1):5d} {rate:6.1f} {statistics.median(values):6.0f}"
+            f" {p95:6.0f} {errors.get(k, 0)}"
+        )
+        if crossed is None and p95 > 200:
+            crossed = rate
+    print(
+        f"p95 passes 200 ms at about {crossed:.1f} requests/s"
+        if crossed
+        else "p95 stayed under 200 ms at every step"
+    )
+
+
+def main() -> None:
+    if "--prepare" in sys.argv:
+        prepare(int(option("--users", "300")), option("--accounts", ""))
+        return
+    if "--inner" not in sys.argv:
+        # Our own PostgreSQL on loopback, removed afterwards.
+        os.execv(
+            str(ROOT / ".ci/with-postgres"),
+            [".ci/with-postgres", PY, __file__, "--inner", *sys.argv[1:]],
+        )
+    users, seconds = int(option("--users", "300")), int(option("--duration", "300"))
+    spawn = float(option("--spawn-rate", "5"))
+    think = option("--think", "30-60").split("-")
+    work = Path(tempfile.mkdtemp(prefix="pmm-load-"))
+    env = {
+        **os.environ,
+        "VAR_DIR": str(work / "var"),
+        "DEBUG": "0",
+        "SECRET_KEY": "load-test-" + "x" * 50,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "LOG_LEVEL": "WARNING",
+        "DB_CONN_MAX_AGE": "60",
+    }
+    print(f"load average at the start: {load_average()}")
+    run([PY, "manage.py", "migrate", "--no-input", "-v0"], env)
+    run([PY, "manage.py", "collectstatic", "--no-input", "-v0"], env)
+    run([PY, "manage.py", "load_demo", "-v0"], env, stdout=subprocess.DEVNULL)
+    if "--no-edition" not in sys.argv:
+        run(
+            [PY, "manage.py", "import_compendio", str(SEED), "--year", "2023", "--publish", "-v0"],
+            env,
+        )
+    accounts = str(work / "accounts.json")
+    # Enough accounts that no two simulated people share a draft (a 409 would count as an error).
+    n_accounts = max(users, int(option("--ramp-max", "150")))
+    run([PY, __file__, "--prepare", "--users", str(n_accounts), "--accounts", accounts], env)
+    port = free_port()
+    gunicorn = subprocess.Popen(
+        [str(ROOT / ".venv/bin/gunicorn"), "-c", "config/gunicorn.py", "config.wsgi"],
+        cwd=ROOT,
+        env={**env, "WEB_BIND": f"127.0.0.1:{port}", "WEB_WORKERS": option("--workers", "3")},
+        start_new_session=True,
+    )
+    host = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(f"{host}/cuentas/login/")
+        print(f"gunicorn on {host}; load average {load_average()}")
+        steady = {
+            **env,
+            "LOAD_ACCOUNTS": accounts,
+            "LOAD_THINK_MIN": think[0],
+            "LOAD_THINK_MAX": think[-1],
+        }
+        locust(steady, host, users, spawn, seconds, str(work / "steady"))
+        summary(
+            str(work / "steady"),
+            f"steady: {users} focal points, think {think[0]}-{think[-1]} s, {seconds} s;"
+            f" load average {load_average()}",
+        )
+        if "--no-ramp" not in sys.argv:
+            ramp_think = option("--ramp-think", "1-2").split("-")
+            step, step_s = int(option("--ramp-step", "10")), int(option("--ramp-seconds", "30"))
+            times = str(work / "ramp-times.jsonl")
+            ramp = {
+                **steady,
+                "LOAD_SHAPE": "ramp",
+                "LOAD_THINK_MIN": ramp_think[0],
+                "LOAD_THINK_MAX": ramp_think[-1],
+                "LOAD_RAMP_STEP": str(step),
+                "LOAD_RAMP_SECONDS": str(step_s),
+                "LOAD_RAMP_MAX": option("--ramp-max", "150"),
+                "LOAD_TIMES": times,
+            }
+            locust(ramp, host, 0, 0, 0, str(work / "ramp"))
+            summary(
+                str(work / "ramp"),
+                f"ramp (think {ramp_think[0]}-{ramp_think[-1]} s); load average {load_average()}",
+            )
+            knee(times, step_s, step)
+    finally:
+        os.killpg(gunicorn.pid, signal.SIGTERM)
+        gunicorn.wait(timeout=60)
+    print(f"\nload average at the end: {load_average()}  (results and CSV files in {work})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+"""Focal points on deadline day, for locust (run by bench/load.py; docs/load-test.md §L5).
+
+Each simulated user signs in once as one of the accounts listed in LOAD_ACCOUNTS (a JSON file
+written by bench/load.py: email, password, the id of a draft of their own), then, with a think
+time of LOAD_THINK_MIN..LOAD_THINK_MAX seconds between requests, lists their fichas, opens the
+form, autosaves it (as static/js/ficha_form.js does) and saves it. Requests are named by
+endpoint, so locust's statistics are per endpoint.
+
+LOAD_SHAPE=ramp turns the run into a step-up ramp: LOAD_RAMP_STEP more users every
+LOAD_RAMP_SECONDS, up to LOAD_RAMP_MAX users; each request's time is written to LOAD_TIMES
+(JSON lines) so bench/load.py can find the request rate at which p95 passes 200 ms.
+"""
+
+import itertools
+import json
+import os
+import re
+import threading
+
+from locust import HttpUser, LoadTestShape, between, events, task
+
+ACCOUNTS = json.loads(open(os.environ["LOAD_ACCOUNTS"]).read())
+_next_account = itertools.count()
+_account_lock = threading.Lock()
+VERSION = re.compile(r'name="version" value="(\d+)"')
+TEXT = (
+    "El programa brinda orientación jurídica y acompañamiento a personas migrantes en "
+    "tránsito, con atención a niñas, niños y adolescentes no acompañados. "
+)
+
+
+class FocalPoint(HttpUser):
+    wait_time = between(
+        float(os.environ.get("LOAD_THINK_MIN", "30")), float(os.environ.get("LOAD_THINK_MAX", "60"))
+    )
+
+    def on_start(self) -> None:
+        with _account_lock:
+            self.account = ACCOUNTS[next(_next_account) % len(ACCOUNTS)]
+        self.ficha = self.account["ficha"]
+        self.version = 1
+        self.edits = 0
+        self.client.get("/cuentas/login/", name="login page")
+        response = self.client.post(
+            "/cuentas/login/",
+            {
+                "username": self.account["email"],
+                "password": self.account["password"],
+                "csrfmiddlewaretoken": self.client.cookies.get("csrftoken", ""),
+            },
+            name="sign in",
+            allow_redirects=False,
+        )
+        if response.status_code != 302:
+            response.failure(f"sign-in answered {response.status_code}")
+        self.open_form()
+
+    def csrf(self) -> dict:
+        return {"X-CSRFToken": self.client.cookies.get("csrftoken", "")}
+
+    def form_data(self) -> dict:
+        self.edits += 1
+        return {
+            "version": self.version,
+            "unidad": "Dirección General de Atención",
+            "nombre": f"Programa de orientación a personas migrantes ({self.account['email']})",
+            "descripcion": TEXT * (1 + self.edits % 4),
+            "resultados": f"Se brindaron {1000 + self.edits} atenciones en el periodo.",
+            "temporalidad": "permanente",
+            "personas_atendidas": str(1000 + self.edits),
+            "objetivos_propuestos": [str(self.account["objective"])],
+            "retos-TOTAL_FORMS": "0",
+            "retos-INITIAL_FORMS": "0",
+            "retos-MIN_NUM_FORMS": "0",
+            "retos-MAX_NUM_FORMS": "1000",
+        }
+
+    @task(1)
+    def list_fichas(self) -> None:
+        self.client.get("/fichas/", name="mis fichas")
+
+    @task(2)
+    def open_form(self) -> None:
+        response = self.client.get(f"/fichas/{self.ficha}/", name="ficha form")
+        found = VERSION.search(response.text or "")
+        if found:
+            self.version = int(found.group(1))
+
+    @task(4)
+    def autosave(self) -> None:
+        with self.client.post(
+            f"/fichas/{self.ficha}/autoguardado/",
+            self.form_data(),
+            headers={**self.csrf(), "X-Autosave": "1"},
+            name="autosave",
+            catch_response=True,
+        ) as response:
+            if response.status_code == 200:
+                self.version = response.json()["version"]
+            else:
+                response.failure(f"autosave answered {response.status_code}")
+                self.open_form()
+
+    @task(1)
+    def save(self) -> None:
+        with self.client.post(
+            f"/fichas/{self.ficha}/",
+            self.form_data(),
+            headers=self.csrf(),
+            name="save",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code == 302:
+                self.version += 1
+            else:
+                response.failure(f"save answered {response.status_code}")
+                self.open_form()
+
+
+_times = open(os.environ["LOAD_TIMES"], "a") if os.environ.get("LOAD_TIMES") else None
+
+
+@events.request.add_listener
+def _record(request_type, name, response_time, exception, start_time=None, **kwargs):
+    if _times is not None:
+        _times.write(json.dumps([start_time, name, response_time, exception is not None]) + "\n")
+
+
+if os.environ.get("LOAD_SHAPE") == "ramp":
+
+    class StepUp(LoadTestShape):
+        step = int(os.environ.get("LOAD_RAMP_STEP", "10"))
+        seconds = int(os.environ.get("LOAD_RAMP_SECONDS", "30"))
+        most = int(os.environ.get("LOAD_RAMP_MAX", "100"))
+
+        def tick(self):
+            users = self.step * (1 + int(self.get_run_time() // self.seconds))
+            if users > self.most:
+                return None
+            return users, self.step
