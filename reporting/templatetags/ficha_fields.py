@@ -6,9 +6,10 @@ all): that was most of the page's server time (docs/load-test.md §L2). A field'
 function of what goes into the key below (its name and id, widget and attributes, value,
 errors, label, help and the language), so the same field with the same value is rendered once
 per process: a person who reopens the form after an autosave or a save gets most fields from
-here. Choice lists are reference data (reporting/0002, changed only by a migration, hence by a
-restart), so they are not part of the key. The cache holds at most ``MAX_ENTRIES`` fields and
-forgets the oldest first.
+here. The choices of a list (objectives, entidades: values and labels) are part of the key, so
+a change of reference data, or of their ids, is never served stale; reading them is one small
+query, rendering them was the cost. The cache holds at most ``MAX_ENTRIES`` fields and forgets
+the oldest first.
 """
 
 from collections import OrderedDict
@@ -45,6 +46,7 @@ def field_key(bound: BoundField) -> tuple:
         field.required,
         field.disabled,
         bound.css_classes(),
+        tuple((str(v), str(label)) for v, label in getattr(field, "choices", ())),
     )
 
 
