@@ -30,7 +30,9 @@ from reporting.text import TEXT_MAX_CHARS, cap_text_fields
 
 # Texts of the Informe a coordinator saves here (the five drafts, credits, the criterion).
 OWN_FIELDS = ("informe_credits", "informe_authorities", "criterio_destacadas")
-WORKSPACE_FIELDS = (*drafts.DRAFT_FIELDS, *OWN_FIELDS)
+# The English Informe's texts (docs/english-edition.md §E4), typed beside the Spanish ones.
+ENGLISH_FIELDS = tuple(f"{name}_en" for name in (*drafts.DRAFT_FIELDS, "evolucion_texto"))
+WORKSPACE_FIELDS = (*drafts.DRAFT_FIELDS, *OWN_FIELDS, *ENGLISH_FIELDS)
 # The short comment under one chart keeps the limit the edition form gives it.
 SHORT_TEXTS = ("analisis_general", "analisis_federal", "analisis_estatal")
 # The criterion of seed 004 (UPMRIP's method), offered until the edition has its own.
@@ -259,6 +261,31 @@ def sections(
     return rows
 
 
+def english_sections(edicion: Edicion) -> list[Section]:
+    """The English Informe's texts (docs/english-edition.md §E4): complete when typed, to do
+    when the Spanish one exists (the English Informe prints it marked «[Untranslated]»)."""
+    rows = []
+    for name in ENGLISH_FIELDS:
+        spanish = getattr(edicion, name.removesuffix("_en")).strip()
+        if getattr(edicion, name).strip():
+            state, detail = COMPLETE, _("Texto en inglés guardado.")
+        elif spanish:
+            state, detail = INCOMPLETE, _("Sin texto en inglés: se imprime el español marcado.")
+        else:
+            state, detail = NOT_APPLICABLE, _("El texto en español está en blanco.")
+        rows.append(
+            Section(
+                f"en-{name}",
+                label_of(name),
+                state,
+                detail,
+                reverse("compendium:informe_text", args=[edicion.pk, name]),
+                _("Escribir el texto en inglés"),
+            )
+        )
+    return rows
+
+
 def _evolution(edicion: Edicion) -> list[Section]:
     """«Evolución 2018-AAAA» (docs/series.md §S5): optional, edited on the edition's page."""
     url = reverse("compendium:edition_edit", args=[edicion.pk]) + "#textos"
@@ -289,7 +316,8 @@ class InformeTextForm(forms.Form):
     def __init__(self, *args, field: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["text"].label = label_of(field)
-        limit = TEXT_MAX_CHARS if field in SHORT_TEXTS else EDITION_TEXT_MAX_CHARS
+        short = field.removesuffix("_en") in SHORT_TEXTS
+        limit = TEXT_MAX_CHARS if short else EDITION_TEXT_MAX_CHARS
         cap_text_fields(self, default=limit)
 
 

@@ -274,7 +274,14 @@ def follow_up(
 # Classification and order
 # ---------------------------------------------------------------------------------------------
 
-CLASSIFICATION_FIELDS = ("eje", "subtema", "ods", "destacada", "resumen_informe")
+CLASSIFICATION_FIELDS = (
+    "eje",
+    "subtema",
+    "ods",
+    "destacada",
+    "resumen_informe",
+    "resumen_informe_en",
+)
 
 
 def _classification_snapshot(ficha: Ficha) -> dict[str, str]:
@@ -308,6 +315,7 @@ def classify_ficha(
     destacada: bool,
     resumen_informe: str,
     categorias: Mapping[int, ChallengeCategory | None],
+    resumen_informe_en: str | None = None,
 ) -> Ficha:
     """Set the coordinator's classification of a ficha and the category of each challenge.
 
@@ -315,9 +323,12 @@ def classify_ficha(
     «clasificación» with the field-by-field differences (none when nothing changed).
     Raises ``StaleFicha`` when somebody saved the ficha since ``expected_version``.
     ``categorias`` maps reto ids of this ficha to a category of the ficha's exercise.
+    ``resumen_informe_en``: the English summary (docs/english-edition.md §E4); None keeps it.
     """
     ods = list(ods)
     locked = Ficha.objects.select_for_update().get(pk=ficha.pk)
+    if resumen_informe_en is None:
+        resumen_informe_en = locked.resumen_informe_en
     before = _classification_snapshot(locked)
     if locked.version != expected_version:
         mine = {**before}
@@ -328,11 +339,13 @@ def classify_ficha(
                 "ods": ", ".join(str(o) for o in ods),
                 "destacada": text_rules.yes_no(destacada),
                 "resumen_informe": resumen_informe,
+                "resumen_informe_en": resumen_informe_en,
             }
         )
         raise StaleFicha(locked, _classification_diff(mine, before))
     locked.eje, locked.subtema = eje, subtema
     locked.destacada, locked.resumen_informe = destacada, resumen_informe
+    locked.resumen_informe_en = resumen_informe_en
     locked.version += 1
     locked.updated_at, locked.updated_by = timezone.now(), by
     locked.save(
@@ -341,6 +354,7 @@ def classify_ficha(
             "subtema",
             "destacada",
             "resumen_informe",
+            "resumen_informe_en",
             "version",
             "updated_at",
             "updated_by",

@@ -443,6 +443,12 @@ class ClassificationForm(VersionedForm):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    # docs/english-edition.md §E4: blank prints the Spanish summary marked «[Untranslated]».
+    resumen_informe_en = forms.CharField(
+        label=_("Resumen en inglés para el Informe en inglés"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "lang": "en"}),
+    )
 
     def __init__(self, *args, ficha: Ficha, **kwargs):
         self.ficha = ficha
@@ -456,6 +462,7 @@ class ClassificationForm(VersionedForm):
                 "ods": [o.pk for o in ficha.ods.all()],
                 "destacada": ficha.destacada,
                 "resumen_informe": ficha.resumen_informe,
+                "resumen_informe_en": ficha.resumen_informe_en,
             }
         )
         super().__init__(*args, **kwargs)

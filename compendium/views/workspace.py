@@ -39,19 +39,28 @@ def informe_workspace(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     done, total = challenges.progress(edicion.ejercicio)
     rows = workspace.sections(edicion, data, done, total)
     counts = {state: sum(1 for r in rows if r.state == state) for state in workspace.STATE_LABELS}
-    context = {"edicion": edicion, "sections": rows, "counts": counts}
+    context = {
+        "edicion": edicion,
+        "sections": rows,
+        "counts": counts,
+        "english_sections": workspace.english_sections(edicion),
+    }
     return render(request, "compendium/workspace/workspace.html", context)
 
 
 @coordinator_required
 def informe_text(request: AuthenticatedHttpRequest, pk: int, field: str) -> HttpResponse:
     """One typed text with its generated draft: the draft fills a blank text until saved."""
-    if field not in drafts.DRAFT_FIELDS:
+    english = field in workspace.ENGLISH_FIELDS  # docs/english-edition.md §E4
+    if field not in drafts.DRAFT_FIELDS and not english:
         raise Http404
     edicion = _edicion(pk)
-    draft = workspace.drafts_for(edicion, compute_informe(edicion.ejercicio))[field]
+    if english:
+        draft = ""  # no generated English draft: the Spanish text is shown beside it
+    else:
+        draft = workspace.drafts_for(edicion, compute_informe(edicion.ejercicio))[field]
     saved = getattr(edicion, field)
-    use_draft = not saved.strip() or request.GET.get("borrador") == "1"
+    use_draft = not english and (not saved.strip() or request.GET.get("borrador") == "1")
     form = workspace.InformeTextForm(
         _posted(request), field=field, initial={"text": draft if use_draft else saved}
     )
@@ -71,6 +80,7 @@ def informe_text(request: AuthenticatedHttpRequest, pk: int, field: str) -> Http
         "draft": draft,
         "saved": saved,
         "showing_draft": use_draft,
+        "spanish": getattr(edicion, field.removesuffix("_en")) if english else "",
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "compendium/workspace/text.html", context, status=status)
