@@ -16,13 +16,15 @@ from django import forms
 from django.db import transaction
 from django.db.models import Field
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from compendium import drafts
 from compendium.forms import EDITION_LIST_MAX_CHARS, EDITION_TEXT_MAX_CHARS
-from compendium.informe import InformeData, period_text
+from compendium.informe import InformeData, compute_informe, period_text
 from compendium.models import Edicion
+from compendium.series import evolution_draft_for
 from reporting import audit
 from reporting.challenges import Assignment, Rule, Suggestion, suggest
 from reporting.models import ChallengeCategory, Ficha, Reto, User
@@ -259,6 +261,16 @@ def sections(
         )
     )
     return rows
+
+
+def english_draft(edicion: Edicion, field: str) -> str:
+    """The generated draft of an English text (``ENGLISH_FIELDS``): the Spanish draft's
+    sentences from the English catalogue, figures of the English Informe (§E4)."""
+    name = field.removesuffix("_en")
+    with translation.override("en"):
+        if name == "evolucion_texto":
+            return evolution_draft_for(edicion)
+        return drafts_for(edicion, compute_informe(edicion.ejercicio))[name]
 
 
 def english_sections(edicion: Edicion) -> list[Section]:

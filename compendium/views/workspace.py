@@ -56,11 +56,11 @@ def informe_text(request: AuthenticatedHttpRequest, pk: int, field: str) -> Http
         raise Http404
     edicion = _edicion(pk)
     if english:
-        draft = ""  # no generated English draft: the Spanish text is shown beside it
+        draft = workspace.english_draft(edicion, field)
     else:
         draft = workspace.drafts_for(edicion, compute_informe(edicion.ejercicio))[field]
     saved = getattr(edicion, field)
-    use_draft = not english and (not saved.strip() or request.GET.get("borrador") == "1")
+    use_draft = not saved.strip() or request.GET.get("borrador") == "1"
     form = workspace.InformeTextForm(
         _posted(request), field=field, initial={"text": draft if use_draft else saved}
     )

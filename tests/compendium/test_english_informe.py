@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import translation
 from pypdf import PdfReader
 
-from compendium import informe
+from compendium import informe, workspace
 from compendium.checks import check_edition
 from compendium.documents import render_document, write_document_pdf
 from compendium.importers.compendio_import import import_compendio
@@ -173,18 +173,22 @@ def test_missing_english_texts_print_the_spanish_marked(edition_2023):
     edicion.preambulo_en = ""
 
 
+def spanish_words(text: str, names: set[str]) -> list[str]:
+    """The words of ``SPANISH_WORDS`` in ``text`` once the proper ``names`` are taken out."""
+    for name in sorted(names, key=len, reverse=True):
+        if name and name in text:
+            text = text.replace(name, " ")
+    words = {w.lower() for w in re.findall(r"[A-Za-zÁÉÍÓÚÑáéíóúñü]+", text)}
+    return sorted(words & SPANISH_WORDS)
+
+
 def test_no_spanish_outside_names_and_marked_texts(edition_2023):
     parser = _VisibleEnglish()
     parser.feed(edition_2023["en"])
-    names = sorted(edition_2023["names"], key=len, reverse=True)
     leftovers = []
     for chunk in parser.chunks:
-        for name in names:
-            if name and name in chunk:
-                chunk = chunk.replace(name, " ")
-        words = {w.lower() for w in re.findall(r"[A-Za-zÁÉÍÓÚÑáéíóúñü]+", chunk)}
-        if words & SPANISH_WORDS:
-            leftovers.append((chunk, sorted(words & SPANISH_WORDS)))
+        if found := spanish_words(chunk, edition_2023["names"]):
+            leftovers.append((chunk, found))
     assert leftovers == [], "\n".join(f"{words}: {chunk}" for chunk, words in leftovers)
 
 
@@ -208,3 +212,14 @@ def test_the_english_pdf_is_tagged_en(edition_2023, tmp_path):
     assert pages == len(reader.pages) > 10
     assert reader.trailer["/Root"]["/Lang"] == "en"
     assert reader.metadata.title == "Executive Report 2023"
+
+
+def test_the_generated_english_drafts_are_english(edition_2023):
+    """The workspace's English drafts (§E4) come from the catalogue, like the Informe."""
+    edicion = edition_2023["edicion"]
+    for field in workspace.ENGLISH_FIELDS:
+        text = workspace.english_draft(edicion, field)
+        assert text, field
+        assert spanish_words(text, edition_2023["names"]) == [], (field, text)
+    preamble = workspace.english_draft(edicion, "preambulo_en")
+    assert "in the period from June 2022 to June 2023" in preamble, preamble

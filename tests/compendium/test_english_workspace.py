@@ -31,7 +31,10 @@ def test_english_texts_are_listed_and_saved_beside_the_spanish(client_coord, edi
     form = client_coord.get(url)
     body = form.content.decode()
     assert form.status_code == 200
-    assert 'id="aviso-borrador"' not in body  # no generated draft in English
+    # The generated draft, in English, fills the box until a text is saved.
+    assert 'id="aviso-borrador"' in body
+    assert form.context["draft"].startswith("The Executive Report 2024 summarizes the programs")
+    assert form.context["form"]["text"].value() == form.context["draft"]
     assert (
         '<div class="border rounded p-3 bg-light" lang="es-MX"><p>Texto del preámbulo.</p>' in body
     )
