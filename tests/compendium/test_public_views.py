@@ -160,7 +160,10 @@ def test_edition_page_shows_figures_and_charts(client, published):
     assert "1 de las 32 entidades federativas" in html
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg" class="chart') == 4
     assert "Fichas por Objetivo del PMM: todos los actores" in html
-    assert "Objetivo 15: 2" in html  # the chart's text alternative
+    # The chart's text alternative points to its table, where the values are (issue 11).
+    assert "las cifras están en la tabla «Fichas por Objetivo del PMM y tipo de actor»" in html
+    row_15 = [row for row in table_texts(html, "tabla-objetivos") if row[0].startswith("15. ")]
+    assert [row[-1] for row in row_15] == ["2"]
     assert "CC BY 4.0" in html
     assert [r.number for r in data.most.rows][:2] == [15, 7]
     assert "/publicaciones/2024/informe-v1.pdf" in html
