@@ -220,10 +220,9 @@ def main() -> None:
     run([PY, "manage.py", "collectstatic", "--no-input", "-v0"], env)
     run([PY, "manage.py", "load_demo", "-v0"], env, stdout=subprocess.DEVNULL)
     if "--no-edition" not in sys.argv:
-        run(
-            [PY, "manage.py", "import_compendio", str(SEED), "--year", "2023", "--publish", "-v0"],
-            env,
-        )
+        # --replace: the demo has a few fichas of its own in 2023.
+        edition = [str(SEED), "--year", "2023", "--publish", "--replace", "-v0"]
+        run([PY, "manage.py", "import_compendio", *edition], env)
     accounts = str(work / "accounts.json")
     # Enough accounts that no two simulated people share a draft (a 409 would count as an error).
     n_accounts = max(users, int(option("--ramp-max", "150")))
