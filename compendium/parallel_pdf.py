@@ -48,9 +48,11 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.utils.translation import gettext as _
 
+from compendium.pagelabels import BODY_PAGES
 from compendium.pdf import DRAFT_CSS, STATIC_BASE, STATIC_ORIGIN
 
 if TYPE_CHECKING:
+    from compendium.pagelabels import LabelRange
     from compendium.pdf_assembly import PartInfo
 
 logger = logging.getLogger(__name__)
@@ -63,8 +65,7 @@ REPRODUCIBLE_EPOCH = "1577836800"
 _MAIN_OPEN = '<div class="main">'
 _OBJECTIVE = '<h2 class="objective">'
 _TOC = '<nav class="toc"'
-# Pages that count in the folios and pages that print one (static/print/compendio.css).
-BODY_PAGES = frozenset({"intro", "main", "divider"})
+# Pages that print a folio (static/print/compendio.css); BODY_PAGES also counts dividers.
 FOLIO_PAGES = frozenset({"intro", "main"})
 
 
@@ -551,9 +552,9 @@ def _folios_of(anchors: list[str], body: list["PartInfo"]) -> dict[str, int]:
     return {name: where[name] - start + 1 for name in anchors if name in where}
 
 
-def _folios_and_labels(names: list[str]):
+def _folios_and_labels(names: list[str]) -> tuple[list[int | None], list["LabelRange"]]:
     """The number printed on each page (None: none) and the page label ranges."""
-    from compendium.pdf_assembly import LabelRange
+    from compendium.pagelabels import LabelRange, compendio_ranges_from
 
     body = [i for i, name in enumerate(names) if name in BODY_PAGES]
     if not body:
@@ -563,13 +564,7 @@ def _folios_and_labels(names: list[str]):
         i - start + 1 if start <= i < end and name in FOLIO_PAGES else None
         for i, name in enumerate(names)
     ]
-    labels = [LabelRange(0, "", prefix="Portada")]
-    if start > 1:
-        labels.append(LabelRange(1, "r", 1))
-    labels.append(LabelRange(start, "D", 1))
-    if end < len(names):
-        labels.append(LabelRange(end, "", prefix="Contraportada"))
-    return folios, labels
+    return folios, compendio_ranges_from(len(names), start, end)
 
 
 def _keep_only(folder: pathlib.Path, keys: set[str]) -> None:

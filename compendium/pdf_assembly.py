@@ -13,7 +13,7 @@ objects are rebuilt:
   ``StructParent`` are shifted by the same amount;
 - the outline (from the levels and positions each part recorded), the named destinations of
   every part (program headings included: compendium.public_record reads them), and the page
-  labels (``compendium.pagelabels``);
+  labels (ranges from ``compendium.pagelabels``);
 - links to another part's anchor, which a part cannot resolve, are written by the part as a URI
   under ``PART_LINK_BASE`` and become links to the named destination here;
 - folios: parts print none; each numbered page gets a small content stream that prints its folio
@@ -34,6 +34,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pydyf  # type: ignore[import-untyped]
+
+from compendium.pagelabels import LabelRange
 
 # A link from one part to an anchor in another: rendered as this URI, rewritten to /Dest here.
 PART_LINK_BASE = "https://pmm-parte.invalid/#"
@@ -400,14 +402,6 @@ class _Raw(pydyf.Object):
 class Part:
     pdf: RawPdf
     info: PartInfo
-
-
-@dataclass
-class LabelRange:
-    start: int
-    style: str = "D"
-    first: int = 1
-    prefix: str = ""
 
 
 def _string(text: str) -> bytes:
