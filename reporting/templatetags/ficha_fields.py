@@ -32,6 +32,12 @@ _lock = Lock()
 def field_key(bound: BoundField) -> tuple:
     """Everything the crispy bootstrap5 field templates read from a bound field."""
     field, widget = bound.field, bound.field.widget
+    choices = getattr(field, "choices", ())
+    if not isinstance(choices, list):
+        # A model choice list is a fresh query at each read: read it once, for the key and for
+        # the rendering alike, so a page runs the same queries whether its fields are remembered.
+        choices = list(choices)
+        field.choices = choices  # type: ignore[attr-defined]
     return (
         get_language(),
         type(bound.form).__qualname__,
@@ -46,12 +52,13 @@ def field_key(bound: BoundField) -> tuple:
         field.required,
         field.disabled,
         bound.css_classes(),
-        tuple((str(v), str(label)) for v, label in getattr(field, "choices", ())),
+        tuple((str(v), str(label)) for v, label in choices),
     )
 
 
 @register.filter
 def ficha_field(bound: BoundField) -> str:
+    """``as_crispy_field``, remembered (also the review desk's filters: docs/load-test.md §L1)."""
     key = field_key(bound)
     with _lock:
         html = _rendered.get(key)
