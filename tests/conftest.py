@@ -13,8 +13,18 @@ from tests import factories
 pytest_plugins = ["tests.write_owners"]
 
 
+@pytest.fixture(scope="session")
+def _pdf_parts_dir(tmp_path_factory):
+    return tmp_path_factory.mktemp("pdf-parts")
+
+
 @pytest.fixture(autouse=True)
-def _immediate_tasks(settings):
+def _immediate_tasks(settings, _pdf_parts_dir):
+    # Compendio parts (docs/performance.md §F3-F5): each xdist process keeps its own cache, and
+    # builds render in the test's process. Forking a process that runs a live server and
+    # Playwright threads can deadlock; tests/compendium/test_pdf_parallel.py forks on purpose.
+    settings.PDF_PARTS_DIR = _pdf_parts_dir
+    settings.PDF_BUILD_PROCESSES = 1
     # Tasks run inline (emails go to Django's test outbox), so tests see their effects at once.
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     # A real password hash costs about a second on these machines; tests do not need one.
@@ -45,18 +55,11 @@ def _reference_data_after_flush(request):
         request.getfixturevalue("db")
     else:
         return
-    import importlib
-
-    from django.apps import apps
-
     from reporting.models import ObjetivoPMM
+    from tests.reference import load_reference_data
 
     if transactional or not ObjetivoPMM.objects.exists():
-        importlib.import_module("reporting.migrations.0002_reference_data").load(apps, None)
-        # The 2018-2022 figures of the series (docs/series.md §S1) are reference data too.
-        importlib.import_module("compendium.migrations.0008_series_history").load(apps, None)
-        # The English titles of the reference tables (docs/english-edition.md §E1).
-        importlib.import_module("reporting.migrations.0009_english_reference").load(apps, None)
+        load_reference_data()
 
 
 # The printed sources live in ../shared/seeds beside the repository; CI lays a copy there.

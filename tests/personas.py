@@ -28,6 +28,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tasks_db.models import DBTaskResult
 
+from compendium import public_record
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
 from reporting.models import (
     Actor,
@@ -142,6 +143,8 @@ def build_world() -> World:
         "published": _build(edicion, Document.COMPENDIO, draft=False, version=1),
         "draft": _build(edicion, Document.INFORME, draft=True, version=None),
     }
+    # The published version's public record (docs/open-data.md §R1), as publishing leaves it.
+    public_record.freeze(builds["published"], [fichas["published_a"].pk])
     # One row of each of django-axes' tables, from an address no test signs in from.
     attempt = {"user_agent": "prueba", "ip_address": "192.0.2.1", "username": "nadie@prueba.mx"}
     attempt |= {"http_accept": "*/*", "path_info": "/cuentas/login/"}

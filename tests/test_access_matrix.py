@@ -685,6 +685,8 @@ ADMIN_MODELS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "reporting/fichaevent":                ((),                            ("add", "delete")),
     "compendium/edicion":                  ((),                            ()),
     "compendium/publicationbuild":         ((),                            ("add",)),
+    "compendium/publishedprogram":         ((),                            ("add", "delete")),
+    "compendium/historicalfigure":         ((),                            ("add", "delete")),
 }
 
 # Each kind of model page: {method: {persona: answer}}; "admin" is the answer when the model

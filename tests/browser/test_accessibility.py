@@ -11,13 +11,11 @@ nothing is downloaded at test time.
 """
 
 import datetime
-import importlib
 import re
 from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.test import override_settings
@@ -27,8 +25,9 @@ from pytest_django.live_server_helper import LiveServer
 
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
 from reporting.demo import COORDINATOR, DEMO_PASSWORD, DEMO_YEAR, PREVIOUS_YEAR, load_demo
-from reporting.models import Ejercicio, Ficha, FichaStatus, ObjetivoPMM, User
+from reporting.models import Ejercicio, Ficha, FichaStatus, User
 from tests.browser.test_reflow import OVERFLOW
+from tests.reference import ensure_reference_data
 
 # Not transactional: the module's fixture commits the demo once; each test only reads it here
 # (what the browser does goes through the live server's own connection and is committed).
@@ -130,8 +129,7 @@ def demo_data(server, django_db_blocker, tmp_path_factory):
         django_db_blocker.unblock(),
         override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"), PASSWORD_HASHERS=hashers),
     ):
-        if not ObjetivoPMM.objects.exists():  # a transactional test flushed it
-            importlib.import_module("reporting.migrations.0002_reference_data").load(apps, None)
+        ensure_reference_data()  # a transactional test may have flushed it
         demo_accounts = load_demo()
         codes.update({email: backup for email, (_, backup) in demo_accounts.second_factor.items()})
         fichas = {

@@ -4,7 +4,6 @@ Tasks run inline in tests (tests/conftest.py), so each «Publicar» click return
 stored; the timeouts are generous because WeasyPrint shares two cores with other work.
 """
 
-import importlib
 import io
 import re
 
@@ -15,6 +14,7 @@ from compendium.editions import create_edicion
 from compendium.models import PublicationBuild
 from reporting.models import FichaStatus
 from tests import factories
+from tests.reference import load_reference_data
 
 pytestmark = [
     pytest.mark.browser,
@@ -25,10 +25,8 @@ pytestmark = [
 
 @pytest.fixture(autouse=True)
 def reference_data(transactional_db):
-    # A transactional test before this one flushed the tables the data migration fills.
-    from django.apps import apps
-
-    importlib.import_module("reporting.migrations.0002_reference_data").load(apps, None)
+    # A transactional test before this one flushed the tables the data migrations fill.
+    load_reference_data()
 
 
 @pytest.fixture
@@ -61,6 +59,12 @@ def test_coordinator_publishes_both_documents_and_anonymous_downloads_them(page,
     for document in ("informe", "compendio"):
         panel = page.locator(f"#documento-{document}")
         panel.get_by_label(re.compile("Confirmo que esta versión")).check()
+        # The Informe of this small edition has blocking findings (no texts, retos without a
+        # category): publishing it anyway asks for a reason (docs/pre-publication-check.md §K4).
+        reason = panel.get_by_label(re.compile("Para publicar de todos modos"))
+        assert reason.count() == (1 if document == "informe" else 0)
+        if document == "informe":
+            reason.fill("Prueba de publicación sin textos del Informe.")
         panel.get_by_role("button", name="Publicar").click()
         page.locator(f"#documento-{document}").get_by_text("Versión 1, publicada el").wait_for()
 

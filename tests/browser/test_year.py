@@ -258,7 +258,8 @@ def test_a_reporting_year(page, login, desk, media, mailoutbox, actor_a, focal_a
     expect(warning.locator("tbody tr")).to_have_count(1)
     compendio = page.locator("#documento-compendio")
     compendio.get_by_label(re.compile("Confirmo que esta versión")).check()
-    compendio.get_by_role("button", name="Publicar").click()
+    # The tests' tasks run inside the request: the click waits for the whole PDF build.
+    compendio.get_by_role("button", name="Publicar").click(timeout=120_000)
     published = compendio.locator(".versiones-publicadas")
     expect(
         published.get_by_role("link", name=re.compile(r"^Versión 1, publicada el"))

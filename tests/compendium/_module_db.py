@@ -7,19 +7,16 @@ flush every table, reference data included, so it is loaded again first when mis
 """
 
 import contextlib
-import importlib
 from collections.abc import Iterator
 
-from django.apps import apps
 from django.db import transaction
+
+from tests.reference import ensure_reference_data
 
 
 @contextlib.contextmanager
 def module_transaction(django_db_blocker) -> Iterator[None]:
-    from reporting.models import ObjetivoPMM
-
     with django_db_blocker.unblock(), transaction.atomic():
-        if not ObjetivoPMM.objects.exists():
-            importlib.import_module("reporting.migrations.0002_reference_data").load(apps, None)
+        ensure_reference_data()
         yield
         transaction.set_rollback(True)

@@ -31,8 +31,9 @@ def text_of(fragment: str) -> str:
 def program_headings(markup: str) -> list[str]:
     # No-break spaces join «– SIGLA.» to the name in print (docs/pre-publication-check.md §T1).
     return [
-        html_lib.unescape(re.sub(r'<span class="fn"[^>]*>.*?</span>', "", h, flags=re.S))
-        .replace("\u00a0", " ")
+        html_lib.unescape(re.sub(r'<span class="fn"[^>]*>.*?</span>', "", h, flags=re.S)).replace(
+            "\u00a0", " "
+        )
         for h in re.findall(r'<h3 class="program">(.*?)</h3>', markup, flags=re.S)
     ]
 

@@ -4,12 +4,10 @@ One import of seed 003 for the module (rolled back at the end), both Informes re
 HTML; the PDF is built once, in the slow test of /Lang en.
 """
 
-import importlib
 import re
 from html.parser import HTMLParser
 
 import pytest
-from django.apps import apps
 from django.db import transaction
 from django.utils import translation
 from pypdf import PdfReader
@@ -20,6 +18,7 @@ from compendium.documents import render_document, write_document_pdf
 from compendium.importers.compendio_import import import_compendio
 from compendium.models import Document, Edicion
 from reporting.models import Actor, EntidadFederativa, Ficha, ObjetivoPMM
+from tests.reference import load_reference_data
 
 # django_db: pytest-django sets up the test database only for modules that ask for it.
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -29,8 +28,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.django_db]
 def edition_2023(django_db_setup, django_db_blocker, seed_003_text):
     with django_db_blocker.unblock(), transaction.atomic():
         # A transactional test run before in this process may have flushed the reference data.
-        importlib.import_module("reporting.migrations.0002_reference_data").load(apps, None)
-        importlib.import_module("reporting.migrations.0009_english_reference").load(apps, None)
+        load_reference_data()
         report = import_compendio(seed_003_text, year=2023)
         edicion = Edicion.objects.get(ejercicio=report.ejercicio)
         yield {

@@ -8,7 +8,6 @@ data. The editions are made by ``tests/compendium/published.py`` through the rea
 """
 
 import csv
-import importlib
 import io
 import json
 import re
@@ -17,7 +16,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.apps import apps
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -25,9 +23,10 @@ from openpyxl import load_workbook
 
 from compendium import opendata
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild, PublishedProgram
-from reporting.models import Ficha, FichaStatus, Membership, ObjetivoPMM, User
+from reporting.models import Ficha, FichaStatus, Membership, User
 from tests import factories
 from tests.compendium.published import CONTACT, make_fichas, publish_edition
+from tests.reference import ensure_reference_data
 
 FORMULAS = {
     "nombre": '=HYPERLINK("http://example.com/x","Clic")',
@@ -44,8 +43,7 @@ FOCAL_EMAIL = "enlace.reservado@prueba.gob.mx"
 
 def build_published_world() -> dict:
     """The editions and people of this module and of test_api.py (see the module docstring)."""
-    if not ObjetivoPMM.objects.exists():  # a transactional test flushed them (tests/conftest.py)
-        importlib.import_module("reporting.migrations.0002_reference_data").load(apps, None)
+    ensure_reference_data()  # a transactional test may have flushed them (tests/conftest.py)
     publish_edition(2101, programs=6, with_file=True)
     v2 = publish_edition(2101, programs=2, replace=True, with_file=True)
     formulas = publish_edition(2102, programs=3, with_file=True, **FORMULAS)

@@ -16,6 +16,7 @@ from reporting.docx_ficha import build_docx
 from reporting.docx_import import prepare
 from reporting.docx_reader import read_docx
 from reporting.models import Ficha
+from tests.reference import ensure_reference_data
 
 HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 DUMMY_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
@@ -28,6 +29,7 @@ def demo_fichas(django_db_setup, django_db_blocker):
         override_settings(PASSWORD_HASHERS=HASHERS, TASKS=DUMMY_TASKS),
         transaction.atomic(),
     ):
+        ensure_reference_data()
         load_demo()
         fichas = list(
             Ficha.objects.select_related("ejercicio", "actor").prefetch_related(

@@ -10,7 +10,6 @@ import pytest
 from django.apps import apps
 
 from compendium.models import HistoricalFigure
-from tests.browser.conftest import browser, page  # noqa: F401 (fixtures)
 from tests.browser.test_accessibility import violations
 from tests.compendium.published import publish_edition
 
@@ -23,7 +22,7 @@ PAGES = [
 ]
 
 
-def test_series_pages_pass_axe_and_reflow(page):  # noqa: F811
+def test_series_pages_pass_axe_and_reflow(page):
     if not HistoricalFigure.objects.exists():  # flushed by an earlier transactional test
         importlib.import_module("compendium.migrations.0008_series_history").load(apps, None)
     publish_edition(2023, programs=12)

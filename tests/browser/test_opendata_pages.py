@@ -7,7 +7,6 @@ published through the real record.
 
 import pytest
 
-from tests.browser.conftest import browser, page  # noqa: F401 (fixtures)
 from tests.browser.test_accessibility import violations
 from tests.compendium.published import publish_edition
 
@@ -20,7 +19,7 @@ PAGES = [
 ]
 
 
-def test_open_data_pages_pass_axe_and_reflow_without_csp_reports(page, settings, tmp_path):  # noqa: F811
+def test_open_data_pages_pass_axe_and_reflow_without_csp_reports(page, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     publish_edition(2023, programs=6, with_file=True)
     console: list[str] = []
