@@ -45,6 +45,7 @@ from reporting.models import (
     User,
 )
 from tests import factories
+from tests.reference import ensure_reference_data
 
 PERSONAS = ("anon", "focal_a", "focal_b", "coord", "admin")
 
@@ -186,6 +187,7 @@ def module_world(django_db_blocker, media_root: Path) -> Iterator[World]:
         override_settings(MEDIA_ROOT=media_root, PASSWORD_HASHERS=hashers),
     ):
         with transaction.atomic():
+            ensure_reference_data()  # a transactional test may have flushed it
             yield build_world()
             transaction.set_rollback(True)
 

@@ -8,6 +8,7 @@ import io
 import re
 
 import pytest
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from compendium.editions import create_edicion
@@ -94,6 +95,9 @@ def test_coordinator_publishes_both_documents_and_anonymous_downloads_them(page,
     assert draft.file.name not in page.content()
 
     page.get_by_role("link", name="Ver cifras y gráficas del ejercicio 2024").click()
-    assert page.get_by_role("heading", name="Fichas por Objetivo del PMM").is_visible()
+    # Waits for the page the link opens (is_visible would read the old one).
+    expect(
+        page.get_by_role("heading", name="Fichas por Objetivo del PMM", exact=True)
+    ).to_be_visible()
     assert page.locator("svg.chart").count() == 4
     assert page.get_by_role("img", name="Fichas por Objetivo del PMM: todos los actores").count()

@@ -18,6 +18,7 @@ from openpyxl import load_workbook
 
 from compendium import opendata
 from tests.conftest import SEED_003
+from tests.reference import ensure_reference_data
 
 pytestmark = [
     pytest.mark.slow,
@@ -32,6 +33,7 @@ def imported(django_db_setup, django_db_blocker, tmp_path_factory):
     media = tmp_path_factory.mktemp("media")
     with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media):
         with transaction.atomic():
+            ensure_reference_data()  # a transactional test may have flushed it
             call_command(
                 "import_compendio", str(SEED_003), "--year", "2023", "--publish", verbosity=0
             )

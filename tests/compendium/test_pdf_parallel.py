@@ -32,6 +32,7 @@ from compendium.models import BuildStatus, Document
 from compendium.parallel_pdf import render_book, split_book
 from reporting.models import Nota, ObjetivoPMM, Role
 from tests import factories
+from tests.reference import ensure_reference_data
 
 PARTS = 4
 ARTIFACT = b"/Artifact <</Type /Pagination/Subtype /Footer>> BDC"
@@ -104,6 +105,7 @@ def book(django_db_setup, django_db_blocker, tmp_path_factory):
         django_db_blocker.unblock(),
         transaction.atomic(),
     ):
+        ensure_reference_data()  # a transactional test may have flushed it
         edicion, coordinator, fichas = _edition()
         reports: list = []
         v1, build1 = _publish(edicion, coordinator, reports)
