@@ -8,15 +8,19 @@ flush every table, reference data included, so it is loaded again first when mis
 
 import contextlib
 from collections.abc import Iterator
+from pathlib import Path
 
 from django.db import transaction
+from django.test import override_settings
 
 from tests.reference import ensure_reference_data
 
 
 @contextlib.contextmanager
-def module_transaction(django_db_blocker) -> Iterator[None]:
-    with django_db_blocker.unblock(), transaction.atomic():
+def module_transaction(django_db_blocker, media: Path | None = None) -> Iterator[None]:
+    """The module's objects in one transaction rolled back at the end; files under ``media``."""
+    media_root = {} if media is None else {"MEDIA_ROOT": media}
+    with django_db_blocker.unblock(), override_settings(**media_root), transaction.atomic():
         ensure_reference_data()
         yield
         transaction.set_rollback(True)

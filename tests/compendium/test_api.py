@@ -14,6 +14,7 @@ from django.test import Client
 
 from compendium import opendata
 from compendium.models import PublishedProgram
+from tests.compendium._module_db import module_transaction
 from tests.compendium.published import publish_edition
 from tests.compendium.test_opendata import (
     DRAFT_NAME,
@@ -22,7 +23,6 @@ from tests.compendium.test_opendata import (
     build_published_world,
     contact_values,
     json_file,
-    module_transaction,
 )
 
 API = "/api/v1"

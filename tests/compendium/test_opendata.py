@@ -11,13 +11,11 @@ import csv
 import io
 import json
 import re
-from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -25,6 +23,7 @@ from compendium import opendata
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild, PublishedProgram
 from reporting.models import Ficha, FichaStatus, Membership, User
 from tests import factories
+from tests.compendium._module_db import module_transaction
 from tests.compendium.published import CONTACT, make_fichas, publish_edition
 from tests.reference import ensure_reference_data
 
@@ -64,14 +63,6 @@ def build_published_world() -> dict:
     focal = factories.user(FOCAL_EMAIL, actor=actor)
     Membership.objects.filter(user=focal).update(phone=FOCAL_PHONE, position=FOCAL_POSITION)
     return {"v2": v2, "formulas": formulas, "edicion_2103": edicion}
-
-
-@contextmanager
-def module_transaction(django_db_blocker, media: Path):
-    """The module's objects in one transaction rolled back at the end; files under ``media``."""
-    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media), transaction.atomic():
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture(scope="module")
