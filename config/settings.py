@@ -90,6 +90,9 @@ MIDDLEWARE = [
     # required before any page (reporting/twofactor.py).
     "reporting.idle.ExpireIdleSessions",
     "reporting.twofactor.RequireSecondFactor",
+    # A sign-in refused because too many password checks are under way: 503 with Retry-After
+    # and the form as typed (reporting/signin.py, docs/load-test.md §L3).
+    "reporting.signin.AnswerBusySignIns",
     # Last, as django-axes asks: it answers locked-out sign-ins (reporting.signin).
     "axes.middleware.AxesMiddleware",
 ]
@@ -108,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "compendium.language_switch.language_switch",
             ],
         },
     },
@@ -179,8 +183,10 @@ COORDINATOR_IDLE_MINUTES = int(os.environ.get("COORDINATOR_IDLE_MINUTES", "30"))
 PASSWORD_RESET_TIMEOUT = 7 * 24 * 3600
 
 LANGUAGE_CODE = "es-mx"
-# Only Spanish: a browser asking for English must not get an English admin.
-LANGUAGES = [("es-mx", "Español (México)")]
+# English only for the public pages under /en/: the language comes from the path alone (the root
+# i18n_patterns in config/urls.py), never from Accept-Language or a cookie, so the app and the
+# admin stay Spanish (docs/english-edition.md §E7).
+LANGUAGES = [("es-mx", "Español (México)"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "America/Mexico_City"
 USE_I18N = True

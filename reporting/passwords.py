@@ -6,29 +6,48 @@ of sign-ins (a morning of the reporting deadline) those checks used every core, 
 autosaves waited behind them (p95 1.5-2.6 s). This hasher computes exactly the same hashes
 (same algorithm name, same iterations, same format: stored passwords work either way), but
 
-- at most ``PASSWORD_CHECKS_PER_PROCESS`` (default 1) checks run at once in a process; the
-  others wait in line, so one process never spends more than that many cores on hashing;
-- the check runs on a thread of its own with a lower CPU priority (nice +10 on Linux), so the
-  kernel gives the cores to requests first and to sign-ins with what is left. hashlib's PBKDF2
-  releases the GIL, so the process's other threads keep serving meanwhile (config/gunicorn.py
-  runs threaded workers for that reason).
+- at most ``PASSWORD_CHECKS_PER_PROCESS`` (default 1) checks run at once in a process, on a
+  thread of its own with a lower CPU priority (nice +``PASSWORD_CHECK_NICE``, default 10, on
+  Linux), so the kernel gives the cores to requests first. hashlib's PBKDF2 releases the GIL,
+  so the process's other threads keep serving meanwhile (config/gunicorn.py: threaded workers);
+- at most ``PASSWORD_CHECKS_WAITING`` (default 2) more wait in line for it. A check beyond
+  that is refused at once with ``PasswordChecksBusy``, before any hashing: the request does
+  not hold one of the worker's threads for seconds, and reporting/signin.py answers it with
+  a 503 and ``Retry-After`` (the login form, kept as typed without the password). So a burst
+  of sign-ins holds at most checks + waiting threads of each process (3 of 8), and saves and
+  autosaves never wait for a thread behind them. The refusal raises out of
+  ``authenticate()``, so Django sends no ``user_login_failed`` and django-axes counts nothing.
 
-Sign-ins still succeed, only later under load; the waiting request holds one thread, not a core.
+All numbers are per process; environment variables, read at start.
 """
 
 import os
+import random
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 
 PASSWORD_CHECKS_PER_PROCESS = max(1, int(os.environ.get("PASSWORD_CHECKS_PER_PROCESS", "1")))
+PASSWORD_CHECKS_WAITING = max(0, int(os.environ.get("PASSWORD_CHECKS_WAITING", "2")))
 # How much lower the hashing thread's priority is (Linux nice increment, 0-19).
-NICE_INCREMENT = 10
+NICE_INCREMENT = int(os.environ.get("PASSWORD_CHECK_NICE", "10"))
+# A refused sign-in is told to come back after this many seconds, plus a random 0..RETRY_AFTER
+# (the retries of a burst spread out instead of arriving together).
+RETRY_AFTER = 3
 
 _executor: ThreadPoolExecutor | None = None
 _executor_pid: int | None = None
+_admitted = 0  # checks running or waiting in this process
 _lock = threading.Lock()
+
+
+class PasswordChecksBusy(Exception):
+    """Too many password checks in this process right now: come back in ``retry_after`` s."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(f"password checks busy, retry after {retry_after} s")
+        self.retry_after = retry_after
 
 
 def _lower_priority() -> None:
@@ -40,23 +59,64 @@ def _lower_priority() -> None:
         pass
 
 
+def _reset_after_fork() -> None:
+    """Caller holds ``_lock``. Threads and the count do not survive a fork: start afresh."""
+    global _executor, _executor_pid, _admitted
+    _executor = ThreadPoolExecutor(
+        max_workers=PASSWORD_CHECKS_PER_PROCESS,
+        thread_name_prefix="password-check",
+        initializer=_lower_priority,
+    )
+    _executor_pid = os.getpid()
+    _admitted = 0
+
+
 def executor() -> ThreadPoolExecutor:
     """This process's hashing threads (made again after a fork: threads do not survive it)."""
-    global _executor, _executor_pid
     with _lock:
         if _executor is None or _executor_pid != os.getpid():
-            _executor = ThreadPoolExecutor(
-                max_workers=PASSWORD_CHECKS_PER_PROCESS,
-                thread_name_prefix="password-check",
-                initializer=_lower_priority,
-            )
-            _executor_pid = os.getpid()
+            _reset_after_fork()
+        assert _executor is not None
         return _executor
 
 
+def capacity() -> int:
+    """How many checks a process admits at once (running plus waiting)."""
+    return PASSWORD_CHECKS_PER_PROCESS + PASSWORD_CHECKS_WAITING
+
+
+def admit() -> ThreadPoolExecutor:
+    """Take a place for one check, or raise ``PasswordChecksBusy`` at once."""
+    global _admitted
+    with _lock:
+        if _executor is None or _executor_pid != os.getpid():
+            _reset_after_fork()
+        if _admitted >= capacity():
+            raise PasswordChecksBusy(RETRY_AFTER + random.randint(0, RETRY_AFTER))
+        _admitted += 1
+        assert _executor is not None
+        return _executor
+
+
+def release() -> None:
+    global _admitted
+    with _lock:
+        _admitted = max(0, _admitted - 1)
+
+
+def in_use() -> int:
+    """Checks running or waiting in this process now (tests, diagnostics)."""
+    with _lock:
+        return _admitted if _executor_pid == os.getpid() else 0
+
+
 class QueuedPBKDF2PasswordHasher(PBKDF2PasswordHasher):
-    """Django's PBKDF2-SHA256, computed in line on a low-priority thread (see the module)."""
+    """Django's PBKDF2-SHA256, computed in a short line on a low-priority thread (see the
+    module); raises ``PasswordChecksBusy`` when the line is full."""
 
     def encode(self, password: str, salt: str, iterations: int | None = None) -> str:
-        parent = super().encode
-        return executor().submit(parent, password, salt, iterations).result()
+        pool = admit()
+        try:
+            return pool.submit(super().encode, password, salt, iterations).result()
+        finally:
+            release()

@@ -8,6 +8,10 @@ log of sign-in events that names people only by id (docs/architecture.md §A8).
 - A password reset request only queues a task: the answer takes the same time whether the
   address has an account or not, and the task (not the request) looks the account up and sends
   the mail. Requests are limited per address and per client address.
+- A burst of sign-ins is bounded per process (reporting/passwords.py): a password check that
+  finds the line full raises ``PasswordChecksBusy`` and ``AnswerBusySignIns`` answers 503 with
+  ``Retry-After`` at once, with the login form as typed except the password (docs/load-test.md
+  §L3). Nothing is counted by django-axes for it: the check never ran.
 """
 
 import hashlib
@@ -16,13 +20,16 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.core.cache import cache
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.tasks import task
+from django.utils.http import url_has_allowed_host_and_scheme
+
+from reporting.passwords import PasswordChecksBusy
 
 logger = logging.getLogger("pmm.security")
 
@@ -146,3 +153,44 @@ def lockout_response(
     """What a locked-out person sees (``AXES_LOCKOUT_CALLABLE``): Spanish, with the wait."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "registration/locked_out.html", {"minutes": minutes}, status=429)
+
+
+def busy_response(request: HttpRequest, retry_after: int) -> HttpResponse:
+    """503 with ``Retry-After``: too many password checks in this process right now.
+
+    A sign-in gets the login form back with the address (and ``next``) as typed, never the
+    password, and a message that says to try again in a few seconds; any other form that checks
+    a password (changing it) gets a short page with the same message.
+    """
+    logger.warning("signin busy client=%s retry_after=%s", client_address(request), retry_after)
+    context: dict = {"busy": True, "retry_after": retry_after}
+    template = "registration/busy.html"
+    if "username" in request.POST:
+        template = "registration/login.html"
+        typed = request.POST.get("username", "")[:254]
+        # Unbound, with the typed address as its initial value: a bound form would validate,
+        # that is, check the password again.
+        context["form"] = AuthenticationForm(request, initial={"username": typed})
+        next_url = request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        context["next"] = next_url if safe else ""
+    response = render(request, template, context, status=503)
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+class AnswerBusySignIns:
+    """Middleware: a ``PasswordChecksBusy`` from any view becomes ``busy_response``."""
+
+    def __init__(self, get_response) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, PasswordChecksBusy):
+            return busy_response(request, exception.retry_after)
+        return None
