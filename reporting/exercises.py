@@ -103,8 +103,9 @@ def create_ejercicio(
     """Create the exercise of ``year`` (by default with the default reporting period).
 
     Side effects: copies the challenge categories of the previous exercise (the defaults when
-    there is none, or it has none) into the new one, where coordinators edit them without
-    touching other years. Not audited: ``create_next_ejercicio`` is what people use.
+    there is none, or it has none) into the new one, with their definitions and suggestion
+    keywords (docs/informe-workspace.md §W5), where coordinators edit them without touching
+    other years. Not audited: ``create_next_ejercicio`` is what people use.
     """
     start, end = Ejercicio.default_period(year)
     ejercicio = Ejercicio.objects.create(
@@ -117,10 +118,15 @@ def create_ejercicio(
     )
     previous = previous_ejercicio(year)
     source = list(previous.challenge_categories.all()) if previous else []
-    categories = [(c.name, c.definition) for c in source] or DEFAULT_CHALLENGE_CATEGORIES
+    # (name, definition, keywords); a default category's blank keywords use the built-in list.
+    categories = [(c.name, c.definition, c.keywords) for c in source] or [
+        (name, definition, "") for name, definition in DEFAULT_CHALLENGE_CATEGORIES
+    ]
     ChallengeCategory.objects.bulk_create(
-        ChallengeCategory(ejercicio=ejercicio, name=name, definition=definition, position=i)
-        for i, (name, definition) in enumerate(categories, start=1)
+        ChallengeCategory(
+            ejercicio=ejercicio, name=name, definition=definition, keywords=keywords, position=i
+        )
+        for i, (name, definition, keywords) in enumerate(categories, start=1)
     )
     return ejercicio
 

@@ -68,6 +68,33 @@ def test_create_next_copies_last_years_categories_and_is_audited(ejercicio, coor
     assert "2 categorías de retos copiadas del ejercicio 2024." in message
 
 
+def test_create_next_carries_the_categories_keywords(ejercicio, coordinator):
+    # The suggestion keywords a coordination wrote last year (docs/informe-workspace.md §W5)
+    # come with the categories; blank ones stay blank (the built-in list of a default one).
+    ChallengeCategory.objects.filter(ejercicio=ejercicio).delete()
+    ChallengeCategory.objects.create(
+        ejercicio=ejercicio, name="Presupuesto", position=1, keywords="presupuest, recursos"
+    )
+    ChallengeCategory.objects.create(ejercicio=ejercicio, name="Otros", position=2)
+    created = exercises.create_next_ejercicio(
+        year=2025,
+        period_start=datetime.date(2024, 6, 1),
+        period_end=datetime.date(2025, 6, 30),
+        opens_on=None,
+        closes_on=None,
+        by=coordinator,
+    )
+    assert [(c.name, c.keywords) for c in created.challenge_categories.all()] == [
+        ("Presupuesto", "presupuest, recursos"),
+        ("Otros", ""),
+    ]
+    # Edited per year: changing the new year's keywords leaves last year's alone.
+    created.challenge_categories.filter(name="Presupuesto").update(keywords="fondos")
+    assert ejercicio.challenge_categories.get(name="Presupuesto").keywords == (
+        "presupuest, recursos"
+    )
+
+
 def test_first_exercise_gets_the_default_categories(coordinator):
     created = exercises.create_next_ejercicio(
         year=2030,
