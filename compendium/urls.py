@@ -1,33 +1,33 @@
 from django.urls import URLPattern, URLResolver, path
+from django.urls.resolvers import LocalePrefixPattern, RoutePattern
 
+from compendium import public_urls
 from compendium.feeds import PublicationsFeed
 from compendium.views import data as open_data
-from compendium.views import editions, explorer, ficha_pdf, public
+from compendium.views import editions, ficha_pdf, public
 from compendium.views import series as series_views
 from compendium.views import workspace as informe_workspace
 
 app_name = "compendium"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path("publicaciones/", public.public_list, name="public_list"),
-    path("publicaciones/<int:year>/", public.public_edition, name="public_edition"),
+    # The public pages, in Spanish without prefix and in English under /en/ (docs/english-edition.md
+    # §E7). Django's include() refuses a LocalePrefixPattern at the top of an included URLconf
+    # (LocaleMiddleware only looks for one in the root URLconf); the root has one for the home
+    # page (config/urls.py), and this one sits one level down, inside an empty route, so that the
+    # names stay in the one «compendium» namespace.
+    URLResolver(
+        RoutePattern(""),
+        [URLResolver(LocalePrefixPattern(prefix_default_language=False), public_urls.urlpatterns)],
+    ),
     path(
         "publicaciones/<int:year>/<str:document>-v<int:version>.pdf",
         public.public_download,
         name="public_download",
     ),
-    # The program explorer, program pages and edition dashboards (compendium/views/explorer.py).
-    path("programas/", explorer.programs, name="programs"),
-    path("programas/<int:anio>/<int:number>/", explorer.program, name="program"),
-    path("publicaciones/<int:year>/tablero/", explorer.dashboard, name="dashboard"),
     # Browsers ask for /favicon.ico whatever the page links.
     path("favicon.ico", public.favicon, name="favicon"),
-    path("aviso-de-privacidad/", public.privacy_notice, name="privacy_notice"),
-    path("accesibilidad/", public.accessibility_statement, name="accessibility_statement"),
-    # The series 2018→latest and its open data (compendium/views/series.py, docs/series.md).
-    path("series/", series_views.overview, name="series"),
-    path("series/objetivos/", series_views.objectives, name="series_objectives"),
-    path("series/ods/", series_views.ods, name="series_ods"),
+    # The series' open data (compendium/views/series.py, docs/series.md).
     path("datos/serie-anual.csv", series_views.objectives_csv, name="series_objectives_csv"),
     path("datos/serie-anual.json", series_views.objectives_json, name="series_objectives_json"),
     path("datos/serie-anual-ods.csv", series_views.ods_csv, name="series_ods_csv"),
@@ -88,8 +88,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # One ficha as a PDF, for its institution (compendium/views/ficha_pdf.py).
     path("fichas/<int:pk>/pdf/", ficha_pdf.ficha_pdf, name="ficha_pdf"),
     # Open data and the feed of new publications (compendium/views/data.py, docs/data-and-api.md).
-    path("datos/", open_data.catalogue, name="data"),
-    path("datos/diccionario/", open_data.dictionary, name="data_dictionary"),
     path("datos/datapackage.json", open_data.package, name="data_package"),
     path("datos/programas.<str:fmt>", open_data.all_programs_file, name="data_file_all"),
     path("datos/<int:year>/programas.<str:fmt>", open_data.programs_file, name="data_file"),

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
@@ -13,7 +14,11 @@ admin.site.site_header = "Pacto Mundial para la Migración · Administración"
 admin.site.site_title = "Administración PMM"
 
 urlpatterns = [
-    path("", public.home, name="home"),
+    # The home page in Spanish at / and in English at /en/. This root LocalePrefixPattern is what
+    # tells LocaleMiddleware that the language comes from the path, and only from it: a path
+    # without /en/ is Spanish whatever the browser asks. The other public pages are prefixed
+    # inside compendium/urls.py (docs/english-edition.md §E7).
+    *i18n_patterns(path("", public.home, name="home"), prefix_default_language=False),
     path("admin/", admin.site.urls),
     # Before Django's own: the reset request is queued and rate-limited (reporting/signin.py).
     path("cuentas/password_reset/", PasswordResetView.as_view(), name="password_reset"),
