@@ -1,9 +1,10 @@
 """gunicorn's settings for serving the site: ``gunicorn -c config/gunicorn.py config.wsgi``.
 
 Threaded workers (docs/load-test.md §L3): a request waiting for a password check
-(reporting/passwords.py: one at a time per process, on a low-priority thread) holds a thread,
-not the process, so the worker's other threads keep answering saves and autosaves during a burst
-of sign-ins. Three processes by default (the load test's setting, bench/load.py), eight threads
+(reporting/passwords.py: one at a time per process, on a low-priority thread, at most two more
+waiting; beyond that an immediate 503 with Retry-After) holds a thread, not the process, and a
+burst of sign-ins holds at most 3 of the 8, so the worker's other threads keep answering saves
+and autosaves. Three processes by default (the load test's setting, bench/load.py), eight threads
 each; every thread may hold a database connection (CONN_MAX_AGE), so PostgreSQL's
 max_connections must cover WEB_WORKERS x WEB_THREADS plus the worker and the admin.
 """

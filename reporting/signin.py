@@ -162,7 +162,7 @@ def busy_response(request: HttpRequest, retry_after: int) -> HttpResponse:
     password, and a message that says to try again in a few seconds; any other form that checks
     a password (changing it) gets a short page with the same message.
     """
-    logger.warning("signin busy client=%s retry_after=%s", client_address(request), retry_after)
+    logger.info("signin busy client=%s retry_after=%s", client_address(request), retry_after)
     context: dict = {"busy": True, "retry_after": retry_after}
     template = "registration/busy.html"
     if "username" in request.POST:
@@ -178,6 +178,8 @@ def busy_response(request: HttpRequest, retry_after: int) -> HttpResponse:
         context["next"] = next_url if safe else ""
     response = render(request, template, context, status=503)
     response["Retry-After"] = str(retry_after)
+    # Logged above as a warning: not one ERROR line of django.request per refusal (a 5xx).
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 

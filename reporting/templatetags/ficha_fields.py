@@ -10,6 +10,12 @@ here. The choices of a list (objectives, entidades: values and labels) are part 
 a change of reference data, or of their ids, is never served stale; reading them is one small
 query, rendering them was the cost. The cache holds at most ``MAX_ENTRIES`` fields and forgets
 the oldest first.
+
+Only what pays is remembered: fields with choices (objectives, entidades, ODS, the lists), whose
+rendering is the cost and whose value is a few ids, and fields whose value is short (at most
+``SHORT_VALUE`` characters). A text box (descripción, resultados: up to thousands of words) is
+rendered each time: the key holds the whole value and the HTML holds it again, so 2,048 such
+entries could hold tens of MB per process, and one textarea costs little to render.
 """
 
 from collections import OrderedDict
@@ -25,6 +31,7 @@ from django.utils.translation import get_language
 register = template.Library()
 
 MAX_ENTRIES = 2048
+SHORT_VALUE = 200  # characters: longer values are rendered each time, never remembered
 _rendered: OrderedDict[tuple, str] = OrderedDict()
 _lock = Lock()
 
@@ -56,9 +63,19 @@ def field_key(bound: BoundField) -> tuple:
     )
 
 
+def worth_remembering(bound: BoundField) -> bool:
+    """Fields with choices, and fields whose value is short (see the module)."""
+    if getattr(bound.field, "choices", None) is not None:
+        return True
+    value = bound.value()
+    return value is None or isinstance(value, bool | int) or len(str(value)) <= SHORT_VALUE
+
+
 @register.filter
 def ficha_field(bound: BoundField) -> str:
     """``as_crispy_field``, remembered (also the review desk's filters: docs/load-test.md §L1)."""
+    if not worth_remembering(bound):
+        return as_crispy_field(bound)
     key = field_key(bound)
     with _lock:
         html = _rendered.get(key)
