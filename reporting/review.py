@@ -65,12 +65,19 @@ def _register_fold(connection) -> None:
     connection.connection.create_function("pmm_fold", 1, fold, deterministic=True)
 
 
+# The generated column of migration 0010 (PostgreSQL): pmm_fold(nombre || ' ' || ...), stored.
+SEARCH_COLUMN = "texto_busqueda"
+
+
 class FichaSearchText(Func):
     """``pmm_fold(nombre || ' ' || descripcion || ' ' || resultados)``, the searched text.
 
-    PostgreSQL: the expression of the trigram index of migration 0008, written here exactly as
-    there (same columns, order and separator), so the planner can use the index for ``LIKE``.
-    SQLite: ``pmm_fold`` is ``fold`` registered on the connection.
+    PostgreSQL: the ficha's stored generated column ``texto_busqueda`` (migration 0010), which
+    holds exactly that, folded when the row was written, with a trigram index; a candidate row
+    of the index is rechecked against the stored text instead of folding ~2,400 characters
+    again (docs/load-test.md §L1). The column is named through the alias of the ficha's table
+    in this query (a subquery relabels it). SQLite: ``pmm_fold`` is ``fold`` registered on the
+    connection, evaluated per row.
     """
 
     template = "pmm_fold(%(expressions)s)"
@@ -79,6 +86,11 @@ class FichaSearchText(Func):
 
     def __init__(self) -> None:
         super().__init__(F("nombre"), F("descripcion"), F("resultados"))
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        alias = self.get_source_expressions()[0].alias  # the Col of «nombre», resolved
+        identifiers = (alias, SEARCH_COLUMN) if alias else (SEARCH_COLUMN,)
+        return ".".join(map(compiler.quote_name, identifiers)), []
 
     def as_sqlite(self, compiler, connection, **extra_context):
         _register_fold(connection)
@@ -211,16 +223,45 @@ def desk(filters: DeskFilters) -> Desk:
     return Desk(ids=ids, counts=counts)
 
 
+# What a desk row shows (templates/reporting/review/bandeja.html): not the long texts.
+DESK_ROW_FIELDS = (
+    "nombre",
+    "status",
+    "destacada",
+    "updated_at",
+    "ejercicio_id",
+    "actor__name",
+    "actor__sigla",
+    "actor__tipo__chapter",
+    "objetivo_asignado__number",
+    "objetivo_asignado__title",
+    "updated_by__first_name",
+    "updated_by__last_name",
+    "updated_by__email",
+)
+
+
 def desk_rows(ids: list[int]) -> list[Ficha]:
-    """The fichas ``ids`` in that order, with what a desk row shows loaded (two queries)."""
+    """The fichas ``ids`` in that order, with what a desk row shows loaded (two queries).
+
+    Only the columns a row shows (the description and results are most of a ficha's bytes), and
+    the proposed objectives' numbers as ``proposed_numbers`` from one query on the link table
+    (a prefetch built a manager and a queryset per ficha: docs/load-test.md §L1).
+    """
     fichas = (
         Ficha.objects.filter(pk__in=ids)
-        .select_related(
-            "actor__tipo", "actor__entidad", "objetivo_asignado", "updated_by", "ejercicio"
-        )
-        .prefetch_related("objetivos_propuestos")
+        .select_related("actor__tipo", "objetivo_asignado", "updated_by")
+        .only(*DESK_ROW_FIELDS)
     )
     by_pk = {f.pk: f for f in fichas}
+    proposed: dict[int, list[int]] = {pk: [] for pk in by_pk}
+    links = Ficha.objetivos_propuestos.through.objects.filter(ficha_id__in=ids)
+    for ficha_id, number in links.order_by("objetivopmm_id").values_list(
+        "ficha_id", "objetivopmm_id"
+    ):
+        proposed[ficha_id].append(number)
+    for pk, ficha in by_pk.items():
+        ficha.proposed_numbers = proposed[pk]  # type: ignore[attr-defined]
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 

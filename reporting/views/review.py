@@ -61,6 +61,19 @@ def _chosen_ejercicio(request: AuthenticatedHttpRequest) -> tuple[Ejercicio, Que
     return ejercicio, query
 
 
+def _read_options(field: ModelChoiceField) -> None:
+    """A model select's options read in one plain query, labelled by the field as usual.
+
+    Django's model choice list counts its rows and then reads them through a server-side cursor
+    (DECLARE, FETCH, CLOSE) each time it is read; the desk's four selects cost eight queries
+    and more round trips (docs/load-test.md §L1). Validation still asks the field's queryset.
+    """
+    options = [("", field.empty_label)] if field.empty_label is not None else []
+    key = field.to_field_name or "pk"
+    options += [(getattr(obj, key), field.label_from_instance(obj)) for obj in field.queryset]
+    field.choices = options
+
+
 @coordinator_required
 def bandeja(request: AuthenticatedHttpRequest) -> HttpResponse:
     ejercicio, query = _chosen_ejercicio(request)
@@ -72,6 +85,8 @@ def bandeja(request: AuthenticatedHttpRequest) -> HttpResponse:
     cast(ModelChoiceField, form.fields["actor"]).queryset = Actor.objects.filter(
         Q(active=True) | Q(pk__in=in_year.values("actor")) | Q(pk__in=co_actors)
     ).order_by("name")
+    for name in ("anio", "actor", "entidad", "objective"):
+        _read_options(cast(ModelChoiceField, form.fields[name]))
     filters = form.filters(ejercicio)
     # One query finds the matches and counts them per status; then the page's rows only.
     found = review.desk(filters)
