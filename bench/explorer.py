@@ -45,6 +45,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 SEED = ROOT.parent / "shared" / "seeds" / "003_e989e04225e3c00d.txt"
 PER_EDITION = 500
 BASELINE = "(baseline: privacy notice)"
+COLD = "filtered + searched, no cache"
 YEARS = list(range(2011, 2021))
 WORDS = ["migrantes", "niñas", "salud", "documentación", "empleo", "refugio", "frontera", "mujeres"]
 COPY = (
@@ -118,6 +119,9 @@ def variants(rng: random.Random, years: list[int]) -> dict[str, list[dict]]:
         "filtered + searched": [
             {"anio": rng.choice(years), "q": word, "ods": rng.randint(1, 17)} for word in WORDS
         ],
+        # The same pages with the summary cache emptied before each request: what the first
+        # visitor of a filter set waits (docs/open-data.md §R7).
+        COLD: [{"anio": rng.choice(years), "q": word, "ods": rng.randint(1, 17)} for word in WORDS],
         "searched, all years": [{"q": word} for word in WORDS],
         "filtered (year, objective)": [
             {"anio": rng.choice(years), "objetivo": n} for n in (1, 3, 7, 15, 23, 4, 10, 12)
@@ -137,6 +141,8 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def measure(client: Client, kinds: dict[str, list[dict]], rounds: int) -> dict[str, dict]:
+    from compendium import public_record
+
     results: dict[str, dict] = {
         kind: {"times": [], "round_p95": [], "queries": set(), "sql": []} for kind in kinds
     }
@@ -147,12 +153,17 @@ def measure(client: Client, kinds: dict[str, list[dict]], rounds: int) -> dict[s
         for i in range(longest * 2):
             for kind, params_list in kinds.items():
                 params = params_list[i % len(params_list)]
+                saved = dict(public_record._cache)  # noqa: SLF001 - the bench looks inside
+                if kind == COLD:
+                    public_record.clear_cache()
                 with CaptureQueriesContext(connection) as queries:
                     start = time.perf_counter()
                     url = "/aviso-de-privacidad/" if kind == BASELINE else "/programas/"
                     response = client.get(url, params)
                     elapsed = (time.perf_counter() - start) * 1000
                 assert response.status_code == 200, (params, response.status_code)
+                if kind == COLD:  # the other kinds keep their entries
+                    public_record._cache.update(saved)  # noqa: SLF001
                 per_round[kind].append(elapsed)
                 results[kind]["queries"].add(len(queries))
                 results[kind]["sql"].append(
@@ -192,6 +203,19 @@ def explain_search() -> str:
     return "uses the GIN index" if "published_program_search" in plan else "NO index:\n" + plan
 
 
+def profile(client: Client, params_list: list[dict]) -> None:
+    """BENCH_PROFILE=1: where a filtered, searched page spends its time (cProfile, top 30)."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for params in params_list * 3:
+        client.get("/programas/", params)
+    profiler.disable()
+    pstats.Stats(profiler).sort_stats("cumulative").print_stats(30)
+
+
 def main() -> None:
     from compendium.importers.compendio_import import import_compendio
     from compendium.models import PublishedProgram
@@ -221,6 +245,8 @@ def main() -> None:
             report(stages[index], figures[index])
     if connection.vendor == "postgresql":
         print(f"\nSearch plan at 5,000 programs: {explain_search()}")
+    if os.environ.get("BENCH_PROFILE"):
+        profile(client, variants(random.Random(7), YEARS)["filtered + searched"])
     # A page without results skips the rows' queries: compare the most queries of each kind.
     same = all(
         max(figures[1][kind]["queries"]) == max(figures[len(YEARS)][kind]["queries"])

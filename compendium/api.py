@@ -20,6 +20,7 @@ from typing import Any
 
 import pydantic
 from django.conf import settings
+from django.core.cache import caches
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import reverse
@@ -42,9 +43,14 @@ class PublicThrottle(AnonRateThrottle):
     """Requests per client address; the rate is read from settings at each request.
 
     ``NINJA_DEFAULT_THROTTLE_RATES["anon"]`` (config/settings.py), so tests and deployments
-    change it without rebuilding the API. Counts live in Django's cache (per process with the
-    default local-memory cache: configure a shared cache with several web processes).
+    change it without rebuilding the API. Counts live in the cache «throttle»: in production
+    Django's database cache, so every gunicorn worker counts the same requests; elsewhere
+    local memory, per process (docs/data-and-api.md §A4).
     """
+
+    @property
+    def cache(self):  # type: ignore[override]
+        return caches["throttle"]
 
     def __init__(self) -> None:
         super().__init__(rate=self._rate())
@@ -72,9 +78,9 @@ api = NinjaAPI(
         "Programas, acciones y buenas prácticas publicados en cada Compendio General de la "
         "Unidad de Política Migratoria, Registro e Identidad de Personas (SEGOB), tal como se "
         "imprimieron. Solo lectura, sin registro, con límite de solicitudes por dirección. "
-        "Licencia: " + opendata.LICENSE["title"] + " (" + opendata.LICENSE["path"] + "). "
+        "Licencia: {title} ({path}). "
         "No contiene datos de contacto."
-    ),
+    ).format(**opendata.license_terms()),
     urls_namespace="api-v1",
     docs_url=None,
     openapi_url="/openapi.json",

@@ -33,13 +33,21 @@ from compendium.models import PublishedProgram
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
-# Licence and publisher of the data (docs/data-and-api.md §D4). The Mexican federal
-# government's open-data terms; UPMRIP confirms before the first public release.
-LICENSE = {
+# Licence and publisher of the data (docs/data-and-api.md §D4). The licence is the setting
+# ``OPEN_DATA_LICENSE`` (name, path, title); by default the Mexican federal government's
+# open-data terms, which UPMRIP confirms before the first public release.
+DEFAULT_LICENSE = {
     "name": "Libre-Uso-MX",
-    "path": "https://www.datos.gob.mx/libreusomx",
+    "path": "https://datos.gob.mx/libreusomx",
     "title": "Términos de Libre Uso MX",
 }
+
+
+def license_terms() -> dict[str, str]:
+    """The open data's licence as a Data Package ``licenses`` item: name, path, title."""
+    return {**DEFAULT_LICENSE, **getattr(settings, "OPEN_DATA_LICENSE", {})}
+
+
 PUBLISHER = "Unidad de Política Migratoria, Registro e Identidad de Personas (UPMRIP), SEGOB"
 FORMATS = ("csv", "xlsx", "json")
 MEDIA_TYPES = {
@@ -565,7 +573,7 @@ def xlsx_bytes(programs: QuerySet[PublishedProgram], *, title: str) -> bytes:
     for f in FIELDS:
         dictionary.append([f.name, type_label(f.type), xlsx_cell(str(f.description))])
     dictionary.append([])
-    dictionary.append([_("Licencia"), LICENSE["title"], LICENSE["path"]])
+    dictionary.append([_("Licencia"), *(license_terms()[k] for k in ("title", "path"))])
     dictionary.append([_("Publica"), PUBLISHER])
     out = io.BytesIO()
     book.save(out)
@@ -580,7 +588,7 @@ def json_document(programs: QuerySet[PublishedProgram], *, year: int | None) -> 
     return {
         "anio": year,
         "total": len(rows),
-        "licencia": LICENSE,
+        "licencia": license_terms(),
         "publica": PUBLISHER,
         "programas": rows,
     }
@@ -695,7 +703,7 @@ def data_package(editions: list[Edition], *, homepage: str) -> dict[str, Any]:
         "homepage": homepage,
         "language": "es",
         "keywords": ["migración", "Pacto Mundial para la Migración", "ODS", "México", "PMM"],
-        "licenses": [LICENSE],
+        "licenses": [license_terms()],
         "contributors": [{"title": PUBLISHER, "role": "publisher"}],
         "sources": [
             {"title": e.source_title, "path": e.source_url} for e in editions if e.source_url
@@ -728,7 +736,7 @@ def dataset_jsonld(
         "url": url,
         "inLanguage": "es-MX",
         "isAccessibleForFree": True,
-        "license": LICENSE["path"],
+        "license": license_terms()["path"],
         "creator": {"@type": "GovernmentOrganization", "name": PUBLISHER},
         "publisher": {"@type": "GovernmentOrganization", "name": PUBLISHER},
         "spatialCoverage": {"@type": "Place", "name": "México"},

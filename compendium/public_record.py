@@ -22,8 +22,9 @@ import dataclasses
 import functools
 import logging
 import re
-from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+from collections import Counter, OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,6 +45,12 @@ logger = logging.getLogger(__name__)
 # The PostgreSQL text search configuration: Spanish stemming after unaccent (created by
 # migration compendium/0009, docs/open-data.md §R5).
 SEARCH_CONFIG = "pmm_es"
+# «-ación»/«-ución» without the accent: the Snowball Spanish stemmer removes these suffixes only
+# when accented, but it removes the unaccented plurals «-aciones»/«-uciones». Written as the
+# plural in the stored text and in the query, «capacitacion», «capacitación» and
+# «capacitaciones» stem alike (docs/open-data.md §R5; migration compendium/0012 rewrote the
+# stored texts). The same pattern is inlined in that migration.
+_SINGULAR_CION_RE = re.compile(r"(?<=[au])cion\b")
 PER_PAGE = 20
 MAX_QUERY_CHARS = 200
 
@@ -204,7 +211,7 @@ def _printed(ficha: Ficha, programa, chapter_position: int, objective: int, numb
         resultados,
         *challenge_texts,
     ]
-    fields["search_text"] = fold(" ".join(w for w in words if w))
+    fields["search_text"] = search_form(" ".join(w for w in words if w))
     return PrintedProgram(
         anchor=program_anchor(chapter_position, objective, programa.number),
         fields=fields,
@@ -279,6 +286,9 @@ def freeze(
         PublishedProgram.objects.filter(build=build).update(
             search_vector=RawSQL("to_tsvector(%s::regconfig, search_text)", [SEARCH_CONFIG])
         )
+    # Other processes see the new ``record_stamp``; this one forgets at once (and so does a
+    # test database whose ids restart after a rollback).
+    clear_cache()
     return len(rows)
 
 
@@ -465,6 +475,11 @@ class ProgramFilters:
 # --- Reading: queries ---------------------------------------------------------------------------
 
 
+def search_form(text: str) -> str:
+    """``text`` as search stores and matches it: folded, «-acion»/«-ucion» as plurals (§R5)."""
+    return _SINGULAR_CION_RE.sub("ciones", fold(text))
+
+
 def search(programs: QuerySet[PublishedProgram], text: str) -> QuerySet[PublishedProgram]:
     """Programs matching ``text``: accent- and case-insensitive (docs/open-data.md §R5).
 
@@ -475,8 +490,8 @@ def search(programs: QuerySet[PublishedProgram], text: str) -> QuerySet[Publishe
     if not text.strip():
         return programs
     if connection.vendor == "postgresql":
-        return programs.filter(search_vector__matches=text)
-    for word in fold(text).split():
+        return programs.filter(search_vector__matches=search_form(text))
+    for word in search_form(text).split():
         programs = programs.filter(search_text__contains=word)
     return programs
 
@@ -516,6 +531,16 @@ def programs_matching(filters: ProgramFilters) -> QuerySet[PublishedProgram]:
         .defer("search_text", "search_vector")
         .order_by("-year", "number")
     )
+
+
+# What a list of results shows of each program (the explorer's cards): the long texts stay in
+# the database, and no related row is joined (docs/open-data.md §R7).
+LIST_FIELDS = ("id", "year", "number", "nombre", "printed_sigla", "sigla", "objetivo_id")
+
+
+def program_list(filters: ProgramFilters) -> QuerySet[PublishedProgram]:
+    """``programs_matching`` with only ``LIST_FIELDS`` loaded, in the same order."""
+    return _filtered(filters).only(*LIST_FIELDS).order_by("-year", "number")
 
 
 @dataclass(frozen=True)
@@ -650,12 +675,80 @@ def _facet_counters_sql(filters: ProgramFilters) -> tuple[dict[str, Counter], in
     return by_facet, total
 
 
+# --- Reading: a cache of what only publishing changes ------------------------------------------
+#
+# The public record changes only when a version is frozen (or an edition's record removed), so
+# facet counts, totals and «nothing published for this year/sigla» messages are kept per filter
+# set, keyed by ``record_stamp()``: one cheap query that changes with every freeze (new rows get
+# new ids; a removal changes the count). In-process, bounded, least recently used first out;
+# each worker process fills its own, and a stamp that changes makes every old entry unreachable
+# (docs/open-data.md §R7).
+
+CACHE_SIZE = 512
+_cache: OrderedDict[tuple, Any] = OrderedDict()
+_cache_lock = threading.Lock()
+
+
+def record_stamp() -> str:
+    """«count-max id» of the public record: one aggregate query over its primary key."""
+    row = PublishedProgram.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    return f"{row['n']}-{row['last']}"
+
+
+def _cached(key: tuple, compute: Callable[[], Any]) -> Any:
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    value = compute()
+    with _cache_lock:
+        _cache[key] = value
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return value
+
+
+def clear_cache() -> None:
+    """Forget every cached count (the benchmark's «no cache» rows; never needed for correctness)."""
+    with _cache_lock:
+        _cache.clear()
+
+
+def _filters_key(filters: ProgramFilters) -> tuple:
+    return (connection.alias, *(getattr(filters, name) for name in FILTER_NAMES))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What a page of results shows beside its rows: facets, the total, unknown values."""
+
+    facets: dict[str, list[FacetItem]]
+    total: int
+    unknown: dict[str, str]
+
+
+def summary(filters: ProgramFilters, *, stamp: str | None = None) -> Summary:
+    """``facets_and_total`` and ``unknown_values`` of ``filters``, cached per record stamp.
+
+    One query (the stamp) when cached; otherwise 2 to 4 more on PostgreSQL. The page number is
+    not part of the key: every page of one search shares the entry. The result is shared: do
+    not modify it.
+    """
+    stamp = stamp if stamp is not None else record_stamp()
+
+    def compute() -> Summary:
+        facets, total = facets_and_total(filters)
+        return Summary(facets, total, unknown_values(filters))
+
+    return _cached(("summary", stamp, *_filters_key(filters)), compute)
+
+
 def facets_and_total(filters: ProgramFilters) -> tuple[dict[str, list[FacetItem]], int]:
-    """``facet_counts`` and the number of programs matching ``filters``.
+    """``facet_counts`` and the number of programs matching ``filters``, uncached.
 
     Each facet is counted over the programs matching every filter but its own. PostgreSQL:
     one query (``_facet_counters_sql``); SQLite: 2 to 9 (``_facet_counters``). Never more with
-    more programs (docs/open-data.md §R4).
+    more programs (docs/open-data.md §R4). Pages use ``summary``, which caches it.
     """
     labels = _facet_labels()
     if connection.vendor == "postgresql":
@@ -722,6 +815,8 @@ __all__ = [
     "FacetItem",
     "PrintedProgram",
     "ProgramFilters",
+    "Summary",
+    "clear_cache",
     "collect",
     "current_compendio_builds",
     "facet_counts",
@@ -729,9 +824,13 @@ __all__ = [
     "latest_year",
     "pdf_pages",
     "program_anchor",
+    "program_list",
     "programs_matching",
     "published_compendio_builds",
     "published_programs",
+    "record_stamp",
     "search",
+    "search_form",
+    "summary",
     "unknown_values",
 ]

@@ -265,13 +265,35 @@ DEFAULT_FROM_EMAIL = os.environ.get(
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # The public API (compendium/api.py, docs/data-and-api.md §A4): anonymous requests per client
-# address, counted in Django's cache; behind a proxy the client is taken from X-Forwarded-For.
+# address, counted in the cache «throttle»; behind a proxy the client is taken from
+# X-Forwarded-For. In production (API_THROTTLE_CACHE=database) the counts live in the table
+# made by migration compendium/0012, shared by every gunicorn worker; elsewhere per process.
+_THROTTLE_IN_DATABASE = (
+    os.environ.get("API_THROTTLE_CACHE", "database" if PRODUCTION else "memory") == "database"
+)
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "api_throttle_cache",
+    }
+    if _THROTTLE_IN_DATABASE
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"},
+}
 NINJA_DEFAULT_THROTTLE_RATES = {
     "anon": os.environ.get("API_RATE", "120/min"),
     "auth": "10000/day",
     "user": "10000/day",
 }
 NINJA_NUM_PROXIES = AXES_IPWARE_PROXY_COUNT
+
+# The open data's licence (compendium/opendata.py, docs/data-and-api.md §D4): the Mexican
+# government's open-data terms, pending UPMRIP's confirmation.
+OPEN_DATA_LICENSE = {
+    "name": "Libre-Uso-MX",
+    "path": "https://datos.gob.mx/libreusomx",
+    "title": "Términos de Libre Uso MX",
+}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

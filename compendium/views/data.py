@@ -64,7 +64,8 @@ def editions() -> list[opendata.Edition]:
         )
         .order_by("-year")
     )
-    with_pdf = {e.year for e in published_editions()}
+    # Every published edition has a page, with or without its PDF (docs/open-data.md §R3).
+    with_pdf = {e.year for e in published_editions(without_file=True)}
     return [
         opendata.Edition(
             year=row["year"],
@@ -80,8 +81,8 @@ def editions() -> list[opendata.Edition]:
 
 
 def edition_page(year: int, with_pdf: set[int]) -> str:
-    """The edition's public page; for an edition published without a PDF (imported with
-    ``--publish`` alone), which has none, its programs in the explorer."""
+    """The edition's public page (an edition published without a PDF has one too, saying so);
+    for a year without a published version, its programs in the explorer."""
     if year in with_pdf:
         return reverse("compendium:public_edition", args=[year])
     return reverse("compendium:programs") + f"?anio={year}"
@@ -164,7 +165,7 @@ def catalogue(request: HttpRequest) -> HttpResponse:
         "editions": items,
         "total": sum(e.programs for e in items),
         "dataset": catalogue_dataset(request, items) if items else None,
-        "license": opendata.LICENSE,
+        "license": opendata.license_terms(),
         "openapi_url": reverse("api-v1:openapi-json"),
     }
     return render(request, "compendium/data/catalogue.html", context)
@@ -179,7 +180,7 @@ def dictionary(request: HttpRequest) -> HttpResponse:
     ]
     context = {
         "fields": fields,
-        "license": opendata.LICENSE,
+        "license": opendata.license_terms(),
         "dataset": catalogue_dataset(request, items) if items else None,
     }
     return render(request, "compendium/data/dictionary.html", context)

@@ -86,7 +86,8 @@ def _pdf_link(program: PublishedProgram) -> str:
     url = reverse(
         "compendium:public_download", args=[program.year, Document.COMPENDIO, build.version]
     )
-    return f"{url}#page={program.page}" if program.page else url
+    # With a page: «?ver=1», shown inline so that the browser opens it there (views/public.py).
+    return f"{url}?ver=1#page={program.page}" if program.page else url
 
 
 def _options(items: list) -> str:
@@ -111,10 +112,12 @@ def programs(request: HttpRequest) -> HttpResponse:
     """«Programas publicados»: search and filters over every published edition, 20 per page."""
     filters = ProgramFilters.from_params(request.GET)
     errors = dict(filters.errors)
-    for name, message in public_record.unknown_values(filters).items():
+    # Facets, total and unknown values: cached per published record (docs/open-data.md §R7).
+    summary = public_record.summary(filters)
+    for name, message in summary.unknown.items():
         errors.setdefault(name, message)
-    matching = public_record.programs_matching(filters).prefetch_related("ods")
-    facets, total = public_record.facets_and_total(filters)
+    matching = public_record.program_list(filters).prefetch_related("ods")
+    facets, total = summary.facets, summary.total
     paginator = Paginator(matching, PER_PAGE)
     # The facets' query counted the programs already: no COUNT query.
     paginator.__dict__["count"] = total
@@ -193,8 +196,8 @@ def program(request: HttpRequest, anio: int, number: int) -> HttpResponse:
 def dashboard(request: HttpRequest, year: int) -> HttpResponse:
     """The dashboards of one published edition, from its public record."""
     data = dashboards.dashboard(year)
-    # An edition page without a PDF has none (imported with --publish alone).
-    edition_page = bool(public.published_editions(year=year))
+    # Every published edition has a page, with its PDF or without (imported with --publish alone).
+    edition_page = bool(public.published_editions(year=year, without_file=True))
     if data is None:
         if not edition_page:
             raise Http404

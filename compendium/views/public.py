@@ -66,18 +66,45 @@ class PublishedDocument:
 class PublishedEdition:
     edicion: Edicion
     documents: list[PublishedDocument]
+    # Published versions without a file (an edition imported with ``--publish`` and no
+    # ``--pdf``): the page says their PDF is not available here (docs/open-data.md §R3).
+    without_pdf: list[PublishedDocument] = field(default_factory=list)
 
     @property
     def year(self) -> int:
         return self.edicion.ejercicio.year
 
 
-def published_editions(*, year: int | None = None) -> list[PublishedEdition]:
-    """Editions with at least one published document, newest first; versions newest first."""
+def published_editions(
+    *, year: int | None = None, without_file: bool = False
+) -> list[PublishedEdition]:
+    """Editions with at least one published document, newest first; versions newest first.
+
+    ``without_file``: also the editions whose published versions have no file (their
+    documents in ``without_pdf``, when no version of that document has one).
+    """
     builds = published_builds().order_by("-edicion__ejercicio__year", "document", "-version")
     if year is not None:
         builds = builds.filter(edicion__ejercicio__year=year)
     editions: dict[int, PublishedEdition] = {}
+    if without_file:
+        fileless = (
+            PublicationBuild.objects.filter(draft=False, status=BuildStatus.DONE, file="")
+            .exclude(version__isnull=True)
+            .select_related("edicion__ejercicio")
+            .order_by("-edicion__ejercicio__year", "document", "-version")
+        )
+        if year is not None:
+            fileless = fileless.filter(edicion__ejercicio__year=year)
+        with_file = set(builds.values_list("edicion_id", "document"))
+        for build in fileless:
+            entry = editions.setdefault(build.edicion_id, PublishedEdition(build.edicion, []))
+            if (build.edicion_id, build.document) in with_file or any(
+                d.document == build.document for d in entry.without_pdf
+            ):
+                continue
+            label = Document(build.document).label
+            entry.without_pdf.append(PublishedDocument(build.document, label, build))
     for build in builds:
         entry = editions.setdefault(build.edicion_id, PublishedEdition(build.edicion, []))
         same = [d for d in entry.documents if d.document == build.document]
@@ -86,7 +113,8 @@ def published_editions(*, year: int | None = None) -> list[PublishedEdition]:
         else:
             label = Document(build.document).label
             entry.documents.append(PublishedDocument(build.document, label, build))
-    return list(editions.values())
+    found = [e for e in editions.values() if e.documents or e.without_pdf]
+    return sorted(found, key=lambda e: e.year, reverse=True)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -110,14 +138,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def public_list(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "compendium/public/publication_list.html", {"editions": published_editions()}
-    )
+    editions = published_editions(without_file=True)
+    return render(request, "compendium/public/publication_list.html", {"editions": editions})
 
 
 def figures_source(edition: PublishedEdition) -> PublicationBuild:
     """The published version whose figures the edition page shows (``FIGURES_FROM``)."""
-    current = {d.document: d.current for d in edition.documents}
+    current = {d.document: d.current for d in [*edition.without_pdf, *edition.documents]}
     return next(current[document] for document in FIGURES_FROM if document in current)
 
 
@@ -148,7 +175,7 @@ def figures_context(build: PublicationBuild) -> dict:
 
 @require_safe
 def public_edition(request: HttpRequest, year: int) -> HttpResponse:
-    editions = published_editions(year=year)
+    editions = published_editions(year=year, without_file=True)
     if not editions:
         raise Http404
     edition = editions[0]
@@ -189,9 +216,11 @@ def public_download(
             handle = build.file.open("rb")
         except FileNotFoundError as missing:
             raise Http404 from missing
+        # «?ver=1»: shown in the browser (inline), so that «#page=N» links open the right page
+        # (the program pages' «ver en el PDF», docs/open-data.md §R2); otherwise a download.
         response = FileResponse(
             handle,
-            as_attachment=True,
+            as_attachment=request.GET.get("ver") != "1",
             filename=download_name(build),
             content_type="application/pdf",
         )

@@ -8,7 +8,7 @@ import json
 import math
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Count
 from django.test import Client
 
@@ -36,7 +36,8 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture
 def client(world, db):
-    cache.clear()  # the rate limit's counts (local-memory cache) start from zero in each test
+    # The rate limit's counts (local memory in tests) start from zero in each test.
+    caches["throttle"].clear()
     return Client()
 
 
@@ -275,6 +276,31 @@ def test_rate_limit_answers_429_in_spanish(client, settings):
     assert 0 < int(response["Retry-After"]) <= 60
     other = Client(REMOTE_ADDR="10.1.2.3")
     assert other.get(API + "/objetivos").status_code == 200  # per client address
+
+
+def test_rate_limit_counts_in_the_shared_database_cache(client, settings):
+    """Production's setting (API_THROTTLE_CACHE=database): the counts live in the table of
+    migration compendium/0012, which every worker process reads (docs/data-and-api.md §A4)."""
+    from django.db import connection
+
+    settings.CACHES = {
+        **settings.CACHES,
+        "throttle": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "api_throttle_cache",
+        },
+    }
+    settings.NINJA_DEFAULT_THROTTLE_RATES = {
+        **settings.NINJA_DEFAULT_THROTTLE_RATES,
+        "anon": "2/min",
+    }
+    caches["throttle"].clear()
+    for _ in range(2):
+        get(client, "/objetivos")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM api_throttle_cache")
+        assert cursor.fetchone()[0] == 1  # one client address, one row
+    assert client.get(API + "/objetivos").status_code == 429
 
 
 # --- privacy and what is public ----------------------------------------------------------------

@@ -121,13 +121,52 @@ def test_program_page_shows_the_printed_text_and_links_into_the_pdf(client, edit
     assert f"Objetivo {row.objetivo_id}. " in text and row.institution in text
     assert "Otros programas de" in text
     pdf = reverse("compendium:public_download", args=[2024, "compendio", 1])
-    assert f'href="{pdf}#page=57"' in html and "(página 57)" in text
+    assert f'href="{pdf}?ver=1#page=57"' in html and "(página 57)" in text
     assert "1,245" in text  # figures formatted
     # 2023 was published without a file: no link, a note instead.
     no_file = client.get(reverse("compendium:program", args=[2023, 1]))
     assert "no está disponible en este sitio" in no_file.content.decode()
     assert client.get(reverse("compendium:program", args=[2023, 26])).status_code == 404
     assert client.get(reverse("compendium:program", args=[2019, 1])).status_code == 404
+
+
+def test_the_pdf_opens_inline_at_the_page_and_downloads_elsewhere(client, editions) -> None:
+    """«#page=N» works only when the browser shows the PDF: «?ver=1» serves it inline, with
+    its file name; the plain address stays a download (docs/open-data.md §R2)."""
+    pdf = reverse("compendium:public_download", args=[2024, "compendio", 1])
+    shown = client.get(pdf + "?ver=1")
+    assert shown.status_code == 200 and shown["Content-Type"] == "application/pdf"
+    assert shown["Content-Disposition"] == 'inline; filename="compendio-general-2024-v1.pdf"'
+    assert shown["Cache-Control"] == "public, max-age=31536000, immutable"
+    downloaded = client.get(pdf)
+    assert downloaded["Content-Disposition"] == (
+        'attachment; filename="compendio-general-2024-v1.pdf"'
+    )
+    b"".join(shown.streaming_content), b"".join(downloaded.streaming_content)  # close the files
+
+
+def test_an_edition_published_without_its_pdf_has_a_page_that_says_so(client, editions) -> None:
+    """2023 was published without a file (as ``import_compendio --publish`` without ``--pdf``):
+    its page, listed with the others, links its programs, dashboard and data, and says that
+    its PDF is not available here (docs/open-data.md §R3)."""
+    page = client.get(reverse("compendium:public_edition", args=[2023]))
+    assert page.status_code == 200
+    html = page.content.decode()
+    text = " ".join(text_of(page).split())
+    assert "El PDF del Compendio General 2023 (versión 1) no está disponible en este sitio" in text
+    assert f'href="{EXPLORER}?anio=2023"' in html
+    assert reverse("compendium:dashboard", args=[2023]) in html
+    assert reverse("compendium:data_file", args=[2023, "csv"]) in html
+    assert reverse("compendium:public_download", args=[2023, "compendio", 1]) not in html
+    # The edition with a file says nothing of the kind.
+    with_file = client.get(reverse("compendium:public_edition", args=[2024]))
+    assert "no está disponible en este sitio" not in with_file.content.decode()
+    listing = client.get(reverse("compendium:public_list")).content.decode()
+    assert 'id="edicion-2023"' in listing and 'id="edicion-2024"' in listing
+    assert listing.index('id="edicion-2024"') < listing.index('id="edicion-2023"')
+    # Its dashboard links back to the edition page.
+    dashboard = client.get(reverse("compendium:dashboard", args=[2023])).content.decode()
+    assert reverse("compendium:public_edition", args=[2023]) in dashboard
 
 
 def test_dashboard_charts_and_tables(client, editions) -> None:

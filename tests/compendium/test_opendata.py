@@ -314,7 +314,7 @@ def test_data_package_validates_with_frictionless(client, tmp_path):
     fields = descriptor["resources"][0]["schema"]["fields"]
     assert [f["name"] for f in fields] == opendata.HEADER
     assert all(f["description"] for f in fields)
-    assert descriptor["licenses"] == [opendata.LICENSE]
+    assert descriptor["licenses"] == [opendata.license_terms()]
     assert [s["title"] for s in descriptor["sources"]] == [
         "Compendio General 2102, versión 1",
         "Compendio General 2101, versión 2",

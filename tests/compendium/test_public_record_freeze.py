@@ -221,3 +221,42 @@ def test_unknown_year_and_institution_are_reported(edition) -> None:
         "institucion",
     }
     assert public_record.unknown_values(params(anio=2023, institucion="INM")) == {}
+
+
+def test_singular_plural_and_unaccented_spanish_words_find_the_same_programs(edition) -> None:
+    """«-ación» stems with its plural whether the accent is typed or not, and «ñ» folds to «n»
+    (docs/open-data.md §R5): the stored text and the query get the same form."""
+    publish_edition(2024, programs=3, resultados="Talleres de capacitaciones y evolucion, ninas.")
+    expected = set(PublishedProgram.objects.filter(year=2024).values_list("pk", flat=True))
+    assert len(expected) == 3
+
+    def found(q: str) -> set[int]:
+        return set(programs_matching(params(q=q)).values_list("pk", flat=True))
+
+    # (The other programs' challenges may speak of «capacitación» too: the same set for each.)
+    plural = found("capacitaciones")
+    assert expected <= plural
+    for q in ("capacitación", "capacitacion", "CAPACITACIÓN"):
+        assert found(q) == plural, q
+    assert found("evoluciones") == found("evolución") == expected
+    assert expected <= found("niñas")
+    assert public_record.search_form("Capacitación, EVOLUCIÓN y migración") == (
+        "capacitaciones, evoluciones y migraciones"
+    )
+
+
+def test_summary_is_cached_per_published_record(edition, django_assert_num_queries) -> None:
+    """Facets, total and unknown values: one query (the record's stamp) once counted, and
+    counted again as soon as a version is published (docs/open-data.md §R7)."""
+    filters = params(anio=2023, institucion="NADA")
+    first = public_record.summary(filters)
+    assert first.total == 0 and set(first.unknown) == {"institucion"}
+    with django_assert_num_queries(1):
+        assert public_record.summary(filters) is first
+    old_stamp = public_record.record_stamp()
+    every = public_record.summary(params())
+    assert every.total == 10
+    publish_edition(2024, programs=2)
+    # Another process still holds the entry of the old stamp: never served again.
+    public_record._cache[("summary", old_stamp, *public_record._filters_key(params()))] = every
+    assert public_record.summary(params()).total == 12
