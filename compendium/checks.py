@@ -12,13 +12,15 @@ findings (docs/pre-publication-check.md §K1-K3).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -60,6 +62,7 @@ KINDS: dict[str, tuple[str, bool, str]] = {
     # docs/english-edition.md §E4: printed in Spanish with the «[Untranslated]» marker.
     "sin_traducir": ("Textos sin traducir al inglés", False, Document.INFORME_EN),
 }
+BLOCKING_KINDS = frozenset(kind for kind, (_title, blocks, _doc) in KINDS.items() if blocks)
 
 # Edition texts of the Informe that must not print blank (docs/publications.md §I2).
 INFORME_TEXTS = [
@@ -121,6 +124,8 @@ class CheckReport:
     edicion: Edicion | None
     fichas: int
     findings: list[Finding]
+    # False for ``check_edition(..., blocking_only=True)``: the warnings were not looked for.
+    complete: bool = True
 
     @property
     def blocking(self) -> list[Finding]:
@@ -142,8 +147,18 @@ class CheckReport:
 # --- Helpers -----------------------------------------------------------------------------------
 
 
+_PK = 987654321  # stands for the ficha's pk in the reversed address
+
+
+@functools.lru_cache(maxsize=8)
+def _review_address(script_prefix: str, urlconf: str | None) -> str:
+    return reverse("reporting:review_ficha", args=[_PK])
+
+
 def _ficha_url(ficha: Ficha) -> str:
-    return reverse("reporting:review_ficha", args=[ficha.pk])
+    """The ficha's review page; reversed once, not once per finding (hundreds of them)."""
+    address = _review_address(get_script_prefix(), get_urlconf())
+    return address.replace(str(_PK), str(ficha.pk))
 
 
 def _edition_url(edicion: Edicion | None, ejercicio: Ejercicio, anchor: str = "textos") -> str:
@@ -156,23 +171,37 @@ def _label(ficha: Ficha) -> str:
     return f"{ficha.printed_sigla}: {program_name(ficha.nombre)}"
 
 
+# The printed fields of a ficha and the names of their texts in a finding.
+_TEXT_FIELDS = {
+    "nombre": "Nombre del programa",
+    "objetivo_programa": "Objetivo del programa",
+    "poblacion_objetivo": "Población objetivo",
+    "descripcion": "Descripción",
+    "resultados": "Resultados",
+    "explicacion_sin_cifras": "Explicación sin cifras",
+    "alcance_regiones": "Regiones o localidades",
+}
+
+
+@functools.lru_cache(maxsize=8)
+def _text_labels(language: str | None) -> dict[str, str]:
+    """The labels of ``ficha_texts`` in ``language``, translated once: a gettext call per text
+    of each of hundreds of fichas was a third of the check's time."""
+    labels = {name: _(label) for name, label in _TEXT_FIELDS.items()}
+    labels.update(reto=_("Reto"), nota=_("Nota al pie"), tabla=_("Tabla"))
+    return labels
+
+
 def ficha_texts(ficha: Ficha) -> list[tuple[str, str]]:
     """(label, text) of everything of a ficha that prints: fields, retos, notes, table cells."""
-    texts = [
-        (_("Nombre del programa"), ficha.nombre),
-        (_("Objetivo del programa"), ficha.objetivo_programa),
-        (_("Población objetivo"), ficha.poblacion_objetivo),
-        (_("Descripción"), ficha.descripcion),
-        (_("Resultados"), ficha.resultados),
-        (_("Explicación sin cifras"), ficha.explicacion_sin_cifras),
-        (_("Regiones o localidades"), ficha.alcance_regiones),
-    ]
-    texts += [(_("Reto"), r.texto) for r in ficha.retos.all()]
-    texts += [(_("Nota al pie"), n.texto) for n in ficha.notas.all()]
+    labels = _text_labels(translation.get_language())
+    texts = [(labels[name], getattr(ficha, name)) for name in _TEXT_FIELDS]
+    texts += [(labels["reto"], r.texto) for r in ficha.retos.all()]
+    texts += [(labels["nota"], n.texto) for n in ficha.notas.all()]
     for tabla in ficha.tablas or []:
         cells = [tabla.get("caption"), *(tabla.get("header") or [])]
         cells += [c for row in tabla.get("rows") or [] for c in row]
-        texts += [(_("Tabla"), str(c)) for c in cells if c]
+        texts += [(labels["tabla"], str(c)) for c in cells if c]
     return [(label, text) for label, text in texts if text and text.strip()]
 
 
@@ -199,12 +228,12 @@ def broken_urls(text: str) -> list[tuple[str, str]]:
     found = []
     taken: list[range] = []
     for pattern, problem in (
-        (MARKDOWN_LINK_RE, _("enlace en formato Markdown")),
-        (ANGLE_URL_RE, _("dirección entre «< >» del documento de origen")),
+        (MARKDOWN_LINK_RE, "enlace en formato Markdown"),
+        (ANGLE_URL_RE, "dirección entre «< >» del documento de origen"),
     ):
         for match in pattern.finditer(text):
             if not any(match.start() in span for span in taken):
-                found.append((match[0], problem))
+                found.append((match[0], _(problem)))  # translated only when found
                 taken.append(range(match.start(), match.end()))
     for match in URL_RE.finditer(text):
         if any(match.start() in span for span in taken):
@@ -302,8 +331,8 @@ def _dates_outside(ficha: Ficha, ejercicio: Ejercicio) -> Iterable[Finding]:
         )
 
 
-def _urls(ficha: Ficha) -> Iterable[Finding]:
-    for label, text in ficha_texts(ficha):
+def _urls(ficha: Ficha, texts: list[tuple[str, str]]) -> Iterable[Finding]:
+    for label, text in texts:
         for url, problem in broken_urls(text):
             yield Finding(
                 "url",
@@ -330,12 +359,14 @@ def _uncategorised(ficha: Ficha) -> Iterable[Finding]:
         )
 
 
-def _siglas(fichas: list[Ficha], edicion: Edicion | None) -> Iterable[Finding]:
+def _siglas(
+    fichas: list[Ficha], edicion: Edicion | None, texts_of: dict[int, list[tuple[str, str]]]
+) -> Iterable[Finding]:
     known = glossary_tokens(edicion, fichas)
     where: dict[str, list[Ficha]] = defaultdict(list)
     for ficha in fichas:
         found = set()
-        for _label_text, text in ficha_texts(ficha):
+        for _label_text, text in texts_of[ficha.pk]:
             found |= acronyms_in(text)
         for token in sorted(found - known):
             where[token].append(ficha)
@@ -444,21 +475,35 @@ def approved_fichas(ejercicio: Ejercicio) -> list[Ficha]:
     )
 
 
-def check_edition(ejercicio: Ejercicio) -> CheckReport:
-    """Every finding of the pre-publication check of ``ejercicio`` (read-only)."""
+def check_edition(ejercicio: Ejercicio, *, blocking_only: bool = False) -> CheckReport:
+    """Every finding of the pre-publication check of ``ejercicio`` (read-only).
+
+    ``blocking_only``: only the kinds that block a publication, the same findings as the full
+    check's ``blocking`` (the edition page's counts, docs/pre-publication-check.md §K1), about
+    half the time: no siglas, names, dates, sex breakdown or translations.
+    """
     edicion = Edicion.objects.filter(ejercicio=ejercicio).first()
     fichas = approved_fichas(ejercicio)
+    texts_of = {ficha.pk: ficha_texts(ficha) for ficha in fichas}
     findings: list[Finding] = list(_informe_texts(edicion, ejercicio))
     for ficha in fichas:
         findings += _over_limit(ficha)
-        findings += _urls(ficha)
+        findings += _urls(ficha, texts_of[ficha.pk])
         findings += _uncategorised(ficha)
-        findings += _without_sex_breakdown(ficha)
-        findings += _dates_outside(ficha, ejercicio)
+        if not blocking_only:
+            findings += _without_sex_breakdown(ficha)
+            findings += _dates_outside(ficha, ejercicio)
     findings += _highlights(fichas, edicion, ejercicio)
-    findings += _siglas(fichas, edicion)
-    findings += _same_name(fichas)
-    findings += _untranslated(fichas, edicion, ejercicio)
+    if not blocking_only:
+        findings += _siglas(fichas, edicion, texts_of)
+        findings += _same_name(fichas)
+        findings += _untranslated(fichas, edicion, ejercicio)
     order = list(KINDS)
     findings.sort(key=lambda f: order.index(f.kind))  # stable: keeps the order within a kind
-    return CheckReport(ejercicio=ejercicio, edicion=edicion, fichas=len(fichas), findings=findings)
+    return CheckReport(
+        ejercicio=ejercicio,
+        edicion=edicion,
+        fichas=len(fichas),
+        findings=findings,
+        complete=not blocking_only,
+    )

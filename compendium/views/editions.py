@@ -89,7 +89,9 @@ def edition_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         editions.update_edicion(edicion, by=request.user, **form.cleaned_data)
         messages.success(request, _("Se guardaron los textos de la edición."))
         return redirect("compendium:edition_edit", pk=edicion.pk)
-    report = checks.check_edition(edicion.ejercicio)
+    # Only the blocking kinds, checked afresh on every load (never a stored verdict): the counts
+    # this page shows; the warnings are on the check page (docs/pre-publication-check.md §K1).
+    report = checks.check_edition(edicion.ejercicio, blocking_only=True)
     panels = _panels(edicion)
     for panel in panels:
         # Publishing with blocking findings asks for a reason (docs/pre-publication-check.md).
@@ -98,7 +100,7 @@ def edition_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "edicion": edicion,
         "panels": panels,
-        "findings": len(report.findings),
+        "blocking": len(report.blocking),
         # Not approved yet, so in no version published now (the exercise stays as it is).
         "in_progress": list(fichas_in_progress(edicion.ejercicio)),
     }
@@ -141,8 +143,9 @@ def build_publish(request: AuthenticatedHttpRequest, pk: int, document: str) -> 
         # A published version is public and permanent: publishing takes an explicit yes.
         messages.error(request, _("Marque la casilla de confirmación para publicar."))
         return redirect(_edition_url(edicion, document))
-    # The pre-publication check (docs/pre-publication-check.md §K4): blocking findings ask for a
-    # written reason, which the publish step records in the edition's history.
+    # The pre-publication check (docs/pre-publication-check.md §K4), the full one, run now (not
+    # the page's counts): blocking findings ask for a written reason, which the publish step
+    # records in the edition's history.
     blocking = checks.check_edition(edicion.ejercicio).blocking_for(document)
     reason = request.POST.get("motivo", "").strip() if blocking else ""
     if blocking and not reason:

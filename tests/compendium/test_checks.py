@@ -90,3 +90,13 @@ def test_command_exits_non_zero_with_links(report_2023) -> None:
 def test_broken_urls_syntax_only(text, problem) -> None:
     found = broken_urls(text)
     assert [p for _url, p in found] == ([problem] if problem else [])
+
+
+def test_blocking_only_finds_the_same_blocking_findings(report_2023) -> None:
+    # The edition page counts with blocking_only=True (docs/pre-publication-check.md §K1): the
+    # same blocking findings as the full check, in the same order, and no warnings.
+    quick = check_edition(report_2023.ejercicio, blocking_only=True)
+    assert not quick.complete and report_2023.complete
+    assert quick.findings == report_2023.blocking
+    for document in ("compendio", "informe", "informe_en"):
+        assert quick.blocking_for(document) == report_2023.blocking_for(document)
