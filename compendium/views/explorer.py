@@ -107,6 +107,34 @@ def _options(items: list) -> str:
     )
 
 
+def _cards(rows) -> str:
+    """The result list's ``<li>`` cards, escaped by ``format_html``: one template node per page
+    instead of a dozen per card (docs/open-data.md §R7). Rows of ``program_list`` with their
+    ``ods`` prefetched."""
+    compendio = _("Compendio General %(year)s, programa %(n)s")
+    objective = _("Objetivo %(n)s del PMM")
+    ods_label = _("ODS")
+    items = []
+    for p in rows:
+        meta = [
+            compendio % {"year": p.year, "n": p.number},
+            p.printed_sigla or p.sigla,
+            objective % {"n": p.objetivo_id},
+        ]
+        ods = [str(o.number) for o in p.ods.all()]
+        if ods:
+            meta.append(f"{ods_label} {', '.join(ods)}")
+        items.append(
+            (reverse("compendium:program", args=[p.year, p.number]), p.nombre, " · ".join(meta))
+        )
+    return format_html_join(
+        "\n",
+        '<li class="border-bottom py-2"><h3 class="h6 mb-1"><a href="{}">{}</a></h3>'
+        '<p class="small mb-0 text-body-secondary">{}</p></li>',
+        items,
+    )
+
+
 @require_safe
 def programs(request: HttpRequest) -> HttpResponse:
     """«Programas publicados»: search and filters over every published edition, 20 per page."""
@@ -145,6 +173,7 @@ def programs(request: HttpRequest) -> HttpResponse:
         "facets": [(name, _label(name), _options(facets.get(name, []))) for name in FILTER_LABELS],
         "active": active,
         "page_obj": page_obj,
+        "cards": _cards(page_obj.object_list),
         "pages": {
             "previous": filters.query_string(page=page_obj.number - 1)
             if page_obj.has_previous()
