@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 # Bump when a change here changes what a part's PDF contains: cached parts are then unused.
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"
 # The time written into the fonts of every part (SOURCE_DATE_EPOCH: 2020-01-01 00:00 UTC).
 REPRODUCIBLE_EPOCH = "1577836800"
 
@@ -278,7 +278,7 @@ def part_key(html: str, css: list[str], *, draft: bool, fingerprint: str) -> str
     import pydyf  # type: ignore[import-untyped]
     import weasyprint
 
-    from compendium import pdf_shim
+    from compendium import pdf_fonts, pdf_shim
 
     digest = hashlib.sha256()
     for piece in (
@@ -286,6 +286,7 @@ def part_key(html: str, css: list[str], *, draft: bool, fingerprint: str) -> str
         weasyprint.__version__,
         pydyf.__version__,
         str(pdf_shim.apply()),
+        str(pdf_fonts.supported()),
         fingerprint,
         "borrador" if draft else "final",
         *css,
@@ -315,7 +316,7 @@ def _render_part(job: _Job) -> tuple[str, float, float, int]:
 
     Returns (name, seconds, peak RSS of this process in MB, pid). Runs in a worker process.
     """
-    from compendium import pdf_shim
+    from compendium import pdf_fonts, pdf_shim
 
     started = time.perf_counter()
     pdf_shim.apply()
@@ -325,7 +326,9 @@ def _render_part(job: _Job) -> tuple[str, float, float, int]:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     os.environ["SOURCE_DATE_EPOCH"] = REPRODUCIBLE_EPOCH
     try:
-        return _render(job, started)
+        # Variable fonts embedded as instances shared by all parts (docs/performance.md §F6).
+        with pdf_fonts.shared_instances():
+            return _render(job, started)
     finally:
         if epoch is None:
             os.environ.pop("SOURCE_DATE_EPOCH", None)
@@ -403,6 +406,8 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     peak_mb: dict[int, float] = field(default_factory=dict)
     monolithic: bool = False
+    # Wall seconds of the build's stages: "parts", "indice", "assembly" (bench/compendio.py).
+    stages: dict[str, float] = field(default_factory=dict)
 
 
 def build_processes() -> int:
@@ -483,7 +488,10 @@ def render_book(
         missing = [j for j in [*jobs.values(), sample] if not j.info.exists()]
         if progress:
             progress(_("Maquetando las páginas"))
+        clock = time.perf_counter()
         _run(missing, processes, report, progress)
+        report.stages["parts"] = time.perf_counter() - clock
+        clock = time.perf_counter()
 
         infos = {
             name: pdf_assembly.PartInfo.from_json(j.info.read_text()) for name, j in jobs.items()
@@ -497,6 +505,8 @@ def render_book(
         if not toc.info.exists():
             _run([toc], 1, report, progress)
         infos[toc.name] = pdf_assembly.PartInfo.from_json(toc.info.read_text())
+        report.stages["indice"] = time.perf_counter() - clock
+        clock = time.perf_counter()
 
         if progress:
             progress(_("Uniendo las partes del PDF"))
@@ -514,6 +524,7 @@ def render_book(
             labels=labels,
         )
         target.write_bytes(assembled)
+        report.stages["assembly"] = time.perf_counter() - clock
         report.pages = len(names)
         if folder is not None:
             for path in work.iterdir():

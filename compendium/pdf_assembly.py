@@ -26,6 +26,7 @@ Only pydyf's output is read (one object stream, an xref stream, streams written 
 anything else raises ``AssemblyError``. Plain functions, no Django.
 """
 
+import hashlib
 import io
 import json
 import re
@@ -450,6 +451,9 @@ def assemble(
     anchor_pages: dict[str, tuple[int, float, float]] = {}
     bookmarks: list[list] = []
     page_offset = 0
+    # Embedded font files already written, by content: parts that embed the same instance of a
+    # font (compendium/pdf_fonts.py) share one copy.
+    font_files: dict[bytes, int] = {}
     for index, part in enumerate(parts):
         pdf = part.pdf
         catalog = pdf.objects[pdf.root]
@@ -480,15 +484,23 @@ def assemble(
             struct_root: root_obj.number,
         }
         kept = sorted(n for n in pdf.objects if n not in dropped)
+        made: list[int] = []
         for number in kept:
+            shared = _font_file_key(pdf, number)
+            if shared is not None and shared in font_files:
+                mapping[number] = font_files[shared]  # written by an earlier part
+                continue
             obj = _Raw()
             out.add_object(obj)
             mapping[number] = obj.number
+            made.append(number)
+            if shared is not None:
+                font_files[shared] = obj.number
         if index == 0:
             first_metadata = _ref(_dict_value(catalog, b"Metadata"))
             metadata = mapping.get(first_metadata) if first_metadata is not None else None
         keys = _parent_tree_keys(pdf.objects[parent_tree])
-        for number in kept:
+        for number in made:
             obj = out.objects[mapping[number]]
             obj._data = _renumber(pdf.objects[number], mapping, key_offset, unresolved)
             obj.stream = pdf.streams.get(number)
@@ -598,6 +610,15 @@ def assemble(
     buffer = io.BytesIO()
     out.write(buffer, version=b"1.7", compress=True)
     return buffer.getvalue()
+
+
+def _font_file_key(pdf: RawPdf, number: int) -> bytes | None:
+    """The content key of an embedded font file (a stream with /Length1 and no references)."""
+    header = pdf.objects[number]
+    stream = pdf.streams.get(number)
+    if stream is None or b"/Length1 " not in header or _refs(header):
+        return None
+    return hashlib.sha256(header + b"\0" + stream).digest()
 
 
 def _outline_objects(pdf: RawPdf, root: int) -> set[int]:
