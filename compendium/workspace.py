@@ -14,7 +14,7 @@ from typing import cast
 
 from django import forms
 from django.db import transaction
-from django.db.models import Field
+from django.db.models import Field, Prefetch
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -22,12 +22,23 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from compendium import drafts
 from compendium.forms import EDITION_LIST_MAX_CHARS, EDITION_TEXT_MAX_CHARS
-from compendium.informe import InformeData, compute_informe, period_text
+from compendium.informe import (
+    InformeData,
+    KeyFigure,
+    ObjectiveCount,
+    ObjectiveHighlights,
+    compute_informe,
+    count_by_objective,
+    highlights_by_objective,
+    key_figures,
+    period_text,
+)
 from compendium.models import Edicion
 from compendium.series import evolution_draft_for
 from reporting import audit
 from reporting.challenges import Assignment, Rule, Suggestion, suggest
-from reporting.models import ChallengeCategory, Ficha, Reto, User
+from reporting.models import Actor, ChallengeCategory, Ficha, ObjetivoPMM, Reto, User
+from reporting.ordering import print_key
 from reporting.text import TEXT_MAX_CHARS, cap_text_fields
 
 # Texts of the Informe a coordinator saves here (the five drafts, credits, the criterion).
@@ -84,6 +95,51 @@ def save_texts(edicion: Edicion, *, by: User, **texts: str) -> list[str]:
     return list(changes)
 
 
+# --- What the overview reads of the Informe ----------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Summary:
+    """The parts of the Informe's figures the overview and the highlights page show: counts per
+    objective, key figures, highlights, categories (``compute_informe`` also works out
+    participation, states, actions, retos and the participants' table, which these pages never
+    read: about half its time on the 2023 edition)."""
+
+    counts: list[ObjectiveCount]
+    figures: list[KeyFigure]
+    highlights: list[ObjectiveHighlights]
+    categories: list[ChallengeCategory]
+
+    @property
+    def federal_total(self) -> int:
+        return sum(c.federal for c in self.counts)
+
+    @property
+    def state_total(self) -> int:
+        return sum(c.state for c in self.counts)
+
+
+def informe_summary(ejercicio) -> Summary:
+    """``Summary`` of the exercise's approved fichas, with the same functions as the Informe
+    (``compendium.informe``): the same figures as ``compute_informe`` in Spanish."""
+    fichas = sorted(
+        Ficha.objects.filter(ejercicio=ejercicio)
+        .approved()
+        .select_related("actor__tipo", "actor__entidad", "objetivo_asignado")
+        .prefetch_related(
+            Prefetch("co_actors", queryset=Actor.objects.select_related("tipo", "entidad"))
+        ),
+        key=print_key,
+    )
+    counts = count_by_objective(fichas, ObjetivoPMM.objects.all())
+    return Summary(
+        counts=counts,
+        figures=key_figures(fichas),
+        highlights=highlights_by_objective(fichas, counts),
+        categories=list(ChallengeCategory.objects.filter(ejercicio=ejercicio)),
+    )
+
+
 # --- Section states ----------------------------------------------------------------------------
 
 
@@ -108,7 +164,7 @@ def _text_state(edicion: Edicion, name: str) -> tuple[str, str]:
 
 
 def sections(
-    edicion: Edicion, data: InformeData, retos_done: int, retos_total: int
+    edicion: Edicion, data: InformeData | Summary, retos_done: int, retos_total: int
 ) -> list[Section]:
     """Every part of the Informe in print order, with its state and where it is done."""
     pk = edicion.pk
@@ -424,6 +480,8 @@ class RetoRow:
     field: forms.BoundField
     loaded: forms.BoundField
     suggested: forms.BoundField
+    # The chosen option's value as text: worked out once per row, not once per option.
+    value: str = ""
 
 
 class RetoPageForm(forms.Form):
@@ -469,16 +527,21 @@ class RetoPageForm(forms.Form):
         cap_text_fields(self)
 
     def rows(self) -> list[RetoRow]:
-        return [
-            RetoRow(
-                reto=r,
-                suggestion=self.suggestions[r.pk],
-                field=self[f"cat-{r.pk}"],
-                loaded=self[f"antes-{r.pk}"],
-                suggested=self[f"sug-{r.pk}"],
+        rows = []
+        for r in self.retos:
+            field = self[f"cat-{r.pk}"]
+            value = field.value()
+            rows.append(
+                RetoRow(
+                    reto=r,
+                    suggestion=self.suggestions[r.pk],
+                    field=field,
+                    loaded=self[f"antes-{r.pk}"],
+                    suggested=self[f"sug-{r.pk}"],
+                    value="" if value is None else str(value),
+                )
             )
-            for r in self.retos
-        ]
+        return rows
 
     def assignments(self) -> list[Assignment]:
         data = self.cleaned_data

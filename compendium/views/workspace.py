@@ -35,9 +35,9 @@ def _edicion(pk: int) -> Edicion:
 @require_GET
 def informe_workspace(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     edicion = _edicion(pk)
-    data = compute_informe(edicion.ejercicio)
+    summary = workspace.informe_summary(edicion.ejercicio)
     done, total = challenges.progress(edicion.ejercicio)
-    rows = workspace.sections(edicion, data, done, total)
+    rows = workspace.sections(edicion, summary, done, total)
     counts = {state: sum(1 for r in rows if r.state == state) for state in workspace.STATE_LABELS}
     context = {
         "edicion": edicion,
@@ -117,11 +117,10 @@ def informe_highlights(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         workspace.save_texts(edicion, by=request.user, **form.cleaned_data)
         messages.success(request, _("Se guardó el criterio de selección."))
         return redirect("compendium:informe_highlights", pk=edicion.pk)
-    data = compute_informe(edicion.ejercicio)
     context = {
         "edicion": edicion,
         "form": form,
-        "objectives": data.highlights,
+        "objectives": workspace.informe_summary(edicion.ejercicio).highlights,
         "criterion_saved": bool(edicion.criterio_destacadas.strip()),
     }
     status = 400 if request.method == "POST" else 200
@@ -133,6 +132,7 @@ def _objective_fichas(edicion: Edicion, objective: ObjetivoPMM) -> list[Ficha]:
         Ficha.objects.approved()
         .filter(ejercicio=edicion.ejercicio, objetivo_asignado=objective)
         .select_related("actor__tipo", "actor__entidad")
+        .prefetch_related("co_actors")  # printed_sigla: one query, not one per ficha
     )
     return sorted(fichas, key=print_key)
 

@@ -1,7 +1,9 @@
 """The Informe workspace (compendium/views/workspace.py, docs/informe-workspace.md)."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from compendium import informe, workspace
@@ -329,3 +331,41 @@ def test_retos_category_deleted_meanwhile_is_a_conflict(client_coord, edicion, f
     response = client_coord.post(url, data)
     assert response.status_code == 302
     assert Reto.objects.get(pk=first.pk).categoria is None  # left as it now is
+
+
+def test_pages_read_the_same_figures_in_a_fixed_number_of_queries(
+    client_coord, edicion, fichas, actor_a, ejercicio
+) -> None:
+    # The overview and the highlights page read ``workspace.informe_summary``: the same counts,
+    # figures, highlights and sections as the whole Informe (compute_informe).
+    fichas[0].destacada = True
+    fichas[0].save(update_fields=["destacada"])
+    data, summary = informe.compute_informe(ejercicio), workspace.informe_summary(ejercicio)
+    assert (summary.counts, summary.figures, summary.highlights) == (
+        data.counts,
+        data.figures,
+        data.highlights,
+    )
+    assert workspace.sections(edicion, summary, 1, 3) == workspace.sections(edicion, data, 1, 3)
+
+    def queries(name: str, *args) -> int:
+        url = reverse(name, args=[edicion.pk, *args])
+        client_coord.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client_coord.get(url).status_code == 200
+        return len(captured)
+
+    pages = [
+        ("compendium:informe_workspace",),
+        ("compendium:informe_highlights",),
+        ("compendium:informe_highlights_objective", 1),
+        ("compendium:informe_retos",),
+    ]
+    before = [queries(*page) for page in pages]
+    # More fichas and co-actors in objective 1: no query per ficha (printed_sigla, actors).
+    for _ in range(3):
+        more = factories.ficha(
+            actor_a, ejercicio, status=FichaStatus.APROBADA, objetivo_asignado_id=1
+        )
+        more.co_actors.add(fichas[2].actor)
+    assert [queries(*page) for page in pages] == before
