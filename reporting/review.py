@@ -11,6 +11,7 @@ reads its matches in one scan (``desk``) and then loads only the page's rows
 """
 
 import dataclasses
+import datetime
 from collections.abc import Iterable, Mapping
 from typing import TypedDict
 
@@ -223,45 +224,77 @@ def desk(filters: DeskFilters) -> Desk:
     return Desk(ids=ids, counts=counts)
 
 
-# What a desk row shows (templates/reporting/review/bandeja.html): not the long texts.
-DESK_ROW_FIELDS = (
-    "nombre",
-    "status",
-    "destacada",
-    "updated_at",
-    "ejercicio_id",
-    "actor__name",
-    "actor__sigla",
-    "actor__tipo__chapter",
-    "objetivo_asignado__number",
-    "objetivo_asignado__title",
-    "updated_by__first_name",
-    "updated_by__last_name",
-    "updated_by__email",
-)
+@dataclasses.dataclass(frozen=True)
+class DeskRow:
+    """What one row of the desk shows (templates/reporting/review/bandeja.html)."""
+
+    pk: int
+    nombre: str
+    status: str
+    destacada: bool
+    updated_at: datetime.datetime
+    updated_by: str  # as ``str(user)``, "" when nobody
+    ejercicio_id: int
+    actor_name: str
+    sigla: str
+    chapter: int
+    objective_number: int | None
+    objective_title: str
+    proposed_numbers: list[int]
 
 
-def desk_rows(ids: list[int]) -> list[Ficha]:
-    """The fichas ``ids`` in that order, with what a desk row shows loaded (two queries).
+def desk_rows(ids: list[int]) -> list[DeskRow]:
+    """The fichas ``ids`` in that order, as the desk's rows (two queries).
 
-    Only the columns a row shows (the description and results are most of a ficha's bytes), and
-    the proposed objectives' numbers as ``proposed_numbers`` from one query on the link table
-    (a prefetch built a manager and a queryset per ficha: docs/load-test.md §L1).
+    Only the columns a row shows, as values (the description and results are most of a ficha's
+    bytes; 50 fichas with their actor, type, objective and user as model instances, and a
+    prefetch that built a queryset per ficha, were most of the page's time besides the
+    template: docs/load-test.md §L1). The proposed objectives come from one query on the link
+    table.
     """
-    fichas = (
-        Ficha.objects.filter(pk__in=ids)
-        .select_related("actor__tipo", "objetivo_asignado", "updated_by")
-        .only(*DESK_ROW_FIELDS)
-    )
-    by_pk = {f.pk: f for f in fichas}
-    proposed: dict[int, list[int]] = {pk: [] for pk in by_pk}
+    proposed: dict[int, list[int]] = {pk: [] for pk in ids}
     links = Ficha.objetivos_propuestos.through.objects.filter(ficha_id__in=ids)
     for ficha_id, number in links.order_by("objetivopmm_id").values_list(
         "ficha_id", "objetivopmm_id"
     ):
         proposed[ficha_id].append(number)
-    for pk, ficha in by_pk.items():
-        ficha.proposed_numbers = proposed[pk]  # type: ignore[attr-defined]
+    values = Ficha.objects.filter(pk__in=ids).values_list(
+        "pk",
+        "nombre",
+        "status",
+        "destacada",
+        "updated_at",
+        "ejercicio_id",
+        "actor__name",
+        "actor__sigla",
+        "actor__tipo__chapter",
+        "objetivo_asignado__number",
+        "objetivo_asignado__title",
+        "updated_by_id",
+        "updated_by__first_name",
+        "updated_by__last_name",
+        "updated_by__email",
+    )
+    by_pk = {}
+    for row in values:
+        pk, nombre, status, destacada, updated_at, ejercicio_id, *rest = row
+        actor_name, sigla, chapter, number, title, user_id, first, last, email = rest
+        by_pk[pk] = DeskRow(
+            pk=pk,
+            nombre=nombre,
+            status=status,
+            destacada=destacada,
+            updated_at=updated_at,
+            # The user's own wording of their name (User.__str__).
+            updated_by=str(User(first_name=first, last_name=last, email=email)) if user_id else "",
+            ejercicio_id=ejercicio_id,
+            actor_name=actor_name,
+            sigla=sigla,
+            chapter=chapter,
+            objective_number=number,
+            objective_title=title or "",
+            proposed_numbers=proposed[pk],
+        )
     return [by_pk[pk] for pk in ids if pk in by_pk]
 
 

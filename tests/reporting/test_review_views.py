@@ -419,3 +419,34 @@ def test_reminder_message_is_singular_for_one_institution(client_coord, sent, ac
         follow=True,
     )
     assert "Se envió el recordatorio a 1 institución." in response.content.decode()
+
+
+def test_desk_links_to_the_word_import_that_coordinators_may_use(client_coord, ejercicio):
+    response = client_coord.get(reverse("reporting:bandeja"))
+    link = f'href="{reverse("reporting:docx_import")}" id="importar-word"'
+    assert link in response.content.decode()
+    # Coordinators import on behalf of an institution (docs/word.md).
+    assert client_coord.get(reverse("reporting:docx_import")).status_code == 200
+
+
+NOTE = "<b>Tabla 3</b> sin campo\nsegunda línea"
+
+
+def test_review_page_shows_the_word_note_escaped_only_when_there_is_one(client_coord, sent):
+    url = reverse("reporting:review_ficha", args=[sent.pk])
+    assert 'id="texto-no-reconocido"' not in client_coord.get(url).content.decode()
+    Ficha.objects.filter(pk=sent.pk).update(texto_no_reconocido=NOTE)
+    page = client_coord.get(url).content.decode()
+    assert 'id="texto-no-reconocido"' in page and "Texto no reconocido" in page
+    assert "&lt;b&gt;Tabla 3&lt;/b&gt; sin campo<br>segunda línea" in page
+    assert "<b>Tabla 3</b>" not in page
+
+
+def test_focal_points_read_only_page_shows_the_word_note(client_a, sent):
+    Ficha.objects.filter(pk=sent.pk).update(texto_no_reconocido=NOTE)
+    page = client_a.get(reverse("reporting:ficha_edit", args=[sent.pk])).content.decode()
+    assert 'id="solo-lectura"' in page  # sent: the read-only page
+    assert 'id="texto-no-reconocido"' in page
+    assert "&lt;b&gt;Tabla 3&lt;/b&gt; sin campo<br>segunda línea" in page
+    # Read-only: no «Quitar la nota» button.
+    assert 'id="quitar-nota"' not in page
