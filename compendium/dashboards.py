@@ -17,7 +17,7 @@ from django.db.models import Count
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
-from compendium import charts
+from compendium import charts, english_names
 from compendium.models import PublishedProgram
 from reporting.models import ODS, ActorType, EjeTematico, EntidadFederativa, ObjetivoPMM, Subtema
 from reporting.text import format_number
@@ -148,7 +148,7 @@ def dashboard(year: int) -> Dashboard | None:
     by_ods = [
         Row(
             str(o.number),
-            f"{o.number}. {o.short_name}",
+            f"{o.number}. {english_names.sdg(o.number, o.short_name)}",
             ods_counts.get(o.number, 0),
             f"?anio={year}&ods={o.number}",
         )
@@ -210,7 +210,7 @@ def dashboard(year: int) -> Dashboard | None:
     ]
     type_counts = _grouped(programs, "actor_type_id")
     by_actor_type = [
-        Row(t.code, t.name, type_counts.get(t.code, 0))
+        Row(t.code, english_names.actor_type(t.code, t.name), type_counts.get(t.code, 0))
         for t in ActorType.objects.order_by("chapter", "code")
         if type_counts.get(t.code)
     ]

@@ -31,9 +31,11 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.utils import translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from compendium import english_names
 from compendium.compendio import Block, Footnotes, Segment, chapters
 from compendium.models import BuildStatus, Document, PublicationBuild, PublishedProgram
 from reporting import reference
@@ -556,18 +558,28 @@ def _grouped(programs: QuerySet, column: str) -> dict[Any, int]:
     return {value: n for value, n in rows if value is not None}
 
 
-@functools.cache
 def _facet_labels() -> dict[str, dict[Any, str]]:
-    """Labels of the fixed lists (reporting/reference.py, equal to the migrated tables)."""
+    """Labels of the fixed lists (reporting/reference.py, equal to the migrated tables), in
+    the active language (docs/english-edition.md §E7)."""
+    return _facet_labels_in(translation.get_language() or "")
+
+
+@functools.cache
+def _facet_labels_in(language: str) -> dict[str, dict[Any, str]]:
     return {
-        "objetivo": {n: f"{n}. {title}" for n, title in reference.OBJETIVOS_PMM},
-        "ods": {n: f"{n}. {short}" for n, short, _long in reference.ODS},
+        "objetivo": {
+            n: f"{n}. {english_names.objective(n, title)}" for n, title in reference.OBJETIVOS_PMM
+        },
+        "ods": {n: f"{n}. {english_names.sdg(n, short)}" for n, short, _long in reference.ODS},
         "eje": {n: f"{n}. {name}" for n, name, *_rest in reference.EJES_TEMATICOS},
         "entidad": {
             code: name
             for code, name, _printed in sorted(reference.ENTIDADES, key=lambda e: fold(e[1]))
         },
-        "capitulo": {row[2]: f"{row[2]}. {row[3]}" for row in reference.ACTOR_TYPES},
+        "capitulo": {
+            row[2]: f"{row[2]}. {english_names.chapter(row[0], row[3])}"
+            for row in reference.ACTOR_TYPES
+        },
     }
 
 
@@ -740,7 +752,9 @@ def summary(filters: ProgramFilters, *, stamp: str | None = None) -> Summary:
         facets, total = facets_and_total(filters)
         return Summary(facets, total, unknown_values(filters))
 
-    return _cached(("summary", stamp, *_filters_key(filters)), compute)
+    # The labels and messages are in the page's language (docs/english-edition.md §E7).
+    key = ("summary", stamp, translation.get_language(), *_filters_key(filters))
+    return _cached(key, compute)
 
 
 def facets_and_total(filters: ProgramFilters) -> tuple[dict[str, list[FacetItem]], int]:

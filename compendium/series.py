@@ -26,14 +26,15 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
-from compendium import charts, public_record
+from compendium import charts, english_names, public_record
 from compendium.models import HistoricalFigure, PublicationBuild, PublishedProgram
 from reporting.models import ODS, Ficha, ObjetivoPMM
-from reporting.text import format_number, spanish_date
+from reporting.text import format_number
 
 FIRST_YEAR = 2018
 OBJECTIVES = range(1, 24)
@@ -48,13 +49,16 @@ INFORME = "informe"
 
 DIAG = "[DIAG]"
 # Why ODS cells do not add up to the total (shown wherever ODS figures appear).
-ODS_OVERLAP_NOTE = (
+# Marked for the catalogue, translated where shown (docs/english-edition.md §E7).
+ODS_OVERLAP_NOTE = gettext_noop(
     "Las cifras por ODS cuentan acciones con resultados; una misma acción puede alinearse a "
     "varios ODS, por lo que las cifras por ODS suman más que el total, que cuenta cada acción "
     "una sola vez."
 )
-NO_ODS_NOTE = "Sin alineación a los ODS registrada en la edición publicada."
-NO_SPLIT_NOTE = "La fuente no desglosa las acciones de dependencias federales y de entidades."
+NO_ODS_NOTE = gettext_noop("Sin alineación a los ODS registrada en la edición publicada.")
+NO_SPLIT_NOTE = gettext_noop(
+    "La fuente no desglosa las acciones de dependencias federales y de entidades."
+)
 
 
 @dataclass(frozen=True)
@@ -190,7 +194,9 @@ def edition_figures(build: PublicationBuild) -> YearFigures:
         dict(with_results.values_list("ods").annotate(n=Count("pk")).order_by())
     )
     ods_total = with_results.values("pk").distinct().count() if per_ods else None
-    date = spanish_date(timezone.localdate(build.published_at)) if build.published_at else ""
+    # The page's language: «28 de noviembre de 2023», «Nov. 28, 2023» (docs/english-edition.md §E7).
+    published = timezone.localdate(build.published_at) if build.published_at else None
+    date = formats.date_format(published, "DATE_FORMAT") if published else ""
     source = _(
         "Compendio General %(year)s, versión %(v)s publicada el %(date)s: registro público de "
         "sus programas"
@@ -251,11 +257,14 @@ class Change:
 
 
 def objective_titles() -> dict[int, str]:
-    return dict(ObjetivoPMM.objects.values_list("number", "title"))
+    """In the active language (compendium/english_names.py)."""
+    rows = ObjetivoPMM.objects.values_list("number", "title")
+    return {n: english_names.objective(n, title) for n, title in rows}
 
 
 def ods_names() -> dict[int, str]:
-    return dict(ODS.objects.values_list("number", "short_name"))
+    rows = ODS.objects.values_list("number", "short_name")
+    return {n: english_names.sdg(n, name) for n, name in rows}
 
 
 def changes(

@@ -129,7 +129,7 @@ def _cards(rows) -> str:
         )
     return format_html_join(
         "\n",
-        '<li class="border-bottom py-2"><h3 class="h6 mb-1"><a href="{}">{}</a></h3>'
+        '<li class="border-bottom py-2"><h3 class="h6 mb-1"><a href="{}" lang="es">{}</a></h3>'
         '<p class="small mb-0 text-body-secondary">{}</p></li>',
         items,
     )

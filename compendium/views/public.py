@@ -21,7 +21,7 @@ from django.utils.http import http_date
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from compendium import charts
+from compendium import charts, english_names
 from compendium.informe import PublicFigures
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
 from reporting.models import ObjetivoPMM
@@ -156,7 +156,8 @@ def figures_context(build: PublicationBuild) -> dict:
     """
     if build.public_figures is None:
         return {"data": None}
-    data = PublicFigures.from_json(build.public_figures)
+    # In English: UN titles and translated labels (docs/english-edition.md §E7).
+    data = english_names.figures(PublicFigures.from_json(build.public_figures))
     return {
         "data": data,
         "period": data.period,

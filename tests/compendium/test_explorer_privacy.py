@@ -75,6 +75,15 @@ PUBLIC_ROUTES: dict[str, Callable[[], list[str]]] = {
     "programa": _programs,
     "tablero": _dashboards,
     "datos": _open_data,
+    # The same pages in English under /en/ (docs/english-edition.md §E7).
+    "english": lambda: (
+        [
+            "/en" + url
+            for route in ("home", "publicaciones", "edicion", "programas", "programa", "tablero")
+            for url in PUBLIC_ROUTES[route]()
+        ]
+        + ["/en" + reverse(name) for name in ("compendium:data", "compendium:data_dictionary")]
+    ),
 }
 
 

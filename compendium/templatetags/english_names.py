@@ -1,0 +1,33 @@
+"""Reference names in the page's language, for templates (compendium/english_names.py,
+docs/english-edition.md §E7)."""
+
+from django import template
+from django.utils.translation import gettext as _
+
+from compendium import english_names
+
+register = template.Library()
+
+
+@register.filter
+def objective_title(objective) -> str:  # type: ignore[no-untyped-def]
+    """«N. Title» of an ObjetivoPMM, in English on English pages."""
+    return f"{objective.number}. {english_names.objective(objective.number, objective.title)}"
+
+
+@register.filter
+def sdg_label(ods) -> str:  # type: ignore[no-untyped-def]
+    """«ODS N. Name» / «SDG N. Name» of an ODS."""
+    name = english_names.sdg(ods.number, ods.short_name)
+    return f"{_('ODS %(n)s') % {'n': ods.number}}. {name}"
+
+
+@register.filter
+def actor_type_name(actor_type) -> str:  # type: ignore[no-untyped-def]
+    return english_names.actor_type(actor_type.code, actor_type.name)
+
+
+@register.filter
+def chapter_in(spanish_title: str, actor_type_code: str) -> str:
+    """A chapter title as printed, in English on English pages."""
+    return english_names.chapter(actor_type_code, spanish_title)

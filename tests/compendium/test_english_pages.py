@@ -1,0 +1,215 @@
+"""The public pages in English under /en/ (docs/english-edition.md §E7).
+
+One published edition (``publish_edition``) and the series history for the module, rolled back
+at the end. Every public English page is rendered and its visible text (attributes read by
+screen readers included), less the elements in ``lang="es"`` (program texts and names,
+institutions, states: Spanish by design), must contain no Spanish word and no Spanish accent: a
+string left outside the catalogue, or a translation missing from it, shows up here.
+"""
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import translation
+
+from compendium import charts
+from compendium.models import HistoricalFigure, PublishedProgram
+from reporting import reference
+from reporting.models import Actor, EjeTematico, EntidadFederativa, Subtema
+from tests.compendium._module_db import module_transaction
+from tests.compendium.published import publish_edition
+from tests.compendium.test_english_informe import SPANISH_WORDS, _VisibleEnglish
+
+YEAR = 2023
+
+# The public pages in English: (path, expected status).
+PAGES = [
+    ("/en/", 200),
+    ("/en/publicaciones/", 200),
+    (f"/en/publicaciones/{YEAR}/", 200),
+    (f"/en/publicaciones/{YEAR}/tablero/", 200),
+    ("/en/programas/", 200),
+    (f"/en/programas/?anio={YEAR}&objetivo=7&q=migrantes", 200),
+    ("/en/programas/?anio=abc&ods=99&page=x", 400),
+    (f"/en/programas/{YEAR}/1/", 200),
+    ("/en/series/", 200),
+    ("/en/series/objetivos/", 200),
+    ("/en/series/ods/", 200),
+    ("/en/datos/", 200),
+    ("/en/datos/diccionario/", 200),
+    ("/en/aviso-de-privacidad/", 200),
+    ("/en/accesibilidad/", 200),
+]
+# Letters that no English sentence uses (names carrying them are in lang="es").
+SPANISH_LETTERS = re.compile(r"[áéíóúñÁÉÍÓÚÑ¿¡]")
+
+
+class _VisiblePage(_VisibleEnglish):
+    """Visible text of a page, with the attributes a screen reader announces and the <title>;
+    <script>, <style> and <code> (column names, identifiers) left out, elements in Spanish
+    (``lang="es"``, ``lang="es-MX"``) skipped."""
+
+    SKIP = {"style", "script", "code"}
+    READ = ("aria-label", "alt", "title", "placeholder")
+
+    def handle_starttag(self, tag, attrs):
+        values = dict(attrs)
+        spanish = (values.get("lang") or "").startswith("es")
+        inside_skipped = bool(self.stack) and self.stack[-1]
+        if tag not in self.VOID:
+            self.stack.append(tag in self.SKIP or spanish or inside_skipped)
+        if not (spanish or inside_skipped):
+            self.chunks += [v for name, v in attrs if name in self.READ and v]
+
+
+def spanish_names() -> set[str]:
+    """What stays Spanish by design: programs, institutions, states, ejes and subtemas (no
+    English exists), the series' notes and sources as the source wrote them."""
+    names: set[str] = set()
+    for row in PublishedProgram.objects.values_list(
+        "nombre", "institution", "sigla", "printed_sigla"
+    ):
+        names.update(row)
+    names.update(Actor.objects.values_list("name", flat=True))
+    names.update(EntidadFederativa.objects.values_list("name", flat=True))
+    names.update(name for row in reference.ENTIDADES for name in row[1:])  # printed names too
+    names.update(name for _code, name, _path in charts._map_shapes()[1])  # the map's names
+    names.update(EjeTematico.objects.values_list("name", flat=True))
+    names.update(Subtema.objects.values_list("name", flat=True))
+    for row in HistoricalFigure.objects.values_list("note", "source"):
+        names.update(row)
+    return {n for n in names if n}
+
+
+def spanish_left(html: str, names: set[str]) -> list[str]:
+    """The Spanish words and accented words left in the visible English text, once the
+    Spanish ``names`` are taken out."""
+    parser = _VisiblePage()
+    parser.feed(html)
+    found = set()
+    ordered = sorted(names, key=len, reverse=True)
+    for chunk in parser.chunks:
+        for name in ordered:
+            if name in chunk:
+                chunk = chunk.replace(name, " ")
+        for word in re.findall(r"[A-Za-zÁÉÍÓÚÑáéíóúñü]+", chunk):
+            if word.lower() in SPANISH_WORDS or SPANISH_LETTERS.search(word):
+                found.add(f"{word} ← «{chunk[:80]}»")
+    return sorted(found)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker, tmp_path_factory):
+    from django.db import connection
+
+    print("DBNAME", connection.settings_dict["NAME"])
+    with module_transaction(django_db_blocker, tmp_path_factory.mktemp("media")):
+        publish_edition(YEAR, programs=12)
+        yield
+
+
+@pytest.fixture
+def english_world(world, db):
+    return {"names": spanish_names()}
+
+
+@pytest.fixture
+def client(world, db):
+    return Client()
+
+
+@pytest.fixture(scope="module")
+def english(world, django_db_blocker) -> dict[str, tuple[int, str]]:
+    """Each English page rendered once: path → (status, HTML)."""
+    with django_db_blocker.unblock():
+        client = Client()
+        pages = {}
+        for path, _status in PAGES:
+            response = client.get(path)
+            pages[path] = (response.status_code, response.content.decode())
+        return pages
+
+
+@pytest.mark.parametrize("path,status", PAGES)
+def test_no_spanish_on_an_english_page(english, english_world, path, status) -> None:
+    got, html = english[path]
+    assert got == status, path
+    assert '<html lang="en">' in html
+    left = spanish_left(html, english_world["names"])
+    assert not left, "\n".join([path, *left])
+
+
+@pytest.mark.parametrize("path,status", PAGES)
+def test_every_english_page_switches_to_the_same_spanish_page(english, db, path, status) -> None:
+    html = english[path][1]
+    spanish = path.removeprefix("/en").replace("&", "&amp;")
+    assert f'<a class="link-light" href="{spanish}" hreflang="es-MX" lang="es-MX">' in html
+    assert f'<link rel="alternate" hreflang="es-MX" href="http://testserver{spanish}">' in html
+    assert (
+        f'<link rel="alternate" hreflang="en" href="http://testserver{path.replace("&", "&amp;")}">'
+        in html
+    )
+
+
+def test_a_spanish_page_links_its_english_page(client) -> None:
+    html = client.get("/programas/?anio=2023&q=ni%C3%B1as").content.decode()
+    assert '<html lang="es-MX">' in html
+    assert (
+        '<a class="link-light" href="/en/programas/?anio=2023&amp;q=ni%C3%B1as" hreflang="en" '
+        'lang="en"><span class="visually-hidden">This page in </span>English</a>'
+    ) in html
+    assert (
+        '<link rel="alternate" hreflang="en" href="http://testserver/en/programas/?anio=2023&amp;q=ni%C3%B1as">'
+        in html
+    )
+
+
+def test_the_language_comes_only_from_the_path(client, client_coord) -> None:
+    """An English browser or a language cookie never turns a Spanish page English."""
+    client.cookies["django_language"] = "en"
+    for url in ("/", "/programas/", reverse("login")):
+        html = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert '<html lang="es-MX">' in html, url
+    client_coord.cookies["django_language"] = "en"
+    response = client_coord.get(reverse("compendium:editions"), HTTP_ACCEPT_LANGUAGE="en-US,en")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="es-MX">' in html and "Ediciones" in html
+    assert 'hreflang="en"' not in html  # app pages: no switch
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/en/fichas/", "/en/ediciones/", "/en/admin/", "/en/cuentas/login/", "/en/api/v1/ediciones"],
+)
+def test_app_pages_have_no_english_address(client, client_coord, path) -> None:
+    assert client.get(path).status_code == 404
+    assert client_coord.get(path).status_code == 404
+
+
+def test_english_pages_link_english_pages_and_the_same_files(english, db) -> None:
+    html = english[f"/en/publicaciones/{YEAR}/"][1]
+    assert f'href="/en/publicaciones/{YEAR}/tablero/"' in html
+    assert f'href="/en/programas/?anio={YEAR}"' in html
+    home = english["/en/"][1]
+    assert 'href="/en/publicaciones/"' in home
+    catalogue = english["/en/datos/"][1]
+    assert (
+        'href="/datos/programas.csv"' in catalogue and 'href="/en/datos/diccionario/"' in catalogue
+    )
+
+
+def test_names_from_reference_data_in_english(english, db) -> None:
+    dashboard = english[f"/en/publicaciones/{YEAR}/tablero/"][1]
+    assert "No poverty" in dashboard or "Reduced inequalities" in dashboard
+    program = english[f"/en/programas/{YEAR}/1/"][1]
+    with translation.override("en"):
+        assert reverse("compendium:program", args=[YEAR, 1]) == f"/en/programas/{YEAR}/1/"
+    assert "Objective" in program
+
+
+def test_the_explorer_says_it_searches_spanish_text(english, db) -> None:
+    html = english["/en/programas/"][1]
+    assert "in Spanish" in html
