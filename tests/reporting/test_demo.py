@@ -1,16 +1,12 @@
 """The demonstration data: loads once, covers every state and actor type, and its accounts work."""
 
 import json
-from io import StringIO
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
-from django.core.management import CommandError, call_command
 from django.http import HttpRequest
-from django.test import Client
+from django.test import Client, override_settings
 from django.urls import reverse
 
-from reporting import twofactor
 from reporting.demo import DATA_FILE, DEMO_PASSWORD, load_demo
 from reporting.forms import FichaForm
 from reporting.models import (
@@ -28,22 +24,43 @@ from reporting.models import (
     Role,
     User,
 )
+from tests.compendium._module_db import module_transaction
 
 pytestmark = pytest.mark.django_db(transaction=False)
 
 
+# No worker in tests: queued notifications go nowhere. The production hasher takes over a
+# second per password; logins are checked many times.
+FAST = {
+    "TASKS": {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}},
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+}
+
+
 @pytest.fixture
 def fast_settings(settings):
-    # No worker in tests: queued notifications go nowhere.
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
-    # The production hasher takes over a second per password; logins are checked many times.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    for name, value in FAST.items():
+        setattr(settings, name, value)
     return settings
 
 
+@pytest.fixture(scope="module")
+def loaded_demo(django_db_setup, django_db_blocker):
+    """The demo, loaded once for the module (about 3 s) and rolled back at its end.
+
+    Each test runs in a transaction of its own inside this one, so what a test writes (a
+    sign-in, a used second-factor code) is undone before the next. The tests that need an
+    empty database are in test_demo_command.py.
+    """
+    with module_transaction(django_db_blocker):
+        with override_settings(**FAST):
+            accounts = load_demo()
+        yield accounts
+
+
 @pytest.fixture
-def demo(fast_settings):
-    return load_demo()
+def demo(loaded_demo, fast_settings):
+    return loaded_demo
 
 
 def _counts() -> dict[str, int]:
@@ -173,29 +190,6 @@ def test_roles_of_the_demo_accounts(demo):
     assert all(u.first_name and u.last_name for u in User.objects.all())
 
 
-def test_the_command_prints_the_accounts_and_is_idempotent(fast_settings):
-    first = StringIO()
-    call_command("load_demo", stdout=first)
-    assert "Datos de demostración cargados." in first.getvalue()
-    assert "enlace.nuevoleon@demo.gob.mx" in first.getvalue()
-    assert DEMO_PASSWORD in first.getvalue()
-    second = StringIO()
-    call_command("load_demo", stdout=second)
-    assert "Los datos de demostración ya existen." in second.getvalue()
-    assert "coordinacion@demo.gob.mx" in second.getvalue()
-    # The second factor of the coordinator and the administrator, printed with the accounts.
-    for output in (first.getvalue(), second.getvalue()):
-        for email in ("coordinacion@demo.gob.mx", "admin@demo.gob.mx"):
-            user = User.objects.get(email=email)
-            secret = twofactor.secret_for_typing(twofactor.authenticator_of(user).key)
-            codes = twofactor.backup_codes_left(user)
-            assert len(codes) == 10
-            block = output.split(f"  {email}\n", 1)[1]
-            assert f"clave de la app autenticadora: {secret}" in block
-            printed = block.split("códigos de respaldo: ", 1)[1].split("\n", 1)[0].split()
-            assert printed == [f"{c[:4]}-{c[4:]}" for c in codes]
-
-
 def test_the_demo_coordinator_and_administrator_sign_in_with_a_printed_code(demo, settings):
     settings.OTP_REQUIRED_FOR_STAFF = True
     assert set(demo.second_factor) == {"coordinacion@demo.gob.mx", "admin@demo.gob.mx"}
@@ -208,12 +202,3 @@ def test_the_demo_coordinator_and_administrator_sign_in_with_a_printed_code(demo
         assert client.get("/fichas/revision/").status_code == 200
     # A used code is not printed again; once all are used, a new set is.
     assert codes[0] not in load_demo().second_factor[email][1]
-
-
-def test_the_demo_is_refused_in_production(fast_settings):
-    fast_settings.PRODUCTION = True
-    with pytest.raises(ImproperlyConfigured):
-        load_demo()
-    with pytest.raises(CommandError):
-        call_command("load_demo", stdout=StringIO())
-    assert not User.objects.filter(email="coordinacion@demo.gob.mx").exists()
