@@ -7,7 +7,8 @@ PYTHON ?= $(shell command -v pyenv >/dev/null 2>&1 && pyenv which python 2>/dev/
 HOST ?= 127.0.0.1
 PORT ?= 8000
 # pytest-xdist processes for `make test` (one per core; each file runs whole in one process, so
-# a module's shared PDF build is made once).
+# a module's shared PDF build is made once). Files are handed out in collection order, which
+# tests/conftest.py sets to the longest first (LONGEST_FIRST), so none runs alone at the end.
 TEST_WORKERS ?= $(shell nproc 2>/dev/null || echo 2)
 FUZZ_EXAMPLES ?= 500
 DEBIAN_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core \
@@ -50,7 +51,8 @@ run: system-deps install $(CATALOGUES)
 	@HOST=$(HOST) PORT=$(PORT) PY=$(PY) bin/serve --demo
 
 test: system-deps install $(CATALOGUES)
-	.ci/with-postgres $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
+	.ci/with-postgres $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder \
+		$(PYTEST_ARGS)
 	@echo "SQLite smoke tests (embedded default):"
 	env -u DATABASE_URL VAR_DIR=$$(mktemp -d) $(PY) -m pytest -m smoke -p no:cacheprovider -q
 

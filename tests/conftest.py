@@ -62,6 +62,47 @@ def _reference_data_after_flush(request):
         load_reference_data()
 
 
+# The files that take longest, longest first (`--durations` of a full run, 2026-11-29). `make
+# test` hands whole files to the pytest-xdist processes (`--dist loadfile`) in collection order
+# (`--no-loadscope-reorder`; xdist would otherwise send the files with most tests first and
+# these one- or two-test files last, so the run ended with one of them running alone).
+LONGEST_FIRST = (
+    "tests/test_run_script.py",
+    "tests/browser/test_year.py",
+    "tests/browser/test_accessibility.py",
+    "tests/test_form_fuzz.py",
+    "tests/test_access_matrix.py",
+    "tests/compendium/test_fidelity.py",
+    "tests/compendium/test_builds.py",
+    "tests/browser/test_publications.py",
+    "tests/compendium/test_pdf_parallel.py",
+    "tests/browser/test_editions.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Whole files, the longest first: those above, then files with slow or browser tests.
+
+    The order of tests inside a file is kept (pytest-django's, database tests first), and so
+    is the order of the files in each band apart from putting files with more tests first.
+    """
+    files: dict[str, list] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+
+    def weight(entry):
+        index, (path, tests) = entry
+        slow = any(t.get_closest_marker("slow") or t.get_closest_marker("browser") for t in tests)
+        listed = LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+        return (listed, not slow, -len(tests), index)
+
+    items[:] = [
+        item
+        for _i, (_path, tests) in sorted(enumerate(files.items()), key=weight)
+        for item in tests
+    ]
+
+
 # The printed sources live in ../shared/seeds beside the repository; CI lays a copy there.
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 SEED_003 = SEEDS / "003_e989e04225e3c00d.txt"
