@@ -100,6 +100,7 @@ def prepare(users: int, accounts_file: str) -> None:
     )
 
     ejercicio = Ejercicio.objects.filter(status=EjercicioStatus.ABIERTO).order_by("-year").first()
+    assert ejercicio is not None, "the demo has an open exercise"
     actors = list(Actor.objects.filter(active=True).order_by("pk"))
     objective = ObjetivoPMM.objects.get(number=7)
     password = make_password(PASSWORD)  # one slow hash for every account

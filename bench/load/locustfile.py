@@ -22,7 +22,6 @@ import re
 import threading
 import time
 
-import gevent
 from locust import HttpUser, LoadTestShape, between, events, task
 
 ACCOUNTS = json.loads(open(os.environ["LOAD_ACCOUNTS"]).read())
@@ -75,7 +74,7 @@ class FocalPoint(HttpUser):
                 if response.status_code == 503 and response.headers.get("Retry-After"):
                     response.request_meta["name"] = "sign in (busy)"
                     response.success()
-                    gevent.sleep(int(response.headers["Retry-After"]))
+                    time.sleep(int(response.headers["Retry-After"]))  # gevent's, under locust
                     continue
                 if response.status_code == 0 and attempt_was_reused(response):
                     # The server closed a kept-alive connection as this POST went out (gunicorn
