@@ -89,6 +89,8 @@ def edition_page(year: int, with_pdf: set[int]) -> str:
 
 
 def _etag(items: list[opendata.Edition], *parts: object) -> str:
+    # The licence is part of every file and of the package: changing the setting makes new ones.
+    parts = (*parts, sorted(opendata.license_terms().items()))
     key = repr([(e.year, e.version, e.programs, e.published_at) for e in items] + list(parts))
     return '"' + hashlib.sha256(key.encode()).hexdigest()[:32] + '"'
 

@@ -422,13 +422,35 @@ def test_data_routes_are_read_only(client):
         assert client.post(url).status_code == 405, url
 
 
-def test_an_edition_published_without_pdf_points_to_the_explorer(client):
+def test_an_edition_published_without_pdf_points_to_its_page(client):
+    """Its edition page exists and says the PDF is not available (docs/open-data.md §R3)."""
     publish_edition(2105, programs=2)  # as import_compendio --publish without --pdf
     html = client.get(reverse("compendium:data")).content.decode()
-    assert '<a href="/programas/?anio=2105">2105</a>' in html
+    assert '<a href="/publicaciones/2105/">2105</a>' in html
     assert len(csv_rows(client.get("/datos/2105/programas.csv"))) == 2
     sources = json_file(client, "/datos/datapackage.json")["sources"]
     assert sources[0] == {
         "title": "Compendio General 2105, versión 1",
-        "path": "http://testserver/programas/?anio=2105",
+        "path": "http://testserver/publicaciones/2105/",
     }
+    assert client.get("/publicaciones/2105/").status_code == 200
+
+
+def test_the_licence_is_one_setting(client, settings):
+    """OPEN_DATA_LICENSE (docs/data-and-api.md §D4): default «Términos de Libre Uso MX»; what
+    it says is what the package, the files and the catalogue page say."""
+    assert opendata.license_terms() == {
+        "name": "Libre-Uso-MX",
+        "path": "https://datos.gob.mx/libreusomx",
+        "title": "Términos de Libre Uso MX",
+    }
+    other = {
+        "name": "CC-BY-4.0",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+        "title": "CC BY 4.0",
+    }
+    settings.OPEN_DATA_LICENSE = other
+    assert json_file(client, "/datos/datapackage.json")["licenses"] == [other]
+    assert json_file(client, "/datos/programas.json")["licencia"] == other
+    page = client.get(reverse("compendium:data")).content.decode()
+    assert f'href="{other["path"]}"' in page and ">CC BY 4.0</a>" in page
