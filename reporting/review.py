@@ -276,9 +276,23 @@ def desk_rows(ids: list[int]) -> list[DeskRow]:
         "updated_by__email",
     )
     by_pk = {}
-    for row in values:
-        pk, nombre, status, destacada, updated_at, ejercicio_id, *rest = row
-        actor_name, sigla, chapter, number, title, user_id, first, last, email = rest
+    for (
+        pk,
+        nombre,
+        status,
+        destacada,
+        updated_at,
+        ejercicio_id,
+        actor_name,
+        sigla,
+        chapter,
+        number,
+        title,
+        user_id,
+        first,
+        last,
+        email,
+    ) in values:
         by_pk[pk] = DeskRow(
             pk=pk,
             nombre=nombre,

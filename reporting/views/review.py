@@ -4,7 +4,7 @@ from typing import cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.forms import ModelChoiceField
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -72,7 +72,8 @@ def _read_options(field: ModelChoiceField) -> None:
     """
     options = [("", field.empty_label)] if field.empty_label is not None else []
     key = field.to_field_name or "pk"
-    options += [(getattr(obj, key), field.label_from_instance(obj)) for obj in field.queryset]
+    objects = cast(QuerySet, field.queryset)
+    options += [(getattr(obj, key), field.label_from_instance(obj)) for obj in objects]
     field.choices = options
 
 
@@ -124,7 +125,7 @@ def bandeja(request: AuthenticatedHttpRequest) -> HttpResponse:
         "form": form,
         "filters": filters,
         "page": page,
-        "rows": [_desk_row(ficha) for ficha in page.object_list],
+        "rows": [_desk_row(row) for row in cast(list[review.DeskRow], page.object_list)],
         # «1 2 3 … 9 10»: a long year stays one row of links.
         "page_links": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "total": counts["total"],
