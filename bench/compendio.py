@@ -392,7 +392,7 @@ def main() -> None:
     print()
     print("Veredicto (mediana de las razones de reloj; la carga de la máquina las altera)")
     for label, (full, inc, rounds) in verdicts.items():
-        workers = max(
+        peak = max(
             [r["full"]["peak_mb"] for r in rounds]
             + [mb for r in rounds for mb in r["full"]["workers_mb"]]
         )
@@ -400,8 +400,8 @@ def main() -> None:
             median = statistics.median(values)
             verdict = "CUMPLE" if median <= limit else "NO CUMPLE"
             print(f"  [{label}] {name} ≤ {limit}× crudo: {verdict} (mediana {median:.3f})")
-        verdict = "CUMPLE" if workers <= 300 else "NO CUMPLE"
-        print(f"  [{label}] memoria ≤ 300 MB por proceso: {verdict} ({workers:.0f} MB)")
+        verdict = "CUMPLE" if peak <= 300 else "NO CUMPLE"
+        print(f"  [{label}] memoria ≤ 300 MB por proceso: {verdict} ({peak:.0f} MB)")
     if "2x" in measured:
         for variant in ("raw", "full", "incremental"):
             one = [r[variant]["seconds"] for r in measured["1x"]["rounds"]]

@@ -70,7 +70,7 @@ def cache_dir() -> pathlib.Path:
 @functools.lru_cache(maxsize=8)
 def _font_facts(file_hash: str, content: bytes, index: int) -> tuple[frozenset[int], frozenset]:
     """The glyph ids ``CHARSET`` maps to in this font, and its variation axes."""
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     font = TTFont(io.BytesIO(content), fontNumber=index, lazy=True)
     cmap = font.getBestCmap() or {}
@@ -114,7 +114,7 @@ def _substitutes(font, names: set[str]) -> set[str]:
 
 
 def _key(font, file_hash: str, glyphs: set[int], axes: frozenset, hinting: bool) -> str:
-    import fontTools
+    import fontTools  # type: ignore[import-untyped]
     import weasyprint
 
     facts = {
@@ -188,8 +188,8 @@ def shared_instances() -> Iterator[bool]:
         yield False
         return
     _ORIGINAL["clean"] = fonts.Font.clean
-    fonts.Font.clean = _shared_clean  # type: ignore[method-assign]
+    fonts.Font.clean = _shared_clean
     try:
         yield True
     finally:
-        fonts.Font.clean = _ORIGINAL.pop("clean")  # type: ignore[method-assign]
+        fonts.Font.clean = _ORIGINAL.pop("clean")
