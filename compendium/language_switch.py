@@ -72,3 +72,18 @@ def switch_for(request: HttpRequest) -> Switch | None:
 
 def language_switch(request: HttpRequest) -> dict[str, object]:
     return {"language_switch": switch_for(request)}
+
+
+def back_to_spanish(get_response):  # type: ignore[no-untyped-def]
+    """Middleware (outside LocaleMiddleware): once a response is made, the thread's language is
+    Spanish again, so that what runs later in the thread outside a request (a task, a test's
+    ``reverse()``) never inherits the English of an /en/ page. Each request still gets its
+    language from its path (LocaleMiddleware)."""
+
+    def middleware(request: HttpRequest):  # type: ignore[no-untyped-def]
+        try:
+            return get_response(request)
+        finally:
+            translation.activate(SPANISH)
+
+    return middleware
