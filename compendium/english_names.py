@@ -10,9 +10,13 @@ institutions, programs), the Spanish name is kept; a page marks such Spanish tex
 
 import dataclasses
 import importlib
+from typing import TYPE_CHECKING
 
 from django.utils import translation
 from django.utils.translation import gettext
+
+if TYPE_CHECKING:
+    from compendium.informe import PublicFigures
 
 _EN = importlib.import_module("reporting.migrations.0009_english_reference")
 OBJECTIVES: dict[int, str] = _EN.OBJECTIVES_EN
@@ -43,7 +47,7 @@ def chapter(code: str, spanish: str) -> str:
     return CHAPTERS_BY_TYPE.get(code, spanish) if english() else spanish
 
 
-def figures(data):  # type: ignore[no-untyped-def]
+def figures(data: "PublicFigures") -> "PublicFigures":
     """An edition page's frozen ``PublicFigures`` in the active language: in English the
     objectives' UN titles, the rankings (and their notes) made again from those counts, the key
     figures' labels through the catalogue (they were frozen as the Spanish msgids). The counts

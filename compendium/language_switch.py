@@ -7,10 +7,11 @@ hreflang>``. On any other page (the app, the admin, an error page) it gives noth
 shows no switch.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
@@ -74,13 +75,15 @@ def language_switch(request: HttpRequest) -> dict[str, object]:
     return {"language_switch": switch_for(request)}
 
 
-def back_to_spanish(get_response):  # type: ignore[no-untyped-def]
+def back_to_spanish(
+    get_response: Callable[[HttpRequest], HttpResponseBase],
+) -> Callable[[HttpRequest], HttpResponseBase]:
     """Middleware (outside LocaleMiddleware): once a response is made, the thread's language is
     Spanish again, so that what runs later in the thread outside a request (a task, a test's
     ``reverse()``) never inherits the English of an /en/ page. Each request still gets its
     language from its path (LocaleMiddleware)."""
 
-    def middleware(request: HttpRequest):  # type: ignore[no-untyped-def]
+    def middleware(request: HttpRequest) -> HttpResponseBase:
         try:
             return get_response(request)
         finally:

@@ -5,25 +5,26 @@ from django import template
 from django.utils.translation import gettext as _
 
 from compendium import english_names
+from reporting.models import ODS, ActorType, ObjetivoPMM
 
 register = template.Library()
 
 
 @register.filter
-def objective_title(objective) -> str:  # type: ignore[no-untyped-def]
+def objective_title(objective: ObjetivoPMM) -> str:
     """«N. Title» of an ObjetivoPMM, in English on English pages."""
     return f"{objective.number}. {english_names.objective(objective.number, objective.title)}"
 
 
 @register.filter
-def sdg_label(ods) -> str:  # type: ignore[no-untyped-def]
+def sdg_label(ods: ODS) -> str:
     """«ODS N. Name» / «SDG N. Name» of an ODS."""
     name = english_names.sdg(ods.number, ods.short_name)
     return f"{_('ODS %(n)s') % {'n': ods.number}}. {name}"
 
 
 @register.filter
-def actor_type_name(actor_type) -> str:  # type: ignore[no-untyped-def]
+def actor_type_name(actor_type: ActorType) -> str:
     return english_names.actor_type(actor_type.code, actor_type.name)
 
 
