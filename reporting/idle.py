@@ -28,6 +28,11 @@ logger = logging.getLogger("pmm.security")
 
 LAST_ACTIVITY = "pmm_last_activity"
 IDLE_WARNING_SECONDS = 120
+# The stored time of the last request moves in steps of this many seconds: writing it on every
+# request saved the whole session (three queries) on every coordinator page. A session may
+# therefore end up to this much earlier than the limit after the last request; «Seguir
+# trabajando» (a POST to ``session_status``) always stores the exact time.
+ACTIVITY_RESOLUTION = 60
 
 
 def is_watched(user) -> bool:
@@ -82,7 +87,11 @@ class ExpireIdleSessions(MiddlewareMixin):
                 return JsonResponse({"expired": True}, status=401)
             return redirect_to_login(request.get_full_path())
         if not _is_status_check(request):
-            request.session[LAST_ACTIVITY] = int(time.time())
+            now = int(time.time())
+            last = request.session.get(LAST_ACTIVITY)
+            explicit = request.method == "POST" and _is_status_path(request)
+            if explicit or last is None or now - int(last) >= ACTIVITY_RESOLUTION:
+                request.session[LAST_ACTIVITY] = now
         return None
 
 

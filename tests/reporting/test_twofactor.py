@@ -340,6 +340,20 @@ def test_an_idle_coordinator_session_ends(client_coord, coordinator, caplog, set
     assert "sin actividad" in page.content.decode()
 
 
+def test_activity_is_stored_in_steps_not_on_every_request(client_coord, settings):
+    """A coordinator's page does not save the session on every request (three queries), only
+    when the stored time is a step old (reporting/idle.py ACTIVITY_RESOLUTION)."""
+    settings.OTP_REQUIRED_FOR_STAFF = False
+    client_coord.get(reverse(BANDEJA))
+    _idle_for(client_coord, 0.5)  # 30 s ago: within the step
+    stored = client_coord.session[idle.LAST_ACTIVITY]
+    client_coord.get(reverse(BANDEJA))
+    assert client_coord.session[idle.LAST_ACTIVITY] == stored
+    _idle_for(client_coord, idle.ACTIVITY_RESOLUTION / 60 + 0.1)
+    client_coord.get(reverse(BANDEJA))
+    assert time.time() - client_coord.session[idle.LAST_ACTIVITY] < 5
+
+
 def test_a_focal_point_session_does_not_end_when_idle(client_a):
     assert client_a.get(reverse("reporting:mis_fichas")).status_code == 200
     _idle_for(client_a, 120)
