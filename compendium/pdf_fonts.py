@@ -55,9 +55,13 @@ _MEMORY: dict[str, bytes] = {}
 
 
 def supported() -> bool:
+    """Whether the hook can be installed: the pinned WeasyPrint, and not turned off
+    (``PDF_SHARED_FONTS``, e.g. to measure what it saves)."""
     import weasyprint
+    from django.conf import settings
 
-    return weasyprint.__version__ == PINNED["weasyprint"]
+    enabled = getattr(settings, "PDF_SHARED_FONTS", True)
+    return bool(enabled) and weasyprint.__version__ == PINNED["weasyprint"]
 
 
 def cache_dir() -> pathlib.Path:

@@ -208,6 +208,8 @@ MEDIA_URL = "media/"
 PDF_BUILD_PROCESSES = int(os.environ.get("PDF_BUILD_PROCESSES", 0)) or os.cpu_count() or 1
 PDF_BUILD_PARTS = int(os.environ.get("PDF_BUILD_PARTS", 8))
 PDF_PARTS_DIR = Path(os.environ.get("PDF_PARTS_DIR", VAR_DIR / "pdf-parts"))
+# Parts embed shared static instances of variable fonts (docs/performance.md §F6); 0: off.
+PDF_SHARED_FONTS = os.environ.get("PDF_SHARED_FONTS", "1") != "0"
 STORAGES = {
     # Generated PDFs. Files are served by the public views, never from MEDIA_URL directly.
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

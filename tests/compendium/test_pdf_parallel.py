@@ -190,14 +190,17 @@ def struct_summary(reader: PdfReader) -> list:
     catalog: Any = reader.trailer["/Root"]
     root = catalog["/StructTreeRoot"]
     out = []
+    # Page numbers by object number (pypdf's get_page_number scans every page each time).
+    pages: Any = reader.pages
+    numbers = {page.indirect_reference.idnum: i for i, page in enumerate(pages)}
 
     def walk(element):
         element = element.get_object()
-        page = element.get("/Pg")
+        page = element.raw_get("/Pg") if "/Pg" in element else None
         kids = element.get("/K")
         kids = kids if isinstance(kids, list) else [kids]
         mcids = [k for k in kids if isinstance(k, int)]
-        number = reader.get_page_number(page.get_object()) if page is not None else None
+        number = numbers[page.idnum] if page is not None else None
         out.append((str(element["/S"]), number, mcids))
         for kid in kids:
             target: Any = kid.get_object() if isinstance(kid, IndirectObject) else None
