@@ -17,6 +17,7 @@ from compendium.importers.compendio_text import parse_compendio
 from compendium.models import Edicion
 from compendium.pdf import render_pdf
 from reporting.reference import ENTIDADES
+from tests.compendium._module_db import module_transaction
 
 SEED = Path(__file__).resolve().parents[3] / "shared/seeds/003_e989e04225e3c00d.txt"
 STATE_SIGLAS = {printed: code for code, _name, printed in ENTIDADES}
@@ -32,11 +33,18 @@ def parsed():
     return parse_compendio(SEED.read_text(encoding="utf-8"))
 
 
+@pytest.fixture(scope="module")
+def imported(django_db_setup, django_db_blocker, parsed):
+    """Seed 003 imported once for the module (rolled back at its end), and its Informe data."""
+    with module_transaction(django_db_blocker):
+        report = import_compendio(SEED.read_text(encoding="utf-8"), year=2023)
+        assert report.total == len(parsed.programas) == 356
+        yield informe.compute_informe(report.ejercicio)
+
+
 @pytest.fixture
-def data(db, parsed):
-    report = import_compendio(SEED.read_text(encoding="utf-8"), year=2023)
-    assert report.total == len(parsed.programas) == 356
-    return informe.compute_informe(report.ejercicio)
+def data(db, imported):
+    return imported
 
 
 def expected_ranking(counter: Counter, *, fewest: bool) -> list[int]:
