@@ -7,9 +7,12 @@ institutions, states: Spanish by design), must contain no Spanish word and no Sp
 string left outside the catalogue, or a translation missing from it, shows up here.
 """
 
+import functools
 import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
@@ -83,6 +86,34 @@ def spanish_names() -> set[str]:
     return {n for n in names if n}
 
 
+CATALOGUE = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
+_PO_ENTRY = re.compile(r'^msgid ((?:".*"\n)+)msgstr ((?:".*"\n)+)', re.M)
+
+
+def _po_text(quoted: str) -> str:
+    return "".join(
+        line[1:-1].replace('\\"', '"').replace("\\n", "\n") for line in quoted.splitlines()
+    )
+
+
+@functools.cache
+def catalogue_sources() -> re.Pattern:
+    """The Spanish source texts of the catalogue (pieces between placeholders, 4 characters
+    or more) whose translation differs: one of them on an English page is a string shown
+    untranslated, whether its translation is missing or was never written."""
+    pieces = set()
+    for match in _PO_ENTRY.finditer(CATALOGUE.read_text(encoding="utf-8")):
+        source, translated = _po_text(match[1]), _po_text(match[2])
+        if not source or source == translated:
+            continue
+        for piece in re.split(r"%\(\w+\)s|%s|\n", source):
+            piece = piece.strip(" .,:;·()«»")
+            if len(piece) >= 4 and piece not in translated:
+                pieces.add(piece)
+    alternatives = "|".join(re.escape(p) for p in sorted(pieces, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
 def spanish_left(html: str, names: set[str]) -> list[str]:
     """The Spanish words and accented words left in the visible English text, once the
     Spanish ``names`` are taken out."""
@@ -94,6 +125,8 @@ def spanish_left(html: str, names: set[str]) -> list[str]:
         for name in ordered:
             if name in chunk:
                 chunk = chunk.replace(name, " ")
+        for source in catalogue_sources().findall(chunk):
+            found.add(f"«{source}» untranslated ← «{chunk[:80]}»")
         for word in re.findall(r"[A-Za-zÁÉÍÓÚÑáéíóúñü]+", chunk):
             if word.lower() in SPANISH_WORDS or SPANISH_LETTERS.search(word):
                 found.add(f"{word} ← «{chunk[:80]}»")
