@@ -23,9 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def tree_from_argv(argv: list[str]) -> Path:
     """The tree a child imports the project from: ``--tree DIR``, else this checkout."""
-    if "--tree" in argv:
-        return Path(argv[argv.index("--tree") + 1])
-    return ROOT
+    from alternate import child_tree
+
+    return child_tree(argv)
 
 
 def default_database() -> str:

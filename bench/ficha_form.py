@@ -13,34 +13,17 @@ ratios per round, because the machine is shared and noisy.
 """
 
 import json
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import _django  # noqa: E402
 import alternate  # noqa: E402
 
 FOCAL = "enlace.inm@demo.gob.mx"
 CASES = ["form: draft", "form: observada", "autosave: draft"]
-
-
-def setup_django() -> None:
-    sys.path.insert(0, str(alternate.child_tree(sys.argv)))
-    os.environ.setdefault("TASKS_BACKEND", "django.tasks.backends.dummy.DummyBackend")
-    os.environ.setdefault("EMAIL_URL", "locmem://")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-    from django.conf import settings
-
-    django.setup()
-    # Not setup_test_environment(): its template instrumentation copies every template's
-    # context for the test client and would be measured too. The client's host is allowed.
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 def targets():
@@ -141,11 +124,11 @@ def option(name: str, default: int) -> int:
 def main() -> None:
     repeat, rounds = option("--repeat", 30), option("--rounds", 4)
     if "--child" in sys.argv:
-        setup_django()
+        _django.setup(default_db=None)
         print(json.dumps(measure(repeat)))
         return
     if "--setup" in sys.argv:
-        setup_django()
+        _django.setup(default_db=None)
         from django.core.management import call_command
         from django.db import connection
 
@@ -157,8 +140,7 @@ def main() -> None:
         if "--profile" in sys.argv:
             profile()
         return
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    _django.default_database()
     after = alternate.after_tree(sys.argv)
     print(f"load average at the start: {alternate.load_average()}")
     alternate.run_child(Path(__file__), after, ["--setup", *sys.argv[1:]], show=True)

@@ -16,36 +16,15 @@ ratios after/before per round (min/median/max): the machine is shared and noisy.
 """
 
 import json
-import os
 import random
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import _django  # noqa: E402
 import alternate  # noqa: E402
-
-
-def setup_django() -> None:
-    """Import the project from ``--tree`` (a child) and set Django up against DATABASE_URL."""
-    sys.path.insert(0, str(alternate.child_tree(sys.argv)))
-    os.environ.setdefault("TASKS_BACKEND", "django.tasks.backends.dummy.DummyBackend")
-    os.environ.setdefault("EMAIL_URL", "locmem://")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    import django
-    from django.conf import settings
-
-    django.setup()
-    # Not setup_test_environment(): its template instrumentation copies every template's
-    # context for the test client and would be measured too. The client's host is allowed.
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Signed in with force_login: no second step, as in the tests (tests/conftest.py).
-    settings.OTP_REQUIRED_FOR_STAFF = False
-
 
 COORDINATOR = "coordinacion@bench.gob.mx"
 CASES = {
@@ -214,11 +193,11 @@ def main() -> None:
     repeat, rounds = option("--repeat", 15), option("--rounds", 4)
     years, per_year = option("--years", 10), option("--per-year", 360)
     if "--child" in sys.argv:
-        setup_django()
+        _django.setup(default_db=None)
         print(json.dumps(measure(repeat)))
         return
     if "--setup" in sys.argv:
-        setup_django()
+        _django.setup(default_db=None)
         from django.core.management import call_command
         from django.db import connection
 
@@ -233,8 +212,7 @@ def main() -> None:
         if "--baseline" in sys.argv:
             restore_baseline_index()
         return
-    if "DATABASE_URL" not in os.environ:
-        os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
+    _django.default_database()
     after = alternate.after_tree(sys.argv)
     print(f"load average at the start: {alternate.load_average()}")
     alternate.run_child(Path(__file__), after, ["--setup", *sys.argv[1:]], show=True)
