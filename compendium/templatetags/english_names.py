@@ -17,6 +17,13 @@ def objective_title(objective: ObjetivoPMM) -> str:
 
 
 @register.filter
+def objective_heading(objective: ObjetivoPMM) -> str:
+    """«Objetivo N. Título» (``ObjetivoPMM.heading``), «Objective N. UN title» in English."""
+    title = english_names.objective(objective.number, objective.title)
+    return f"{_('Objetivo %(n)s') % {'n': objective.number}}. {title}"
+
+
+@register.filter
 def sdg_label(ods: ODS) -> str:
     """«ODS N. Name» / «SDG N. Name» of an ODS."""
     name = english_names.sdg(ods.number, ods.short_name)
