@@ -135,9 +135,6 @@ def spanish_left(html: str, names: set[str]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def world(django_db_setup, django_db_blocker, tmp_path_factory):
-    from django.db import connection
-
-    print("DBNAME", connection.settings_dict["NAME"])
     with module_transaction(django_db_blocker, tmp_path_factory.mktemp("media")):
         publish_edition(YEAR, programs=12)
         yield
@@ -246,3 +243,15 @@ def test_names_from_reference_data_in_english(english, db) -> None:
 def test_the_explorer_says_it_searches_spanish_text(english, db) -> None:
     html = english["/en/programas/"][1]
     assert "in Spanish" in html
+
+
+def test_document_names_in_english() -> None:
+    """The documents' names (model choices) shown on the English edition pages."""
+    from compendium.models import Document
+
+    with translation.override("en"):
+        assert [str(d.label) for d in Document] == [
+            "Compendio General",
+            "Executive Report",
+            "Executive Report (English)",
+        ]
