@@ -12,8 +12,9 @@
    default one per core), each part a complete tagged PDF whose layout does not depend on its
    first page's number: parts print no folio, running heads are the edition's title, footnote
    numbers are the book's (``data-n``);
-3. renders the índice last, with the folios of its targets taken from the real page counts of
-   the parts (its links point to other parts: ``pdf_assembly.PART_LINK_BASE``);
+3. renders the índice as soon as the body parts are rendered (in the same pool, while the
+   front matter may still render), with the folios of its targets taken from the real page
+   counts of the parts (its links point to other parts: ``pdf_assembly.PART_LINK_BASE``);
 4. stitches the parts into one PDF (``compendium.pdf_assembly``): one structure tree, outline,
    named destinations, links, page labels, metadata, and the folios stamped on each page.
 
@@ -361,38 +362,68 @@ def _render(job: _Job, started: float) -> tuple[str, float, float, int]:
     return job.name, time.perf_counter() - started, peak, os.getpid()
 
 
-def _run(jobs: list[_Job], processes: int, report: "BuildReport", progress) -> None:
-    """Render ``jobs``: in this process if one process is asked for, else in a fork pool."""
-    if not jobs:
-        return
+def _run(
+    jobs: list[_Job],
+    processes: int,
+    report: "BuildReport",
+    progress,
+    then: tuple[set[str], Callable[[], list[_Job]]] | None = None,
+) -> None:
+    """Render ``jobs``: in this process if one process is asked for, else in a fork pool.
+
+    ``then`` is (names, follow): once the jobs named are rendered, ``follow()`` gives more
+    jobs, rendered in the same pool while the rest finish (the índice, as soon as the body
+    parts' page counts are known, next to the front matter: docs/performance.md §F3).
+    """
     jobs = sorted(jobs, key=lambda j: -j.weight)  # longest first: the pool ends together
+    waiting = set(then[0]) if then else set()
+    follow = then[1] if then else None
+    total = len(jobs) + (1 if follow else 0)
     done = 0
 
     def record(result: tuple[str, float, float, int]) -> None:
         nonlocal done
         name, seconds, peak, pid = result
         done += 1
+        waiting.discard(name)
         report.rendered.append(name)
         report.seconds[name] = round(seconds, 3)
         report.peak_mb[pid] = max(report.peak_mb.get(pid, 0.0), peak)
         if progress:
             progress(
                 _("Maquetando las páginas (parte %(done)s de %(total)s)")
-                % {"done": done, "total": len(jobs)}
+                % {"done": done, "total": max(done, total)}
             )
 
-    workers = min(processes, len(jobs))
+    def more() -> list[_Job]:
+        nonlocal follow
+        if follow is None or waiting:
+            return []
+        extra, follow = follow(), None
+        return extra
+
+    # Jobs named in ``then`` come first, so ``follow`` can start as early as possible.
+    jobs.sort(key=lambda j: j.name not in waiting)
+    workers = min(processes, len(jobs) + (1 if follow else 0))
     if workers <= 1:
-        for job in jobs:
-            record(_render_part(job))
+        queue = [*more(), *jobs]
+        while queue:
+            record(_render_part(queue.pop(0)))
+            queue = [*more(), *queue]
         return
     # Forked workers start with WeasyPrint imported and Django set up; they use no database.
     import weasyprint  # noqa: F401
 
     context = multiprocessing.get_context("fork")
     with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        for future in concurrent.futures.as_completed([pool.submit(_render_part, j) for j in jobs]):
-            record(future.result())
+        pending = {pool.submit(_render_part, j) for j in [*more(), *jobs]}
+        while pending:
+            finished, pending = concurrent.futures.wait(
+                pending, return_when=concurrent.futures.FIRST_COMPLETED
+            )
+            for future in finished:
+                record(future.result())
+            pending |= {pool.submit(_render_part, j) for j in more()}
 
 
 # --- The build --------------------------------------------------------------------------------
@@ -488,25 +519,25 @@ def render_book(
         missing = [j for j in [*jobs.values(), sample] if not j.info.exists()]
         if progress:
             progress(_("Maquetando las páginas"))
-        clock = time.perf_counter()
-        _run(missing, processes, report, progress)
-        report.stages["parts"] = time.perf_counter() - clock
-        clock = time.perf_counter()
+        toc_source = next(s for s in sources if s.kind == "toc")
+        body = [s.name for s in sources if s.kind == "body"]
 
+        def indice() -> list[_Job]:
+            """The índice: folios of its targets, from the body parts' real page counts."""
+            infos = [pdf_assembly.PartInfo.from_json(jobs[n].info.read_text()) for n in body]
+            numbers = _folios_of(links[toc_source.name], infos)
+            toc = job(toc_source.name, toc_source.html, [css, toc_css(numbers)], 1)
+            jobs[toc.name] = toc
+            return [] if toc.info.exists() else [toc]
+
+        clock = time.perf_counter()
+        body_missing = {j.name for j in missing if j.name in body}
+        _run(missing, processes, report, progress, then=(body_missing, indice))
+        report.stages["parts"] = time.perf_counter() - clock  # the índice included
+        clock = time.perf_counter()
         infos = {
             name: pdf_assembly.PartInfo.from_json(j.info.read_text()) for name, j in jobs.items()
         }
-        # The índice: folios of its targets, from the body parts' real page counts.
-        toc_source = next(s for s in sources if s.kind == "toc")
-        body = [s.name for s in sources if s.kind == "body"]
-        numbers = _folios_of(links[toc_source.name], [infos[name] for name in body])
-        toc = job(toc_source.name, toc_source.html, [css, toc_css(numbers)], 1)
-        jobs[toc.name] = toc
-        if not toc.info.exists():
-            _run([toc], 1, report, progress)
-        infos[toc.name] = pdf_assembly.PartInfo.from_json(toc.info.read_text())
-        report.stages["indice"] = time.perf_counter() - clock
-        clock = time.perf_counter()
 
         if progress:
             progress(_("Uniendo las partes del PDF"))
