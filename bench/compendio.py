@@ -8,7 +8,9 @@
    - **raw**: WeasyPrint alone renders the whole book's HTML in one process (the baseline;
      without the pydyf shim of docs/performance.md §F2);
    - **full**: the app's build (fichas → HTML → ``compendium.parallel_pdf.render_book``) with an
-     empty part cache, on ``--processes`` processes (default: the cores);
+     empty part cache, on ``--processes`` processes (default: the cores); the shared font
+     instances (``PDF_PARTS_DIR/_fonts``, docs/performance.md §F6) are made by the first build
+     and kept, as on a server after its first build;
    - **incremental**: one ficha's text edited (one character), then the same build reusing the
      parts the full build left.
    Ratios full/raw and incremental/raw are taken within each round (the runs side by side), and
