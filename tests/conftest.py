@@ -62,20 +62,22 @@ def _reference_data_after_flush(request):
         load_reference_data()
 
 
-# The files that take longest, longest first (`--durations` of a full run, 2026-11-29). `make
+# The files that take longest, longest first (summed `--durations` of a full run, 2026-11-29). `make
 # test` hands whole files to the pytest-xdist processes (`--dist loadfile`) in collection order
 # (`--no-loadscope-reorder`; xdist would otherwise send the files with most tests first and
 # these one- or two-test files last, so the run ended with one of them running alone).
 LONGEST_FIRST = (
-    "tests/test_run_script.py",
-    "tests/browser/test_year.py",
-    "tests/browser/test_accessibility.py",
-    "tests/test_form_fuzz.py",
     "tests/test_access_matrix.py",
+    "tests/browser/test_accessibility.py",
+    "tests/browser/test_year.py",
+    "tests/test_form_fuzz.py",
     "tests/compendium/test_fidelity.py",
     "tests/compendium/test_builds.py",
+    "tests/test_run_script.py",
     "tests/browser/test_publications.py",
     "tests/compendium/test_pdf_parallel.py",
+    "tests/compendium/test_informe.py",
+    "tests/reporting/test_fichas_views.py",
     "tests/browser/test_editions.py",
 )
 

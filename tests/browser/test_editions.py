@@ -43,18 +43,20 @@ def test_coordinator_generates_a_draft_and_publishes(page, login, media):
     expect(page.get_by_role("heading", level=1)).to_have_text("Compendio General 2024")
 
     compendio = page.locator("#documento-compendio")
-    compendio.get_by_role("button", name="Generar borrador").click()
-    expect(compendio.get_by_role("status").first).to_contain_text("Terminado")
+    # Tasks run inside the request in tests: the click waits for the whole PDF build, which
+    # takes longer than the default 15 s when it is the process's first (fonts, WeasyPrint).
+    compendio.get_by_role("button", name="Generar borrador").click(timeout=120_000)
+    expect(compendio.get_by_role("status").first).to_contain_text("Terminado", timeout=120_000)
     expect(compendio.get_by_role("status").first).to_contain_text(re.compile(r"\d+ páginas"))
     with page.expect_download() as download_info:
         compendio.get_by_role("link", name="Descargar el borrador (PDF)").click()
     assert download_info.value.suggested_filename == "Compendio-General-2024-borrador.pdf"
 
     compendio.get_by_label(re.compile("Confirmo que esta versión")).check()
-    compendio.get_by_role("button", name="Publicar").click()
+    compendio.get_by_role("button", name="Publicar").click(timeout=120_000)
     expect(
         compendio.get_by_role("link", name=re.compile(r"^Versión 1, publicada el"))
-    ).to_be_visible()
+    ).to_be_visible(timeout=60_000)
     assert list(PublicationBuild.objects.filter(draft=False).values_list("version", "status")) == [
         (1, BuildStatus.DONE)
     ]
