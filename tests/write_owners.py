@@ -30,6 +30,14 @@ TESTS = str(ROOT / "tests") + "/"
 # Project modules that only wrap other code (middleware) and never write: the stack is read
 # past them, as past Django's own frames.
 TRANSPARENT = (str(ROOT / "config" / "security.py"),)
+# Middleware methods inside a module that also has code of its own that may write: only these
+# frames are read past (file, function name).
+TRANSPARENT_CODE = frozenset(
+    {
+        (str(ROOT / "reporting" / "signin.py"), "__call__"),
+        (str(ROOT / "compendium" / "language_switch.py"), "middleware"),
+    }
+)
 
 _WRITE_RE = re.compile(r'^\s*(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _SET_COLUMN_RE = re.compile(r'(?<![.\w"])"(\w+)"\s*=')
@@ -112,7 +120,11 @@ def current_writer() -> str | None:
         filename = frame.f_code.co_filename
         if filename.startswith(TESTS) and "/tests/write_owners.py" not in filename:
             return None
-        if filename.startswith(PROJECT) and filename not in TRANSPARENT:
+        if (
+            filename.startswith(PROJECT)
+            and filename not in TRANSPARENT
+            and (filename, frame.f_code.co_name) not in TRANSPARENT_CODE
+        ):
             return filename[len(str(ROOT)) + 1 :]
         frame = frame.f_back
     return None
