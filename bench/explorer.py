@@ -192,7 +192,7 @@ def explain_search() -> str:
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
-    return "uses the GIN index" if "published_program_search" in plan else "NO index:\n" + plan
+    return "uses the GIN index" if "published_program_vector" in plan else "NO index:\n" + plan
 
 
 def profile(client: Client, params_list: list[dict]) -> None:
