@@ -198,6 +198,19 @@ PAGES = ("login page", "mis fichas", "ficha form", "save")
 PAGE_P95_MS, AUTOSAVE_P95_MS, KNEE_RPS = 200, 100, 50
 
 
+def script_exceptions(prefix: str) -> int:
+    """Exceptions raised in the locust tasks (counted as errors: a task that crashed measured
+    nothing), printed with their messages."""
+    path = Path(f"{prefix}_exceptions.csv")
+    if not path.exists():
+        return 0
+    with open(path) as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        print(f"exception in the load script ×{row['Count']}: {row['Message'][:120]}")
+    return sum(int(row["Count"]) for row in rows)
+
+
 def verdicts(
     steady: dict[str, dict[str, str]], errors: int, knee_rps: float | None, users: int
 ) -> None:
@@ -315,6 +328,7 @@ def main() -> None:
             f" load average {load_average()}",
         )
         errors = int(steady_rows.get("ALL", {}).get("Failure Count", "0"))
+        errors += script_exceptions(str(work / "steady"))
         knee_rps = None
         if plan is not None:
             step, step_s, most = plan
@@ -337,6 +351,7 @@ def main() -> None:
                 f" {step_s} s up to {most}); load average {load_average()}",
             )
             errors += int(ramp_rows.get("ALL", {}).get("Failure Count", "0"))
+            errors += script_exceptions(str(work / "ramp"))
             knee_rps = knee(times, step_s, step)
         verdicts(steady_rows, errors, knee_rps, users)
     finally:

@@ -135,8 +135,11 @@ class FocalPoint(HttpUser):
             name="autosave",
             catch_response=True,
         ) as response:
-            if response.status_code == 200:
+            if response.status_code == 200 and "json" in response.headers.get("Content-Type", ""):
                 self.version = response.json()["version"]
+            elif "/cuentas/login/" in (response.url or ""):
+                # Sent to the login page: this user never got in (every sign-in attempt busy).
+                response.failure("autosave: not signed in")
             else:
                 response.failure(f"autosave answered {response.status_code}")
                 self.open_form()
