@@ -656,8 +656,27 @@ def participants_table(fichas: Sequence[Ficha]) -> list[ParticipantRow]:
 # --- Everything together ---------------------------------------------------------------------
 
 
+class CountTotals:
+    """Totals of ``counts`` (the fichas per objective) by kind of actor, for the Informe and for
+    the workspace's summary of it (compendium/workspace.py ``Summary``)."""
+
+    counts: list[ObjectiveCount]
+
+    @property
+    def federal_total(self) -> int:
+        return sum(c.federal for c in self.counts)
+
+    @property
+    def state_total(self) -> int:
+        return sum(c.state for c in self.counts)
+
+    @property
+    def other_total(self) -> int:
+        return sum(c.other for c in self.counts)
+
+
 @dataclass
-class InformeData:
+class InformeData(CountTotals):
     ejercicio: Ejercicio
     counts: list[ObjectiveCount]
     most: RankedTable
@@ -674,18 +693,6 @@ class InformeData:
     participants: list[ParticipantRow]
     categories: list[ChallengeCategory]
     objetivos: list[ObjetivoPMM]
-
-    @property
-    def federal_total(self) -> int:
-        return sum(c.federal for c in self.counts)
-
-    @property
-    def state_total(self) -> int:
-        return sum(c.state for c in self.counts)
-
-    @property
-    def other_total(self) -> int:
-        return sum(c.other for c in self.counts)
 
     @property
     def has_joint(self) -> bool:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from compendium import drafts
 from compendium.forms import EDITION_LIST_MAX_CHARS, EDITION_TEXT_MAX_CHARS
 from compendium.informe import (
+    CountTotals,
     InformeData,
     KeyFigure,
     ObjectiveCount,
@@ -99,7 +100,7 @@ def save_texts(edicion: Edicion, *, by: User, **texts: str) -> list[str]:
 
 
 @dataclasses.dataclass(frozen=True)
-class Summary:
+class Summary(CountTotals):
     """The parts of the Informe's figures the overview and the highlights page show: counts per
     objective, key figures, highlights, categories (``compute_informe`` also works out
     participation, states, actions, retos and the participants' table, which these pages never
@@ -109,14 +110,6 @@ class Summary:
     figures: list[KeyFigure]
     highlights: list[ObjectiveHighlights]
     categories: list[ChallengeCategory]
-
-    @property
-    def federal_total(self) -> int:
-        return sum(c.federal for c in self.counts)
-
-    @property
-    def state_total(self) -> int:
-        return sum(c.state for c in self.counts)
 
 
 def informe_summary(ejercicio) -> Summary:

@@ -81,9 +81,11 @@ def slow_hasher(monkeypatch):
     state.release.set()
 
 
-def test_checks_wait_in_line_on_a_lower_priority_thread(slow_hasher):
+def _fill_the_line():
+    """As many checks as the line holds, started on threads and waiting in it (the fake check
+    runs until released): the hasher, the threads and the list their results go to."""
     hasher = QueuedPBKDF2PasswordHasher()
-    results = []
+    results: list[str] = []
     threads = [
         threading.Thread(target=lambda: results.append(hasher.encode("p", "s", 1)))
         for _ in range(passwords.capacity())
@@ -91,6 +93,11 @@ def test_checks_wait_in_line_on_a_lower_priority_thread(slow_hasher):
     for t in threads:
         t.start()
     _wait_until(lambda: passwords.in_use() == passwords.capacity())
+    return hasher, threads, results
+
+
+def test_checks_wait_in_line_on_a_lower_priority_thread(slow_hasher):
+    hasher, threads, results = _fill_the_line()
     slow_hasher.release.set()
     for t in threads:
         t.join(30)
@@ -107,15 +114,7 @@ def test_checks_wait_in_line_on_a_lower_priority_thread(slow_hasher):
 
 
 def test_the_line_is_short_and_a_check_beyond_it_is_refused_at_once(slow_hasher):
-    hasher = QueuedPBKDF2PasswordHasher()
-    results = []
-    threads = [
-        threading.Thread(target=lambda: results.append(hasher.encode("p", "s", 1)))
-        for _ in range(passwords.capacity())
-    ]
-    for t in threads:
-        t.start()
-    _wait_until(lambda: passwords.in_use() == passwords.capacity())
+    hasher, threads, results = _fill_the_line()
     for _ in range(5):  # refused without waiting (the fake check has not been released)
         with pytest.raises(passwords.PasswordChecksBusy) as refused:
             hasher.encode("p", "s", 1)
