@@ -657,8 +657,9 @@ def participants_table(fichas: Sequence[Ficha]) -> list[ParticipantRow]:
 
 
 class CountTotals:
-    """Totals of ``counts`` (the fichas per objective) by kind of actor, for the Informe and for
-    the workspace's summary of it (compendium/workspace.py ``Summary``)."""
+    """Totals of ``counts`` (the fichas per objective) by kind of actor, for the Informe, the
+    public figures of a published version and the workspace's summary of the Informe
+    (compendium/workspace.py ``Summary``)."""
 
     counts: list[ObjectiveCount]
 
@@ -870,7 +871,7 @@ PUBLIC_FIGURES_SCHEMA = 1
 
 
 @dataclass(frozen=True)
-class PublicFigures:
+class PublicFigures(CountTotals):
     """What the public edition page shows of one published version (docs/publications.md §V2).
 
     Computed by ``public_figures`` when the version is published (``compendium.builds``),
@@ -890,18 +891,6 @@ class PublicFigures:
     figures: list[KeyFigure]
     actions: ActionsByKind
     ficha_ids: list[int]
-
-    @property
-    def federal_total(self) -> int:
-        return sum(c.federal for c in self.counts)
-
-    @property
-    def state_total(self) -> int:
-        return sum(c.state for c in self.counts)
-
-    @property
-    def other_total(self) -> int:
-        return sum(c.other for c in self.counts)
 
     @property
     def objectives_with_fichas(self) -> int:
