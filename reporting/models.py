@@ -287,7 +287,13 @@ class Actor(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.sigla})" if self.sigla != self.name else self.name
+        return self.label(self.name, self.sigla)
+
+    @staticmethod
+    def label(name: str, sigla: str) -> str:
+        """«Nombre (SIGLA)», or the name alone when the sigla is the name: how an institution is
+        named in lists (``__str__``, and the desk's select read without model instances)."""
+        return f"{name} ({sigla})" if sigla != name else name
 
 
 class UserManager(BaseUserManager["User"]):

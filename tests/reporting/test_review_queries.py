@@ -229,3 +229,17 @@ def test_desk_query_count_is_the_same_on_every_page(client_coord, ejercicio, act
     first = _desk_queries(client_coord)
     assert _desk_queries(client_coord, page=2) == first
     assert _desk_queries(client_coord, page=3, orden="nombre", chapter=1) == first
+
+
+def test_desk_institution_options_are_named_as_everywhere(
+    client_coord, ejercicio, actor_a, actor_b
+):
+    """The desk reads the institutions as plain rows (reporting/views/review.py _read_options):
+    their options are still each institution's ``str``, in order, after the empty choice."""
+    actor_a.sigla = actor_a.name  # an institution without a separate sigla
+    actor_a.save()
+    field = client_coord.get(reverse("reporting:bandeja")).context["form"].fields["actor"]
+    expected = [(a.pk, str(a)) for a in field.queryset]
+    assert list(field.choices)[1:] == expected
+    assert (actor_a.pk, actor_a.name) in expected
+    assert (actor_b.pk, f"{actor_b.name} ({actor_b.sigla})") in expected
