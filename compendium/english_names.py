@@ -1,15 +1,14 @@
 """Reference names in the language of the page (docs/english-edition.md §E7).
 
 On the English public pages the objectives, SDGs, actor types and chapters are named in English:
-the UN's official titles and our chapter names, frozen in migration
-``reporting/0009_english_reference`` (the same values the English Informe prints, §E1). In
-Spanish, and for anything without an English name (ejes temáticos, subtemas, states,
-institutions, programs), the Spanish name is kept; a page marks such Spanish text
+the UN's official titles and our chapter names, from the reference tables' English fields
+(filled by migration ``reporting/0009_english_reference``; the values the English Informe
+prints, §E1). In Spanish, and for anything without an English name (ejes temáticos, subtemas,
+states, institutions, programs), the Spanish name is kept; a page marks such Spanish text
 ``lang="es"``.
 """
 
 import dataclasses
-import importlib
 from typing import TYPE_CHECKING
 
 from django.utils import translation
@@ -18,11 +17,34 @@ from django.utils.translation import gettext
 if TYPE_CHECKING:
     from compendium.informe import PublicFigures
 
-_EN = importlib.import_module("reporting.migrations.0009_english_reference")
-OBJECTIVES: dict[int, str] = _EN.OBJECTIVES_EN
-SDGS: dict[int, str] = {n: short for n, (short, _long) in _EN.SDGS_EN.items()}
-ACTOR_TYPES: dict[str, str] = {code: name for code, (name, _ch) in _EN.ACTOR_TYPES_EN.items()}
-CHAPTERS_BY_TYPE: dict[str, str] = {code: ch for code, (_n, ch) in _EN.ACTOR_TYPES_EN.items()}
+# The English names as the reference tables hold them (the English Informe reads the same
+# fields, compendium/informe.py), so a correction by a later data migration reaches both. Read
+# once per process, on the first English name asked for; an empty table (a test database
+# being loaded) is not remembered.
+_names: dict[str, dict] = {}
+
+
+def _english_names() -> dict[str, dict]:
+    if not _names:
+        from reporting.models import ODS, ActorType, ObjetivoPMM
+
+        names: dict[str, dict] = {
+            "objectives": dict(ObjetivoPMM.objects.values_list("number", "title_en")),
+            "sdgs": dict(ODS.objects.values_list("number", "short_name_en")),
+            "actor_types": dict(ActorType.objects.values_list("code", "name_en")),
+            "chapters": dict(ActorType.objects.values_list("code", "chapter_title_en")),
+        }
+        if all(names.values()):
+            _names.update(names)
+        return names
+    return _names
+
+
+def _english(kind: str, key, spanish: str) -> str:
+    """The English name of ``key`` on English pages (the Spanish one where none is stored)."""
+    if not english():
+        return spanish
+    return _english_names()[kind].get(key) or spanish
 
 
 def english() -> bool:
@@ -31,20 +53,20 @@ def english() -> bool:
 
 
 def objective(number: int, spanish: str) -> str:
-    return OBJECTIVES.get(number, spanish) if english() else spanish
+    return _english("objectives", number, spanish)
 
 
 def sdg(number: int, spanish: str) -> str:
-    return SDGS.get(number, spanish) if english() else spanish
+    return _english("sdgs", number, spanish)
 
 
 def actor_type(code: str, spanish: str) -> str:
-    return ACTOR_TYPES.get(code, spanish) if english() else spanish
+    return _english("actor_types", code, spanish)
 
 
 def chapter(code: str, spanish: str) -> str:
     """A chapter's title, by the code of an actor type that prints in it."""
-    return CHAPTERS_BY_TYPE.get(code, spanish) if english() else spanish
+    return _english("chapters", code, spanish)
 
 
 def figures(data: "PublicFigures") -> "PublicFigures":

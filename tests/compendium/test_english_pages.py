@@ -255,3 +255,19 @@ def test_document_names_in_english() -> None:
             "Executive Report",
             "Executive Report (English)",
         ]
+
+
+def test_english_names_come_from_the_reference_tables(db) -> None:
+    """The pages read the same English fields as the English Informe, so a correction by a
+    later data migration reaches both (compendium/english_names.py)."""
+    from compendium import english_names
+    from reporting.models import ObjetivoPMM
+
+    ObjetivoPMM.objects.filter(number=15).update(title_en="A corrected title")
+    english_names._names.clear()
+    try:
+        with translation.override("en"):
+            assert english_names.objective(15, "Spanish") == "A corrected title"
+        assert english_names.objective(15, "Spanish") == "Spanish"
+    finally:
+        english_names._names.clear()
