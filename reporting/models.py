@@ -739,16 +739,20 @@ class Ficha(models.Model):
         "contacto_extension",
         "contacto_correo",
     )
-    # Fields an institution may never set, whatever the request carries.
-    COORDINATOR_FIELDS = (
-        "objetivo_asignado",
-        "nota_asignacion",
+    # The coordinators' classification of a program (reporting/review.py classify).
+    CLASSIFICATION_FIELDS = (
         "eje",
         "subtema",
         "ods",
         "destacada",
         "resumen_informe",
         "resumen_informe_en",
+    )
+    # Fields an institution may never set, whatever the request carries.
+    COORDINATOR_FIELDS = (
+        "objetivo_asignado",
+        "nota_asignacion",
+        *CLASSIFICATION_FIELDS,
         "orden",
         "status",
         "published_at",

@@ -362,14 +362,7 @@ def follow_up(
 # Classification and order
 # ---------------------------------------------------------------------------------------------
 
-CLASSIFICATION_FIELDS = (
-    "eje",
-    "subtema",
-    "ods",
-    "destacada",
-    "resumen_informe",
-    "resumen_informe_en",
-)
+CLASSIFICATION_FIELDS = Ficha.CLASSIFICATION_FIELDS
 
 
 def _classification_snapshot(ficha: Ficha) -> dict[str, str]:
