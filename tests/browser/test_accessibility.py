@@ -96,13 +96,20 @@ def violations(page: Page, label: str) -> list[str]:
     ]
 
 
-def check_pages(page: Page, pages: list[tuple[str, str]]) -> list[str]:
-    """axe on each page; a page that redirects elsewhere or fails is an error, not a pass."""
+def check_pages(
+    page: Page, pages: list[tuple[str, str]], *, status: int | None = None, lang: str | None = None
+) -> list[str]:
+    """axe on each page; a page that redirects elsewhere or fails is an error, not a pass.
+    ``status``: the exact status each page must answer; ``lang``: its ``<html lang>``."""
     found = []
     for label, url in pages:
         response = page.goto(url)
         assert response is not None and response.status < 500, f"{label}: {url} answered 5xx"
+        if status is not None:
+            assert response.status == status, f"{label}: {url} answered {response.status}"
         assert urlsplit(page.url).path == urlsplit(url).path, f"{label}: {url} ended at {page.url}"
+        if lang is not None:
+            assert page.locator("html").get_attribute("lang") == lang, f"{label}: {url}"
         found += violations(page, label)
     return found
 

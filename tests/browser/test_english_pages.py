@@ -2,12 +2,12 @@
 on the English home, explorer and one dashboard, and the language switch from the keyboard.
 
 One published edition through the real record; the browser suite's fixtures and its
-``violations`` check (tests/browser/).
+``check_pages`` (tests/browser/).
 """
 
 import pytest
 
-from tests.browser.test_accessibility import violations
+from tests.browser.test_accessibility import check_pages
 from tests.compendium.published import publish_edition
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -21,12 +21,7 @@ PAGES = [
 
 def test_english_pages_pass_axe_and_switch_language(page):
     publish_edition(2023, programs=12)
-    found = []
-    for label, url in PAGES:
-        response = page.goto(url)
-        assert response is not None and response.status == 200, url
-        assert page.locator("html").get_attribute("lang") == "en"
-        found += violations(page, label)
+    found = check_pages(page, PAGES, status=200, lang="en")
     assert not found, "\n".join(found)
     # The switch is a link in the header, reached with Tab, named for screen readers in
     # Spanish, that opens the same page (and query) in Spanish.

@@ -1,6 +1,6 @@
 """The series pages in Chromium: axe-core (WCAG 2.1 A/AA), reflow at 320 px, named scrollers.
 
-Uses the browser suite's fixtures and its ``violations`` check (tests/browser/), on the history
+Uses the browser suite's fixtures and its ``check_pages`` (tests/browser/), on the history
 plus one edition published through the real record (docs/series.md §S4).
 """
 
@@ -10,7 +10,7 @@ import pytest
 from django.apps import apps
 
 from compendium.models import HistoricalFigure
-from tests.browser.test_accessibility import violations
+from tests.browser.test_accessibility import check_pages
 from tests.compendium.published import publish_edition
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -26,11 +26,7 @@ def test_series_pages_pass_axe_and_reflow(page):
     if not HistoricalFigure.objects.exists():  # flushed by an earlier transactional test
         importlib.import_module("compendium.migrations.0008_series_history").load(apps, None)
     publish_edition(2023, programs=12)
-    found = []
-    for label, url in PAGES:
-        response = page.goto(url)
-        assert response is not None and response.status == 200, url
-        found += violations(page, label)
+    found = check_pages(page, PAGES, status=200)
     assert not found, "\n".join(found)
     # The heat map is drawn: a shaded cell keeps its class colour over Bootstrap's table.
     page.goto("/series/objetivos/")
