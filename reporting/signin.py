@@ -178,7 +178,7 @@ def busy_response(request: HttpRequest, retry_after: int) -> HttpResponse:
         context["next"] = next_url if safe else ""
     response = render(request, template, context, status=503)
     response["Retry-After"] = str(retry_after)
-    # Logged above as a warning: not one ERROR line of django.request per refusal (a 5xx).
+    # Logged above at INFO: not one ERROR line of django.request per refusal (a 5xx).
     response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
