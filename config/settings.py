@@ -159,12 +159,14 @@ AXES_LOCKOUT_CALLABLE = "reporting.signin.lockout_response"
 # Our own log lines (pmm.security) name people by id only; axes' would carry the address.
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "1" if PRODUCTION else "0"))
-# Django's PBKDF2 at its default strength, checked in line on a low-priority thread so a burst
-# of sign-ins cannot starve saves (reporting/passwords.py, docs/load-test.md §L3).
+# Argon2id at OWASP's recommended parameters for new passwords; PBKDF2 hashes stored before
+# still work and are re-made as Argon2id at the next sign-in. Every check runs in a short line
+# on a low-priority thread so a burst of sign-ins cannot starve saves (reporting/passwords.py,
+# docs/load-test.md §L3). Not Django's own Argon2 hasher too: same algorithm name.
 PASSWORD_HASHERS = [
+    "reporting.passwords.QueuedArgon2PasswordHasher",
     "reporting.passwords.QueuedPBKDF2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
     "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]

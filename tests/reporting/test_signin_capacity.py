@@ -1,6 +1,7 @@
-"""Sign-in bursts cannot starve saves (issue 18, docs/load-test.md §L3): the password hasher
-is Django's PBKDF2 at full strength, but its checks wait in line (one at a time per process) on
-a thread of lower CPU priority. Tested by what it does, never by timing."""
+"""Sign-in bursts cannot starve saves (issue 18, docs/load-test.md §L3): new passwords are
+Argon2id at OWASP's parameters, older PBKDF2 ones still work and are re-made as Argon2id, and
+every check (either algorithm) waits in line (one at a time per process) on a thread of lower
+CPU priority. Tested by what it does, never by timing."""
 
 import os
 import sys
@@ -10,31 +11,63 @@ from types import SimpleNamespace
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.hashers import (
+    Argon2PasswordHasher,
     PBKDF2PasswordHasher,
     check_password,
     get_hasher,
+    make_password,
 )
 from django.core.cache import cache
 from django.urls import reverse
 
 from config import settings as project_settings
 from reporting import passwords
-from reporting.passwords import QueuedPBKDF2PasswordHasher
+from reporting.passwords import QueuedArgon2PasswordHasher, QueuedPBKDF2PasswordHasher
 from tests.factories import PASSWORD
 
-HASHER = "reporting.passwords.QueuedPBKDF2PasswordHasher"
+HASHER = "reporting.passwords.QueuedArgon2PasswordHasher"
+OLD_HASHER = "reporting.passwords.QueuedPBKDF2PasswordHasher"
 
 
-def test_the_project_hashes_with_it_at_django_strength():
+def test_the_project_hashes_new_passwords_with_argon2id_at_owasp_strength():
     # The settings module as written (the suite's fixtures switch to a fast hasher).
-    assert project_settings.PASSWORD_HASHERS[0] == HASHER
-    hasher = QueuedPBKDF2PasswordHasher()
-    assert hasher.algorithm == PBKDF2PasswordHasher.algorithm == "pbkdf2_sha256"
-    assert hasher.iterations == PBKDF2PasswordHasher.iterations >= 1_500_000
+    assert project_settings.PASSWORD_HASHERS[:2] == [HASHER, OLD_HASHER]
+    # Django's own Argon2 hasher has the same algorithm name: listed too, it would be the one
+    # Django picks for stored «argon2$» hashes, outside the line.
+    assert "django.contrib.auth.hashers.Argon2PasswordHasher" not in (
+        project_settings.PASSWORD_HASHERS
+    )
+    hasher = QueuedArgon2PasswordHasher()
+    assert hasher.algorithm == "argon2"
+    assert (hasher.memory_cost, hasher.time_cost, hasher.parallelism) == (19_456, 2, 1)
+    encoded = hasher.encode(PASSWORD, hasher.salt())  # at full strength: ~30 ms
+    assert encoded.startswith("argon2$argon2id$v=19$m=19456,t=2,p=1$")
+    assert hasher.verify(PASSWORD, encoded) and not hasher.verify("otra", encoded)
+    # Passwords stored before keep Django's PBKDF2 at Django's strength until re-made.
+    old = QueuedPBKDF2PasswordHasher()
+    assert old.algorithm == PBKDF2PasswordHasher.algorithm == "pbkdf2_sha256"
+    assert old.iterations == PBKDF2PasswordHasher.iterations >= 1_500_000
 
 
-def test_same_hashes_as_djangos_both_ways(settings):
-    settings.PASSWORD_HASHERS = [HASHER]
+def test_argon2_parameters_can_be_raised_but_never_below_owasp(monkeypatch):
+    monkeypatch.setenv("PASSWORD_ARGON2_MEMORY_KIB", "4096")
+    assert passwords._at_least("PASSWORD_ARGON2_MEMORY_KIB", 19_456, 19_456) == 19_456
+    monkeypatch.setenv("PASSWORD_ARGON2_MEMORY_KIB", "65536")
+    assert passwords._at_least("PASSWORD_ARGON2_MEMORY_KIB", 19_456, 19_456) == 65_536
+
+
+def test_same_argon2_hashes_as_djangos_both_ways():
+    ours, django = QueuedArgon2PasswordHasher(), Argon2PasswordHasher()
+    for hasher in (ours, django):
+        hasher.memory_cost, hasher.time_cost, hasher.parallelism = 64, 1, 1
+    assert ours.encode("clave secreta", "salsalsal") == django.encode("clave secreta", "salsalsal")
+    assert ours.verify("clave secreta", django.encode("clave secreta", "salsalsal"))
+    assert django.verify("clave secreta", ours.encode("clave secreta", "salsalsal"))
+    assert not ours.verify("otra", django.encode("clave secreta", "salsalsal"))
+
+
+def test_same_pbkdf2_hashes_as_djangos_both_ways(settings):
+    settings.PASSWORD_HASHERS = [OLD_HASHER]
     ours, django = QueuedPBKDF2PasswordHasher(), PBKDF2PasswordHasher()
     assert ours.encode("clave secreta", "sal", 1000) == django.encode("clave secreta", "sal", 1000)
     assert check_password("clave secreta", django.encode("clave secreta", "sal", 1000))
@@ -55,13 +88,14 @@ def _wait_until(predicate) -> None:
     raise AssertionError("condition never met")
 
 
-@pytest.fixture
-def slow_hasher(monkeypatch):
-    """Django's PBKDF2 replaced by a check that waits for ``release``; records who ran it."""
+@pytest.fixture(params=["argon2", "pbkdf2"])
+def slow_hasher(request, monkeypatch):
+    """Django's check (Argon2 verify, or PBKDF2, whose verify is its encode) replaced by one
+    that waits for ``release`` and records who ran it; ``check(hasher)`` runs one check."""
     state = SimpleNamespace(inside=0, seen=[], release=threading.Event())
     lock = threading.Lock()
 
-    def fake_encode(self, password, salt, iterations=None):
+    def fake_check(*_args, **_kwargs):
         with lock:
             state.inside += 1
             state.seen.append(
@@ -74,20 +108,27 @@ def slow_hasher(monkeypatch):
         state.release.wait(30)
         with lock:
             state.inside -= 1
-        return f"pbkdf2_sha256$1${salt}$hash"
+        return True
 
-    monkeypatch.setattr(PBKDF2PasswordHasher, "encode", fake_encode)
+    if request.param == "argon2":
+        monkeypatch.setattr(Argon2PasswordHasher, "verify", fake_check)
+        state.hasher = QueuedArgon2PasswordHasher()
+        state.check = lambda hasher: hasher.verify("p", "argon2$argon2id$v=19$m=8,t=1,p=1$c2Fs$h")
+    else:
+        monkeypatch.setattr(PBKDF2PasswordHasher, "encode", fake_check)
+        state.hasher = QueuedPBKDF2PasswordHasher()
+        state.check = lambda hasher: hasher.encode("p", "s", 1)
     yield state
     state.release.set()
 
 
-def _fill_the_line():
+def _fill_the_line(slow):
     """As many checks as the line holds, started on threads and waiting in it (the fake check
     runs until released): the hasher, the threads and the list their results go to."""
-    hasher = QueuedPBKDF2PasswordHasher()
-    results: list[str] = []
+    hasher = slow.hasher
+    results: list[object] = []
     threads = [
-        threading.Thread(target=lambda: results.append(hasher.encode("p", "s", 1)))
+        threading.Thread(target=lambda: results.append(slow.check(hasher)))
         for _ in range(passwords.capacity())
     ]
     for t in threads:
@@ -97,7 +138,7 @@ def _fill_the_line():
 
 
 def test_checks_wait_in_line_on_a_lower_priority_thread(slow_hasher):
-    hasher, threads, results = _fill_the_line()
+    hasher, threads, results = _fill_the_line(slow_hasher)
     slow_hasher.release.set()
     for t in threads:
         t.join(30)
@@ -114,10 +155,10 @@ def test_checks_wait_in_line_on_a_lower_priority_thread(slow_hasher):
 
 
 def test_the_line_is_short_and_a_check_beyond_it_is_refused_at_once(slow_hasher):
-    hasher, threads, results = _fill_the_line()
+    hasher, threads, results = _fill_the_line(slow_hasher)
     for _ in range(5):  # refused without waiting (the fake check has not been released)
         with pytest.raises(passwords.PasswordChecksBusy) as refused:
-            hasher.encode("p", "s", 1)
+            slow_hasher.check(hasher)
         assert passwords.RETRY_AFTER <= refused.value.retry_after <= 2 * passwords.RETRY_AFTER
     assert passwords.in_use() == passwords.capacity()
     slow_hasher.release.set()
@@ -125,7 +166,7 @@ def test_the_line_is_short_and_a_check_beyond_it_is_refused_at_once(slow_hasher)
         t.join(30)
     assert len(results) == 3 and len(slow_hasher.seen) == 3  # the refused ones never hashed
     assert passwords.in_use() == 0
-    assert hasher.encode("p", "s", 1).startswith("pbkdf2_sha256$")  # room again
+    assert slow_hasher.check(hasher) is True  # room again
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="per-thread nice is Linux's")
@@ -140,12 +181,14 @@ def test_a_forked_process_gets_its_own_thread():
         passwords._executor_pid = monkey_pid
 
 
-# Through the login page: the hasher as in production (at few iterations), the line full.
+# Through the login page: the hashers as in production (at low cost), the line full.
 
 
 @pytest.fixture
 def real_hasher(settings, monkeypatch, focal_a):
-    settings.PASSWORD_HASHERS = [HASHER]
+    settings.PASSWORD_HASHERS = [HASHER, OLD_HASHER]
+    monkeypatch.setattr(QueuedArgon2PasswordHasher, "memory_cost", 64)
+    monkeypatch.setattr(QueuedArgon2PasswordHasher, "time_cost", 1)
     monkeypatch.setattr(QueuedPBKDF2PasswordHasher, "iterations", 1000)
     focal_a.set_password(PASSWORD)
     focal_a.save(update_fields=["password"])
@@ -175,9 +218,22 @@ def _failures() -> int:
 
 @pytest.mark.django_db
 def test_a_normal_sign_in_still_works_with_it(client, real_hasher):
-    assert real_hasher.password.startswith("pbkdf2_sha256$1000$")
+    assert real_hasher.password.startswith("argon2$argon2id$v=19$m=64,t=1,p=1$")
     assert _login(client, real_hasher.email, PASSWORD).status_code == 302
     assert client.session["_auth_user_id"] == str(real_hasher.pk)
+    assert passwords.in_use() == 0
+
+
+@pytest.mark.django_db
+def test_a_password_stored_as_pbkdf2_signs_in_and_is_remade_as_argon2id(client, real_hasher):
+    real_hasher.password = make_password(PASSWORD, hasher="pbkdf2_sha256")
+    real_hasher.save(update_fields=["password"])
+    assert real_hasher.password.startswith("pbkdf2_sha256$1000$")
+    assert _login(client, real_hasher.email, "equivocada").status_code == 200  # still checked
+    assert _login(client, real_hasher.email, PASSWORD).status_code == 302
+    real_hasher.refresh_from_db()
+    assert real_hasher.password.startswith("argon2$argon2id$")
+    assert check_password(PASSWORD, real_hasher.password)
     assert passwords.in_use() == 0
 
 
