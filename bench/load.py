@@ -73,6 +73,74 @@ def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(root: int | None) -> float:
+    """CPU seconds (user + system) of process ``root``, its live descendants, and the children
+    it has reaped (gunicorn's recycled workers, PostgreSQL's closed backends): what the server
+    side spent, independent of what else the machine was doing."""
+    if root is None:
+        return 0.0
+    parent: dict[int, int] = {}
+    ticks: dict[int, int] = {}
+    reaped = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # after «pid (comm)»: state, ppid, ...
+        pid = int(entry)
+        parent[pid] = int(fields[1])
+        ticks[pid] = int(fields[11]) + int(fields[12])  # utime, stime
+        if pid == root:
+            reaped = int(fields[13]) + int(fields[14])  # cutime, cstime
+    family, frontier = {root}, [root]
+    while frontier:
+        children = [pid for pid, ppid in parent.items() if ppid in frontier]
+        family.update(children)
+        frontier = children
+    return (sum(ticks.get(pid, 0) for pid in family) + reaped) / TICK
+
+
+def postmaster_pid() -> int | None:
+    """The throwaway PostgreSQL's main process (.ci/with-postgres started it for DATABASE_URL)."""
+    port = os.environ.get("DATABASE_URL", "").rsplit(":", 1)[-1].split("/")[0]
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                cmdline = Path(f"/proc/{entry}/cmdline").read_bytes().split(b"\0")
+            except OSError:
+                continue
+            if (
+                cmdline
+                and cmdline[0].endswith(b"postgres")
+                and f"-p {port}".encode() in b" ".join(cmdline)
+            ):
+                return int(entry)
+    return None
+
+
+def server_cpu(gunicorn: int, postgres: int | None) -> dict[str, float]:
+    return {"gunicorn": cpu_seconds(gunicorn), "postgres": cpu_seconds(postgres)}
+
+
+def cpu_report(
+    before: dict[str, float], after: dict[str, float], locust_s: float, requests: int, wall: float
+) -> None:
+    """CPU per request of each side during a phase: what the code costs, whatever the load."""
+    print(f"CPU in this phase ({wall:.0f} s of wall time, {os.cpu_count()} cores):")
+    for side in ("gunicorn", "postgres"):
+        spent = after[side] - before[side]
+        per = 1000 * spent / requests if requests else 0.0
+        print(f"  {side:9} {spent:7.1f} s  {per:6.1f} ms per request")
+    per = 1000 * locust_s / requests if requests else 0.0
+    print(f"  {'locust':9} {locust_s:7.1f} s  {per:6.1f} ms per request")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -148,7 +216,8 @@ def wait_for(url: str, timeout: float = 300) -> None:
     raise RuntimeError(f"{url} does not answer")
 
 
-def locust(env: dict, host: str, users: int, spawn: float, seconds: int, prefix: str) -> None:
+def locust(env: dict, host: str, users: int, spawn: float, seconds: int, prefix: str) -> float:
+    """Run locust headless; the CPU seconds locust itself used."""
     command = [
         str(ROOT / ".venv/bin/locust"),
         "-f",
@@ -164,7 +233,12 @@ def locust(env: dict, host: str, users: int, spawn: float, seconds: int, prefix:
     ]
     if env.get("LOAD_SHAPE") != "ramp":
         command += ["-u", str(users), "-r", str(spawn), "-t", f"{seconds}s"]
+    before = os.times()
     subprocess.run(command, cwd=ROOT, env=env, check=False)
+    after = os.times()
+    return (after.children_user - before.children_user) + (
+        after.children_system - before.children_system
+    )
 
 
 def summary(prefix: str, title: str) -> dict[str, dict[str, str]]:
@@ -184,6 +258,15 @@ def summary(prefix: str, title: str) -> dict[str, dict[str, str]]:
         print("errors:")
         print(Path(f"{prefix}_failures.csv").read_text()[:2000])
     return rows
+
+
+def requests_of(rows: dict[str, dict[str, str]]) -> int:
+    """Requests sent (the «sign in, until in» flow is not a request)."""
+    return sum(
+        int(row["Request Count"])
+        for name, row in rows.items()
+        if name not in ("ALL", "sign in, until in")
+    )
 
 
 def p95(rows: dict[str, dict[str, str]], name: str) -> float | None:
@@ -321,12 +404,16 @@ def main() -> None:
             "LOAD_THINK_MIN": think[0],
             "LOAD_THINK_MAX": think[-1],
         }
-        locust(steady, host, users, spawn, seconds, str(work / "steady"))
+        postgres = postmaster_pid()
+        cpu_before, started = server_cpu(gunicorn.pid, postgres), time.monotonic()
+        locust_s = locust(steady, host, users, spawn, seconds, str(work / "steady"))
+        cpu_after, wall = server_cpu(gunicorn.pid, postgres), time.monotonic() - started
         steady_rows = summary(
             str(work / "steady"),
             f"steady: {users} focal points, think {think[0]}-{think[-1]} s, {seconds} s;"
             f" load average {load_average()}",
         )
+        cpu_report(cpu_before, cpu_after, locust_s, requests_of(steady_rows), wall)
         errors = int(steady_rows.get("ALL", {}).get("Failure Count", "0"))
         errors += script_exceptions(str(work / "steady"))
         knee_rps = None
@@ -344,12 +431,15 @@ def main() -> None:
                 "LOAD_RAMP_MAX": str(most),
                 "LOAD_TIMES": times,
             }
-            locust(ramp, host, 0, 0, 0, str(work / "ramp"))
+            cpu_before, started = server_cpu(gunicorn.pid, postgres), time.monotonic()
+            locust_s = locust(ramp, host, 0, 0, 0, str(work / "ramp"))
+            cpu_after, wall = server_cpu(gunicorn.pid, postgres), time.monotonic() - started
             ramp_rows = summary(
                 str(work / "ramp"),
                 f"ramp (think {ramp_think[0]}-{ramp_think[-1]} s, {step} more users every"
                 f" {step_s} s up to {most}); load average {load_average()}",
             )
+            cpu_report(cpu_before, cpu_after, locust_s, requests_of(ramp_rows), wall)
             errors += int(ramp_rows.get("ALL", {}).get("Failure Count", "0"))
             errors += script_exceptions(str(work / "ramp"))
             knee_rps = knee(times, step_s, step)
