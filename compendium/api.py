@@ -519,3 +519,9 @@ def agregados(request: HttpRequest, filtros: Query[Filtros]):
             }
         )
     return {"filtros": filters.active(), "anios": years}
+
+
+# The API's URL patterns. config/urls.py mounts this module by its dotted name, so django-ninja
+# and pydantic are imported at the first request under /api/v1/ or the first reverse of an
+# «api-v1:» name, not when a web process loads the URLconf (docs/data-and-api.md §A1).
+urlpatterns = api.urls[0]

@@ -2,8 +2,8 @@ from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.urls import include, path
 
-from compendium.api import api
 from compendium.views import public
+from config.lazy_urls import lazy_include
 from reporting import idle, twofactor
 from reporting.signin import PasswordResetView
 
@@ -32,7 +32,9 @@ urlpatterns = [
     path("cuentas/sesion/", idle.session_status, name="session_status"),
     path("cuentas/", include("django.contrib.auth.urls")),
     path("fichas/", include("reporting.urls")),
-    # The read-only public JSON API (compendium/api.py, docs/data-and-api.md).
-    path("api/v1/", api.urls),
+    # The read-only public JSON API (compendium/api.py, docs/data-and-api.md §A1), imported
+    # (with django-ninja) at its first request or reverse, not when the URLconf loads
+    # (config/lazy_urls.py). The app name and namespace are those api.urls gives.
+    lazy_include("api/v1/", "compendium.api", app_name="ninja", namespace="api-v1"),
     path("", include("compendium.urls")),
 ]

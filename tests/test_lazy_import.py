@@ -1,4 +1,5 @@
-"""No Django process pays for WeasyPrint unless it makes a PDF (docs/performance.md §F1).
+"""No Django process pays for WeasyPrint unless it makes a PDF (docs/performance.md §F1), nor
+for django-ninja unless it answers or names an API address (docs/data-and-api.md §A1).
 
 Importing WeasyPrint costs about a second of a process's start. The URLconf reaches
 ``compendium.pdf`` (the ficha PDF view, the editions page); WeasyPrint must be imported only
@@ -57,3 +58,57 @@ def test_static_only_fetcher_is_still_importable_from_compendium_pdf():
     from compendium.pdf_fetcher import StaticOnlyFetcher as Fetcher
 
     assert StaticOnlyFetcher is Fetcher
+
+
+URL_PROBE = """
+import json, os, sys
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+import django
+django.setup()
+at_setup = set(sys.modules)
+from django.urls import get_resolver, resolve, reverse
+for path in ("/", "/en/", "/publicaciones/", "/publicaciones/novedades.atom", "/programas/",
+             "/fichas/", "/ediciones/", "/datos/serie-anual.csv", "/no-existe/"):
+    try:
+        resolve(path)
+    except Exception:
+        pass
+root = get_resolver()
+names = [n for n in root.reverse_dict if isinstance(n, str)]
+names += [n for n in root.namespace_dict["compendium"][1].reverse_dict if isinstance(n, str)]
+reverse("home"); reverse("compendium:feed"); reverse("compendium:editions")
+by_pages = sorted(set(sys.modules) - at_setup)
+api = reverse("api-v1:programas")
+print(json.dumps({
+    "names": len(names),
+    "setup": sorted(m for m in ("openpyxl", "ninja", "pydantic") if m in at_setup),
+    "pages": [m for m in by_pages if m.split(".")[0] in ("ninja", "pydantic", "openpyxl")],
+    "api": api,
+    "api_resolved": resolve(api).url_name,
+    "api_loaded": "ninja" in sys.modules,
+}))
+"""
+
+
+def _url_probe() -> dict:
+    result = subprocess.run(
+        [sys.executable, "-c", URL_PROBE],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_urlconf_resolve_and_reverse_do_not_import_ninja_or_openpyxl():
+    """Loading the URLconf, resolving pages and reversing names imports neither django-ninja
+    (with pydantic) nor openpyxl; the API's names and addresses still work, loading it then."""
+    answer = _url_probe()
+    assert answer["names"] > 50
+    assert answer["pages"] == []
+    assert answer["api"] == "/api/v1/programas"
+    assert answer["api_resolved"] == "programas"
+    assert answer["api_loaded"] is True
