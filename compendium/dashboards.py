@@ -32,6 +32,9 @@ class Row:
     count: int
     # Where the explorer lists these programs (a query string), if it can.
     query: str = ""
+    # «es» for a label that stays Spanish on an English page (eje, subtema), else ""
+    # (english_names.spanish_mark, docs/english-edition.md §E7).
+    lang: str = ""
 
 
 @dataclass
@@ -89,6 +92,7 @@ def hbar_chart(rows: list[Row], *, chart_id: str, title: str, colour: str = char
             {
                 "label": _label(row.label),
                 "full": row.label,
+                "lang": row.lang,
                 "value": format_number(row.count),
                 "y": f"{y + 3:.1f}",
                 "text_y": f"{y + 15:.1f}",
@@ -106,6 +110,8 @@ def hbar_chart(rows: list[Row], *, chart_id: str, title: str, colour: str = char
         "label_x": left - 6,
         "bar_h": row_h - 6,
         "bars": bars,
+        # The description lists the labels: Spanish as a whole when every label is.
+        "desc_lang": rows[0].lang if rows and all(r.lang == rows[0].lang for r in rows) else "",
         "colour": colour,
         "font": charts.FONT,
         "ink": charts.TEXT,
@@ -159,12 +165,14 @@ def dashboard(year: int) -> Dashboard | None:
     subtema_counts = _grouped(programs, "subtema_id")
     ejes = list(EjeTematico.objects.all())
     subtemas = list(Subtema.objects.all())
+    spanish = english_names.spanish_mark()  # ejes and subtemas have no English names
     by_eje = [
         Row(
             str(e.number),
             f"{e.number}. {e.name}",
             eje_counts.get(e.number, 0),
             f"?anio={year}&eje={e.number}",
+            spanish,
         )
         for e in ejes
     ]
@@ -172,7 +180,7 @@ def dashboard(year: int) -> Dashboard | None:
         SubtemaGroup(
             eje=row,
             subtemas=[
-                Row(str(s.pk), s.name, subtema_counts.get(s.pk, 0))
+                Row(str(s.pk), s.name, subtema_counts.get(s.pk, 0), lang=spanish)
                 for s in subtemas
                 if s.eje_id == int(row.key)
             ],

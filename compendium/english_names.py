@@ -52,6 +52,13 @@ def english() -> bool:
     return (translation.get_language() or "").startswith("en")
 
 
+def spanish_mark() -> str:
+    """The ``lang`` for text that stays Spanish by design (ejes, subtemas, states,
+    institutions) on the current page: «es» on English pages, "" on Spanish ones, whose
+    ``<html lang>`` says it already (docs/english-edition.md §E7)."""
+    return "es" if english() else ""
+
+
 def objective(number: int, spanish: str) -> str:
     return _english("objectives", number, spanish)
 

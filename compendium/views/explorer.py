@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
-from compendium import charts, dashboards, public_record
+from compendium import charts, dashboards, english_names, public_record
 from compendium.compendio import paragraphs
 from compendium.models import Document, PublishedProgram
 from compendium.public_record import PER_PAGE, ProgramFilters
@@ -37,6 +37,9 @@ FILTER_LABELS = {
     "entidad": gettext_lazy("Entidad federativa"),
 }
 OTHER_LABELS = {"q": gettext_lazy("Búsqueda"), "page": gettext_lazy("Página")}
+# Filters whose options stay Spanish (no English names exist): lang="es" on English pages
+# (docs/english-edition.md §E7).
+SPANISH_FACETS = {"eje", "institucion", "entidad"}
 
 
 def _label(name: str) -> str:
@@ -90,8 +93,9 @@ def _pdf_link(program: PublishedProgram) -> str:
     return f"{url}?ver=1#page={program.page}" if program.page else url
 
 
-def _options(items: list) -> str:
-    """The ``<option>`` elements of one facet, «label (count)», escaped by ``format_html``.
+def _options(items: list, lang: str = "") -> str:
+    """The ``<option>`` elements of one facet, «label (count)», escaped by ``format_html``;
+    each with ``lang`` when given (Spanish names on an English page).
 
     Built here rather than in the template: a facet can have a hundred values (institutions),
     and the template engine's per-node cost showed in the explorer's time (docs/open-data.md
@@ -99,7 +103,9 @@ def _options(items: list) -> str:
     """
     return format_html_join(
         "\n",
-        '<option value="{}"{}>{} ({})</option>',
+        f'<option value="{{}}"{{}} lang="{lang}">{{}} ({{}})</option>'
+        if lang
+        else '<option value="{}"{}>{} ({})</option>',
         (
             (item.value, " selected" if item.selected else "", item.label, item.count)
             for item in items
@@ -165,12 +171,20 @@ def programs(request: HttpRequest) -> HttpResponse:
         }
         for name, value in filters.active().items()
     ]
+    spanish = english_names.spanish_mark()
     context = {
         "filters": filters,
         "errors": errors,
         "error_list": [(name, _label(name), message) for name, message in errors.items()],
         "notice": notice,
-        "facets": [(name, _label(name), _options(facets.get(name, []))) for name in FILTER_LABELS],
+        "facets": [
+            (
+                name,
+                _label(name),
+                _options(facets.get(name, []), spanish if name in SPANISH_FACETS else ""),
+            )
+            for name in FILTER_LABELS
+        ],
         "active": active,
         "page_obj": page_obj,
         "cards": _cards(page_obj.object_list),

@@ -9,6 +9,8 @@ string left outside the catalogue, or a translation missing from it, shows up he
 
 import functools
 import re
+from collections import Counter
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -17,7 +19,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from compendium import charts
+from compendium import charts, opendata
 from compendium.models import HistoricalFigure, PublishedProgram
 from reporting import reference
 from reporting.models import Actor, EjeTematico, EntidadFederativa, Subtema
@@ -271,3 +273,99 @@ def test_english_names_come_from_the_reference_tables(db) -> None:
         assert english_names.objective(15, "Spanish") == "Spanish"
     finally:
         english_names._names.clear()
+
+
+class _ChartAndOptionLabels(HTMLParser):
+    """The text of every ``<option>`` and of every ``<text>``, ``<desc>`` and ``<title>`` inside
+    an ``<svg>``, each with whether it is inside an element in ``lang="es"``."""
+
+    VOID = _VisibleEnglish.VOID
+
+    def __init__(self):
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []  # per open element: (tag, in Spanish)
+        self.labels: list[tuple[str, bool, str]] = []  # (tag, in Spanish, text)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.VOID:
+            return
+        spanish = (dict(attrs).get("lang") or "").startswith("es")
+        self.stack.append((tag, spanish or bool(self.stack and self.stack[-1][1])))
+
+    def handle_startendtag(self, tag, attrs):
+        pass
+
+    def handle_endtag(self, tag):
+        for index in range(len(self.stack) - 1, -1, -1):
+            if self.stack[index][0] == tag:
+                del self.stack[index:]
+                break
+
+    def handle_data(self, data):
+        if not (self.stack and data.strip()):
+            return
+        tag, spanish = self.stack[-1]
+        in_svg = any(t == "svg" for t, _ in self.stack)
+        if tag == "option" or (in_svg and tag in {"text", "desc", "title"}):
+            self.labels.append((tag, spanish, data.strip()))
+
+
+def chart_and_option_labels(html: str) -> list[tuple[str, bool, str]]:
+    parser = _ChartAndOptionLabels()
+    parser.feed(html)
+    return parser.labels
+
+
+def test_spanish_labels_in_charts_and_options_are_marked(english, db) -> None:
+    """Ejes, subtemas, states and institutions have no English names: inside the SVG charts
+    (bar labels, descriptions, the map's tooltips) and the explorer's ``<option>``s they carry
+    ``lang="es"`` on English pages (docs/english-edition.md §E7). The other text checks take
+    those names out before looking for Spanish, so only this test sees a lost mark."""
+    # Chart labels are cut at 46 characters (dashboards.LABEL_CHARS): compare the first 40.
+    names = {n[:40] for n in EjeTematico.objects.values_list("name", flat=True)}
+    names |= {n[:40] for n in Subtema.objects.values_list("name", flat=True)}
+    names |= set(EntidadFederativa.objects.values_list("name", flat=True))
+    names |= {name for _code, name, _path in charts._map_shapes()[1]}  # the map's names
+    names |= set(PublishedProgram.objects.values_list("sigla", flat=True))
+    unmarked, marked = [], Counter()
+    for path, _status in PAGES:
+        for tag, spanish, text in chart_and_option_labels(english[path][1]):
+            if any(name in text for name in names):
+                if spanish:
+                    marked[path, tag] += 1
+                else:
+                    unmarked.append(f"{path}: <{tag}> «{text[:80]}»")
+    assert not unmarked, "\n".join(unmarked)
+    # Not vacuous: the dashboard's eje bars and description, the map's 32 tooltips, the
+    # explorer's eje, institution and state options were all seen, marked.
+    dashboard = f"/en/publicaciones/{YEAR}/tablero/"
+    assert marked[dashboard, "text"] == EjeTematico.objects.count()
+    assert marked[dashboard, "desc"] == 1
+    assert marked[dashboard, "title"] == 32
+    assert marked[f"/en/publicaciones/{YEAR}/", "title"] == 32
+    siglas = PublishedProgram.objects.values("sigla").distinct().count()
+    assert marked["/en/programas/", "option"] > EjeTematico.objects.count() + siglas
+
+
+def test_spanish_pages_carry_no_spanish_mark_in_charts_and_options(client) -> None:
+    """On a Spanish page the ``<html lang="es-MX">`` says it: no ``lang`` of their own."""
+    for path in (f"/publicaciones/{YEAR}/tablero/", "/programas/"):
+        html = client.get(path).content.decode()
+        assert '<html lang="es-MX">' in html and chart_and_option_labels(html), path
+        assert not re.search(r'<(?:option|text|desc|title)\b[^>]* lang="es"', html), path
+
+
+def test_the_english_dictionary_describes_every_column_in_english(english, db) -> None:
+    """The files keep their Spanish column names (users' scripts read them); the English data
+    dictionary gives each one an English description from the catalogue."""
+    html = english["/en/datos/diccionario/"][1]
+    for field in opendata.FIELDS:
+        row = re.search(rf'<tr id="campo-{field.name}">(.*?)</tr>', html, re.S)
+        assert row, field.name
+        assert f"<code>{field.name}</code>" in row[1]
+        with translation.override("en"):
+            description = str(field.description)
+        with translation.override("es-mx"):
+            assert description != str(field.description), f"{field.name}: not translated"
+        cells = re.findall(r"<td>(.*?)</td>", row[1], re.S)
+        assert cells[-1].replace("&#x27;", "'") == description, field.name
