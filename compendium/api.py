@@ -354,7 +354,7 @@ def programas(request: HttpRequest, filtros: Query[FiltrosPagina]):
         "paginas": pages,
         "por_pagina": per_page,
         "filtros": filters.active(),
-        "avisos": public_record.unknown_values(filters),
+        "avisos": public_record.unknown(filters),
         "anterior": link(min(filters.page - 1, pages)) if filters.page > 1 else None,
         "siguiente": link(filters.page + 1) if filters.page < pages else None,
         "resultados": [program_data(request, p) for p in rows],

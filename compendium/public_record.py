@@ -18,16 +18,19 @@ Contact data never enters the record: nothing here reads a contact field.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import functools
+import hashlib
 import logging
 import re
-import threading
-from collections import Counter, OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import caches
 from django.db import connection, transaction
 from django.db.models import Count, Max, OuterRef, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
@@ -692,13 +695,14 @@ def _facet_counters_sql(filters: ProgramFilters) -> tuple[dict[str, Counter], in
 # The public record changes only when a version is frozen (or an edition's record removed), so
 # facet counts, totals and «nothing published for this year/sigla» messages are kept per filter
 # set, keyed by ``record_stamp()``: one cheap query that changes with every freeze (new rows get
-# new ids; a removal changes the count). In-process, bounded, least recently used first out;
-# each worker process fills its own, and a stamp that changes makes every old entry unreachable
-# (docs/open-data.md §R7).
+# new ids; a removal changes the count). Django's cache «public_record» (config/settings.py
+# CACHES: local memory, bounded, least recently used first out); each worker process fills its
+# own, and a stamp that changes makes every old entry unreachable (docs/open-data.md §R7).
 
-CACHE_SIZE = 512
-_cache: OrderedDict[tuple, Any] = OrderedDict()
-_cache_lock = threading.Lock()
+CACHE_ALIAS = "public_record"
+_bypass: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "public_record_bypass", default=False
+)
 
 
 def record_stamp() -> str:
@@ -707,23 +711,40 @@ def record_stamp() -> str:
     return f"{row['n']}-{row['last']}"
 
 
+def _cache_key(key: tuple) -> str:
+    # Cache keys are short ASCII text; the tuple holds the search text and the sigla.
+    digest = hashlib.blake2b(repr(key).encode(), digest_size=20).hexdigest()
+    return f"{key[0]}:{digest}"
+
+
 def _cached(key: tuple, compute: Callable[[], Any]) -> Any:
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
-    value = compute()
-    with _cache_lock:
-        _cache[key] = value
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
+    if _bypass.get():
+        return compute()
+    store = caches[CACHE_ALIAS]
+    cache_key = _cache_key(key)
+    value = store.get(cache_key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        store.set(cache_key, value)
     return value
 
 
+_MISSING = object()
+
+
+@contextlib.contextmanager
+def uncached() -> Iterator[None]:
+    """Compute without reading or filling the cache (the benchmark's «no cache» rows)."""
+    token = _bypass.set(True)
+    try:
+        yield
+    finally:
+        _bypass.reset(token)
+
+
 def clear_cache() -> None:
-    """Forget every cached count (the benchmark's «no cache» rows; never needed for correctness)."""
-    with _cache_lock:
-        _cache.clear()
+    """Forget every cached count (``freeze``; never needed for correctness)."""
+    caches[CACHE_ALIAS].clear()
 
 
 def _filters_key(filters: ProgramFilters) -> tuple:
@@ -819,6 +840,23 @@ def unknown_values(filters: ProgramFilters) -> dict[str, str]:
     return errors
 
 
+def unknown(filters: ProgramFilters, *, stamp: str | None = None) -> dict[str, str]:
+    """``unknown_values`` of ``filters``, cached per record stamp like ``summary`` (the API's
+    «avisos»): no query without a year or a sigla, one (the stamp) once checked."""
+    if filters.anio is None and not filters.institucion:
+        return {}
+    stamp = stamp if stamp is not None else record_stamp()
+    key = (
+        "unknown",
+        stamp,
+        translation.get_language(),
+        connection.alias,
+        filters.anio,
+        filters.institucion,
+    )
+    return _cached(key, lambda: unknown_values(filters))
+
+
 def latest_year() -> int | None:
     return published_programs().aggregate(y=Max("year"))["y"]
 
@@ -846,5 +884,7 @@ __all__ = [
     "search",
     "search_form",
     "summary",
+    "uncached",
+    "unknown",
     "unknown_values",
 ]

@@ -285,6 +285,13 @@ CACHES = {
     }
     if _THROTTLE_IN_DATABASE
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "throttle"},
+    # Counts of the public record, per process, keyed by its stamp (docs/open-data.md §R7).
+    "public_record": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "public_record",
+        "TIMEOUT": None,
+        "OPTIONS": {"MAX_ENTRIES": 512},
+    },
 }
 NINJA_DEFAULT_THROTTLE_RATES = {
     "anon": os.environ.get("API_RATE", "120/min"),

@@ -3,7 +3,9 @@ Compendio version freezes, how a new version replaces it, page numbers from the 
 query API (filters with their messages, search, facets) that the explorer and the API share."""
 
 import pytest
+from django.core.cache import caches
 from django.db import connection
+from django.utils import translation
 
 from compendium import builds, public_record
 from compendium.editions import create_edicion
@@ -252,11 +254,45 @@ def test_summary_is_cached_per_published_record(edition, django_assert_num_queri
     first = public_record.summary(filters)
     assert first.total == 0 and set(first.unknown) == {"institucion"}
     with django_assert_num_queries(1):
-        assert public_record.summary(filters) is first
+        assert public_record.summary(filters) == first
     old_stamp = public_record.record_stamp()
     every = public_record.summary(params())
     assert every.total == 10
     publish_edition(2024, programs=2)
     # Another process still holds the entry of the old stamp: never served again.
-    public_record._cache[("summary", old_stamp, *public_record._filters_key(params()))] = every
+    old_key = (
+        "summary",
+        old_stamp,
+        translation.get_language(),
+        *public_record._filters_key(params()),
+    )
+    caches[public_record.CACHE_ALIAS].set(public_record._cache_key(old_key), every)
     assert public_record.summary(params()).total == 12
+
+
+def test_unknown_values_are_cached_per_published_record(edition, django_assert_num_queries):
+    """The API's «avisos»: the year and sigla checks cost one query (the stamp) once made, none
+    without a year or sigla, and a publish that makes a year known is seen at once."""
+    filters = params(anio=2024, institucion="NADA")
+    first = public_record.unknown(filters)
+    assert set(first) == {"anio", "institucion"}
+    with django_assert_num_queries(1):
+        assert public_record.unknown(filters) == first
+    with django_assert_num_queries(0):
+        assert public_record.unknown(params()) == {}
+    publish_edition(2024, programs=2)
+    assert set(public_record.unknown(filters)) == {"institucion"}
+
+
+def test_the_cache_is_django_s_and_freeze_clears_it(edition):
+    """The counts live in the cache alias «public_record» (config/settings.py); ``freeze``
+    empties it; ``uncached`` neither reads nor fills it (the benchmark's cold rows)."""
+    store = caches[public_record.CACHE_ALIAS]
+    store.clear()
+    with public_record.uncached():
+        public_record.summary(params(anio=2023))
+    assert not store._cache  # noqa: SLF001 - LocMemCache's entries
+    public_record.summary(params(anio=2023))
+    assert len(store._cache) == 1  # noqa: SLF001
+    publish_edition(2024, programs=1)
+    assert not store._cache  # noqa: SLF001
