@@ -343,7 +343,18 @@ class User(AbstractUser):
 
     @cached_property
     def membership(self) -> "Membership | None":
-        return Membership.objects.select_related("actor__tipo").filter(user=self).first()
+        """Read once per request (the middleware, access checks and views all ask), with
+        ``has_authenticator``: whether the person has a confirmed authenticator, so the second
+        step's check of every request (reporting/twofactor.py) needs no query of its own."""
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        devices = TOTPDevice.objects.filter(user=models.OuterRef("user"), confirmed=True)
+        return (
+            Membership.objects.select_related("actor__tipo")
+            .annotate(has_authenticator=models.Exists(devices))
+            .filter(user=self)
+            .first()
+        )
 
     @property
     def is_coordinator(self) -> bool:

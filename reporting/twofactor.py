@@ -77,6 +77,15 @@ def authenticator_of(user: User) -> TOTPDevice | None:
     return TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
 
 
+def has_authenticator(user: User) -> bool:
+    """Whether ``user`` has a confirmed authenticator: read with the membership the request
+    loads anyway (``User.membership``), a query of its own only for a person without one."""
+    membership = user.membership
+    if membership is not None:
+        return bool(membership.has_authenticator)  # type: ignore[attr-defined]
+    return authenticator_of(user) is not None
+
+
 def backup_codes_left(user: User) -> list[str]:
     return list(
         StaticToken.objects.filter(device__user=user, device__confirmed=True)
@@ -245,7 +254,7 @@ class RequireSecondFactor(MiddlewareMixin):
         path = request.path_info
         if path.startswith(settings.STATIC_URL) or path in _exempt_paths():
             return None
-        if authenticator_of(user) is not None:
+        if has_authenticator(user):
             return _with_next("twofactor_verify", request)
         if is_required(user):
             return _with_next("twofactor_enrol", request)

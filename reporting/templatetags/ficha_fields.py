@@ -26,6 +26,7 @@ from crispy_forms.templatetags.crispy_forms_filters import (  # type: ignore[imp
 )
 from django import template
 from django.forms import BoundField
+from django.forms.models import ModelChoiceIterator
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -43,7 +44,7 @@ def field_key(bound: BoundField) -> tuple:
     if not isinstance(choices, list):
         # A model choice list is a fresh query at each read: read it once, for the key and for
         # the rendering alike, so a page runs the same queries whether its fields are remembered.
-        choices = list(choices)
+        choices = read_choices(field, choices)
         field.choices = choices  # type: ignore[attr-defined]
     return (
         get_language(),
@@ -61,6 +62,16 @@ def field_key(bound: BoundField) -> tuple:
         bound.css_classes(),
         tuple((str(v), str(label)) for v, label in choices),
     )
+
+
+def read_choices(field, choices) -> list:
+    """The choices as a list. A model choice list in ONE plain query: ``list()`` of Django's
+    iterator runs two (a ``COUNT`` for the length, then a server-side cursor), each a round
+    trip and a statement for PostgreSQL (docs/load-test.md §L2b)."""
+    if isinstance(choices, ModelChoiceIterator):
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        return empty + [choices.choice(obj) for obj in field.queryset.all()]
+    return list(choices)
 
 
 def worth_remembering(bound: BoundField) -> bool:

@@ -45,9 +45,9 @@ from reporting.models import (
     Ejercicio,
     EjercicioStatus,
     Ficha,
-    FichaEvent,
     FichaEventKind,
     FichaStatus,
+    Observacion,
     User,
 )
 from reporting.text import WORD_LIMIT, count_words, field_label
@@ -118,23 +118,27 @@ def _posted_version(request: HttpRequest, ficha: Ficha) -> int:
         return ficha.version
 
 
-def _latest_observaciones(ficha: Ficha) -> list:
+def _latest_observaciones(ficha: Ficha, history: list[dict]) -> list[dict]:
+    """The observations of the last return («observada»), from the history already read."""
     if ficha.status != FichaStatus.OBSERVADA:
         return []
-    event = (
-        ficha.events.filter(kind=FichaEventKind.TRANSITION, to_status=FichaStatus.OBSERVADA)
-        .order_by("-at", "-pk")
-        .first()
-    )
-    return list(event.observaciones.all()) if event else []
+    returns = [
+        e
+        for e in history
+        if e["kind"] == FichaEventKind.TRANSITION and e["to_status"] == FichaStatus.OBSERVADA
+    ]
+    return returns[-1]["observaciones"] if returns else []
 
 
-def _history(ficha: Ficha) -> list[FichaEvent]:
+def _history(ficha: Ficha) -> list[dict]:
     """The history the institution reads: creation, status changes (with the observations),
     UPMRIP's editorial corrections and the deleting or restoring of the draft.
 
     The institution's own recorded corrections are left out: autosave writes one every 30
     seconds while the ficha is «observada», and the reviewers are the ones who need them.
+
+    Plain values (docs/load-test.md §L2b): one query for the events, and one for their
+    observations when there are status changes (observations belong to a return).
     """
     events = list(
         ficha.events.filter(
@@ -142,20 +146,45 @@ def _history(ficha: Ficha) -> list[FichaEvent]:
             | Q(kind=FichaEventKind.EDIT, by__in=User.objects.filter(upmrip_users()))
             | Q(kind=FichaEventKind.EDIT, changes__has_key="deleted_at")
         )
-        .select_related("by")
-        .prefetch_related("observaciones")
         .order_by("at", "pk")
-    )
-    for event in events:
-        # Read by _ficha_history.html: the label of each observed field, not its code name.
-        event.observed = [  # type: ignore[attr-defined]
-            {"label": field_label(o.field), "texto": o.texto}
-            for o in event.observaciones.all()
-            if o.field
-        ]
-        event.editorial = (  # type: ignore[attr-defined]
-            event.kind == FichaEventKind.EDIT and "deleted_at" not in event.changes
+        .values(
+            "pk",
+            "kind",
+            "at",
+            "from_status",
+            "to_status",
+            "note",
+            "changes",
+            "by__first_name",
+            "by__last_name",
         )
+    )
+    transitions = [e["pk"] for e in events if e["kind"] == FichaEventKind.TRANSITION]
+    observaciones: dict[int, list[dict]] = {}
+    if transitions:
+        for o in (
+            Observacion.objects.filter(event_id__in=transitions)
+            .order_by("created_at", "pk")
+            .values("event_id", "field", "texto")
+        ):
+            observaciones.setdefault(o["event_id"], []).append(o)
+    status = dict(FichaStatus.choices)
+    for event in events:
+        event["observaciones"] = observaciones.get(event["pk"], [])
+        # Read by _ficha_history.html: the label of each observed field, not its code name.
+        event["observed"] = [
+            {"label": field_label(o["field"]), "texto": o["texto"]}
+            for o in event["observaciones"]
+            if o["field"]
+        ]
+        event["editorial"] = (
+            event["kind"] == FichaEventKind.EDIT and "deleted_at" not in event["changes"]
+        )
+        event["from_label"] = status.get(event["from_status"], event["from_status"])
+        event["to_label"] = status.get(event["to_status"], event["to_status"])
+        # As User.get_full_name; no name (a deleted account) shows nothing.
+        first, last = event.pop("by__first_name") or "", event.pop("by__last_name") or ""
+        event["by_name"] = f"{first} {last}".strip()
     return events
 
 
@@ -179,7 +208,7 @@ def _observation_summary(form: FichaForm, by_field: dict[str, list]) -> list[dic
             "name": name,
             "label": field_label(name),
             "focus": _field_focus_id(form, name),
-            "textos": [o.texto for o in by_field[name]],
+            "textos": [o["texto"] for o in by_field[name]],
         }
         for name in order
         if name in by_field
@@ -214,10 +243,10 @@ def _render_form(
     stale: StaleFicha | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    observaciones = _latest_observaciones(ficha)
+    history = _history(ficha) if ficha.pk else []
     by_field: dict[str, list] = {}
-    for obs in observaciones:
-        by_field.setdefault(obs.field, []).append(obs)
+    for obs in _latest_observaciones(ficha, history):
+        by_field.setdefault(obs["field"], []).append(obs)
     form.link_descriptions(set(by_field))
     retos_words = sum(
         count_words(f["texto"].value() or "") for f in formset.forms if f["texto"].value()
@@ -235,12 +264,12 @@ def _render_form(
         "observaciones_campos": _observation_summary(form, by_field),
         # Observations on a field the form no longer has: shown in the box with their label.
         "observaciones_otras": [
-            {"label": field_label(name), "texto": o.texto}
+            {"label": field_label(name), "texto": o["texto"]}
             for name, obs in by_field.items()
             if name not in form.fields and name != "retos"
             for o in obs
         ],
-        "history": _history(ficha) if ficha.pk else [],
+        "history": history,
         "word_limit": WORD_LIMIT,
         "retos_words": retos_words,
         "js_texts": JS_TEXTS,
