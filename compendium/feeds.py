@@ -1,7 +1,10 @@
-"""Atom feed of new publications: one entry per published PDF version (docs/data-and-api.md §D6).
+"""Atom feed of new publications: one entry per published version (docs/data-and-api.md §D6).
 
-Only published versions (``views.public.published_builds``: finished, not drafts) appear; an
-entry links to its edition's public page, where the version and the open data are offered.
+The versions the publications list shows (``views.public.published_editions(without_file=
+True)``: finished, not drafts): every version with a PDF, and a version published without a
+file (a past edition imported without its PDF, docs/open-data.md §R3) when its document has no
+version with one. An entry links to its edition's public page, where the version and the open
+data are offered; a version without a file links to the page's note about it, never to a file.
 """
 
 from django.contrib.syndication.views import Feed
@@ -13,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from compendium.models import PublicationBuild
-from compendium.views.public import published_builds
+from compendium.views.public import published_editions
 
 FEED_ENTRIES = 30
 
@@ -33,8 +36,15 @@ class PublicationsFeed(Feed):
     def link(self) -> str:
         return reverse("compendium:public_list")
 
-    def items(self):
-        return published_builds().order_by("-published_at", "-pk")[:FEED_ENTRIES]
+    def items(self) -> list[PublicationBuild]:
+        builds = [
+            build
+            for edition in published_editions(without_file=True)
+            for document in [*edition.documents, *edition.without_pdf]
+            for build in [document.current, *document.previous]
+        ]
+        builds.sort(key=lambda b: (b.published_at is not None, b.published_at, b.pk), reverse=True)
+        return builds[:FEED_ENTRIES]
 
     def item_title(self, item: PublicationBuild) -> str:
         return _("%(document)s %(year)s, versión %(version)s") % {
@@ -44,6 +54,16 @@ class PublicationsFeed(Feed):
         }
 
     def item_description(self, item: PublicationBuild) -> str:
+        if not item.file:
+            return _(
+                "Se publicó la versión %(version)s del %(document)s del ejercicio %(year)s, sin "
+                "su PDF en este sitio; sus programas, su tablero y sus datos abiertos están en la "
+                "página de la edición."
+            ) % {
+                "version": item.version,
+                "document": item.get_document_display(),
+                "year": item.edicion.ejercicio.year,
+            }
         return _(
             "Se publicó la versión %(version)s del %(document)s del ejercicio %(year)s (PDF) y, "
             "con ella, sus datos abiertos."
@@ -54,7 +74,9 @@ class PublicationsFeed(Feed):
         }
 
     def item_link(self, item: PublicationBuild) -> str:
-        return reverse("compendium:public_edition", args=[item.edicion.ejercicio.year])
+        page = reverse("compendium:public_edition", args=[item.edicion.ejercicio.year])
+        # Without a file: the page's note «El PDF … no está disponible en este sitio».
+        return page if item.file else f"{page}#sin-pdf-{item.document}"
 
     def get_feed(self, obj, request):
         self._request = request
@@ -62,6 +84,10 @@ class PublicationsFeed(Feed):
 
     def item_guid(self, item: PublicationBuild) -> str:
         # Atom ids must be absolute: the version's own download address is unique and stable.
+        # A version without a file has no download address: its page, with the version.
+        if not item.file:
+            page = reverse("compendium:public_edition", args=[item.edicion.ejercicio.year])
+            return self._request.build_absolute_uri(f"{page}#{item.document}-v{item.version}")
         return self._request.build_absolute_uri(
             reverse(
                 "compendium:public_download",
