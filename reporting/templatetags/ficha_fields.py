@@ -27,7 +27,11 @@ from crispy_forms.templatetags.crispy_forms_filters import (  # type: ignore[imp
 from django import template
 from django.forms import BoundField
 from django.forms.models import ModelChoiceIterator
+from django.template.defaultfilters import linebreaksbr
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 register = template.Library()
 
@@ -99,6 +103,54 @@ def ficha_field(bound: BoundField) -> str:
         if len(_rendered) > MAX_ENTRIES:
             _rendered.popitem(last=False)
     return html
+
+
+@register.simple_tag(takes_context=True)
+def ficha_item(context, item: dict) -> SafeString:
+    """One field of the ficha form: the UPMRIP's observation on it, the field (``ficha_field``)
+    and its word counter.
+
+    Was the template ``reporting/_ficha_field.html``, included ~30 times a page: the include,
+    its loop over the observations and its blocks cost more than the remembered fields
+    themselves (docs/load-test.md §L2b). Same HTML; ``observaciones`` maps a field's name to
+    its observations (``texto``), ``word_limit`` is the page's.
+    """
+    name = item["field"].name
+    parts = []
+    observed = context.get("observaciones", {}).get(name)
+    if observed:
+        texts = mark_safe("<br>".join(linebreaksbr(o["texto"], autoescape=True) for o in observed))
+        parts.append(
+            format_html(
+                '<div class="alert alert-warning py-2 mb-2" id="obs_{}">\n'
+                "  <strong>{}</strong>\n  {}\n</div>\n",
+                name,
+                _("Observación de la UPMRIP:"),
+                texts,
+            )
+        )
+    parts.append(
+        format_html(
+            '<div class="ficha-field" data-field="{}">\n{}\n</div>\n',
+            name,
+            ficha_field(item["field"]),
+        )
+    )
+    if item.get("words"):
+        over = " text-danger fw-semibold" if item["count"] > context.get("word_limit", 0) else ""
+        parts.append(
+            format_html(
+                '<p class="form-text word-count mt-n2 mb-3{}" id="count_{}" data-word-counter="{}"'
+                ' data-section-label="{}">\n  {}\n</p>\n',
+                over,
+                name,
+                item["words"],
+                item["section_label"],
+                _("%(n)s de 180 palabras en la sección «%(section)s».")
+                % {"n": item["count"], "section": item["section_label"]},
+            )
+        )
+    return mark_safe("".join(parts))
 
 
 def clear() -> None:

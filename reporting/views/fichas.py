@@ -9,7 +9,7 @@ Every lookup goes through ``reporting.access``; saving goes through
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -359,13 +359,20 @@ def mis_fichas(request: AuthenticatedHttpRequest) -> HttpResponse:
         ejercicio = Ejercicio.objects.chosen(request.GET.get("anio"), user=request.user)
     except Ejercicio.DoesNotExist:
         raise Http404 from None
-    fichas = (
+    fichas = list(
         fichas_visible_to(request.user)
         .filter(ejercicio=ejercicio)
         .select_related("updated_by")
         .order_by("-updated_at", "pk")
     )
-    previous = ejercicio and Ejercicio.objects.filter(year__lt=ejercicio.year).first()
+    for ficha in fichas:
+        # The exercise already read: each row asks it whether the ficha is editable.
+        ficha.ejercicio = ejercicio
+    # «Traer fichas del ejercicio anterior»: the institution has fichas in the exercise before
+    # this one (Ejercicio's order is newest first); one query, only while this one is open.
+    previous = (
+        Ejercicio.objects.filter(year__lt=ejercicio.year).values("pk")[:1] if ejercicio else None
+    )
     context = {
         "actor": actor,
         "ejercicio": ejercicio,
@@ -376,8 +383,7 @@ def mis_fichas(request: AuthenticatedHttpRequest) -> HttpResponse:
         "can_carry_over": bool(
             ejercicio
             and ejercicio.is_open
-            and previous
-            and previous.fichas.filter(actor=actor).exists()
+            and Ficha.objects.filter(actor=actor, ejercicio=Subquery(previous)).exists()
         ),
         "deleted_count": deleted_drafts_of(actor).count(),
     }
