@@ -144,7 +144,16 @@ def restore_baseline_index() -> None:
 
 
 def measure(repeat: int) -> dict[str, list[float]]:
-    """Server time (ms) of each case, ``repeat`` times, after one warm-up request."""
+    """Server time (ms) of each case, ``repeat`` times, after one warm-up request.
+
+    Also, per request, the time spent in the garbage collector (``_gc``, ms) and the number of
+    SQL statements (``_queries``): where a slow request's time went (docs/load-test.md §L1,
+    «Spikes»). ``--gc-freeze``: ``gc.freeze()`` after the warm-up, as a worker could after
+    loading the application.
+    """
+    import gc
+
+    from django.db import connection
     from django.test import Client
 
     from reporting.models import Actor, User
@@ -153,17 +162,66 @@ def measure(repeat: int) -> dict[str, list[float]]:
     client.force_login(User.objects.get(email=COORDINATOR))
     actor = Actor.objects.filter(active=True).order_by("pk").first()
     client.get("/fichas/revision/")
-    times: dict[str, list[float]] = {}
-    for label, params in CASES.items():
-        params = {k: (actor.pk if v == "__actor__" else v) for k, v in params.items()}
+    cases = {
+        label: {k: (actor.pk if v == "__actor__" else v) for k, v in params.items()}
+        for label, params in CASES.items()
+    }
+    for params in cases.values():
         client.get("/fichas/revision/", params)
-        times[label] = []
-        for _ in range(repeat):
-            start = time.perf_counter()
-            response = client.get("/fichas/revision/", params)
-            times[label].append((time.perf_counter() - start) * 1000)
-            assert response.status_code == 200, (label, response.status_code)
-    return times
+    if "--gc-freeze" in sys.argv:
+        gc.collect()
+        gc.freeze()
+    clock = {"gc": 0.0, "start": 0.0, "queries": 0}
+
+    def on_gc(phase: str, info: dict) -> None:
+        if phase == "start":
+            clock["start"] = time.perf_counter()
+        else:
+            clock["gc"] += time.perf_counter() - clock["start"]
+
+    def count(execute, sql, params, many, context):
+        clock["queries"] += 1
+        return execute(sql, params, many, context)
+
+    gc.callbacks.append(on_gc)
+    times: dict[str, list] = {label: [] for label in cases}
+    spent: dict[str, list[float]] = {label: [] for label in cases}
+    statements: dict[str, list[int]] = {label: [] for label in cases}
+    with connection.execute_wrapper(count):
+        for label, params in cases.items():
+            for _ in range(repeat):
+                clock["gc"], clock["queries"] = 0.0, 0
+                start = time.perf_counter()
+                response = client.get("/fichas/revision/", params)
+                times[label].append((time.perf_counter() - start) * 1000)
+                spent[label].append(clock["gc"] * 1000)
+                statements[label].append(clock["queries"])
+                assert response.status_code == 200, (label, response.status_code)
+    gc.callbacks.remove(on_gc)
+    return {**times, "_gc": spent, "_queries": statements}
+
+
+def tail(results: list[dict], variant: str, threshold: float) -> None:
+    """The requests of ``variant`` slower than ``threshold`` ms, with their GC time and SQL
+    statements against the case's usual (median) request: what a spike was made of."""
+    slow = []
+    for row in results:
+        run = row[variant]
+        for case in CASES:
+            usual_queries = sorted(run["_queries"][case])[len(run["_queries"][case]) // 2]
+            usual = sorted(run[case])[len(run[case]) // 2]
+            for ms, gc_ms, n in zip(
+                run[case], run["_gc"][case], run["_queries"][case], strict=True
+            ):
+                if ms > threshold:
+                    slow.append((ms, case, usual, gc_ms, n, usual_queries))
+    total = sum(len(row[variant][case]) for row in results for case in CASES)
+    print(f"{variant}: {len(slow)} of {total} requests over {threshold:.0f} ms")
+    for ms, case, usual, gc_ms, n, usual_queries in sorted(slow, reverse=True)[:12]:
+        print(
+            f"  {ms:7.1f} ms {case:38} (median {usual:5.1f}) gc {gc_ms:5.1f} ms,"
+            f" {n} statements (usually {usual_queries})"
+        )
 
 
 def queries_per_case() -> dict[str, int]:
@@ -220,13 +278,21 @@ def main() -> None:
         commit = sys.argv[sys.argv.index("--baseline") + 1]
         before = alternate.baseline_tree(commit)
         print(f"before = {commit}, after = {alternate.describe(after)}; {rounds} rounds, ABBA")
+        freeze = ["--gc-freeze"] if "--gc-freeze" in sys.argv else []
         results = alternate.alternate(
-            Path(__file__), before, after, rounds, ["--repeat", str(repeat)]
+            Path(__file__), before, after, rounds, ["--repeat", str(repeat), *freeze]
         )
         alternate.ratios(results, list(CASES))
         times = {case: [t for row in results for t in row["after"][case]] for case in CASES}
+        for variant in ("before", "after"):
+            tail(results, variant, TARGET_P95_MS)
     else:
-        times = alternate.run_child(Path(__file__), after, ["--child", "--repeat", str(repeat)])
+        freeze = ["--gc-freeze"] if "--gc-freeze" in sys.argv else []
+        times = alternate.run_child(
+            Path(__file__), after, ["--child", "--repeat", str(repeat), *freeze]
+        )
+        tail([{"after": times}], "after", TARGET_P95_MS)
+        times = {case: times[case] for case in CASES}
         print(f"{'case':40} {'p50 ms':>8} {'p95 ms':>8}")
         for label, values in times.items():
             print(

@@ -1,10 +1,10 @@
 """Forms of the coordinators' review: they validate, the domain functions write."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, cast
 
 from django import forms
-from django.db.models import Field
+from django.db.models import Field, QuerySet
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
@@ -49,13 +49,29 @@ class ChapterChoiceField(forms.TypedChoiceField):
         super().__init__(coerce=int, empty_value=None, required=False, **kwargs)
         self.choices = [("", _("Todos"))]
 
-    def load(self) -> None:
-        chapters = dict(
-            ActorType.objects.order_by("chapter").values_list("chapter", "chapter_title")
-        )
+    @staticmethod
+    def rows() -> QuerySet:
+        """(chapter, title) of every actor type, by chapter (a chapter may repeat)."""
+        return ActorType.objects.order_by("chapter").values_list("chapter", "chapter_title")
+
+    def load(self, rows: Iterable[tuple[int, str]] | None = None) -> None:
+        """The options from ``rows`` as ``rows()`` gives them (read now when not given)."""
+        chapters = dict(self.rows() if rows is None else rows)
         self.choices = [("", _("Todos"))] + [
             (number, f"{number}. {title}") for number, title in chapters.items()
         ]
+
+
+class DisplayedExerciseField(ExerciseYearField):
+    """``ExerciseYearField`` that knows the exercise the view already read (``known``): the
+    year of that exercise validates without reading it again (docs/load-test.md §L1)."""
+
+    known: Ejercicio | None = None
+
+    def to_python(self, value):
+        if self.known is not None and str(value) == str(self.known.year):
+            return self.known
+        return super().to_python(value)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -70,7 +86,7 @@ class DeskFilterForm(forms.Form):
         max_length=200,
         help_text=_("En nombre, descripción y resultados; sin importar mayúsculas ni acentos."),
     )
-    anio = ExerciseYearField()
+    anio = DisplayedExerciseField()
     status = forms.ChoiceField(
         label=_("Estado"), choices=[("", _("Todos"))] + FichaStatus.choices, required=False
     )
@@ -121,9 +137,18 @@ class DeskFilterForm(forms.Form):
         ],
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(
+        self,
+        *args,
+        ejercicio: Ejercicio | None = None,
+        chapters: Iterable[tuple[int, str]] | None = None,
+        **kwargs,
+    ):
+        """``ejercicio``: the exercise on display, already read by the view; ``chapters``: the
+        chapter rows as ``ChapterChoiceField.rows()`` gives them (read here when not given)."""
         super().__init__(*args, **kwargs)
-        cast(ChapterChoiceField, self.fields["chapter"]).load()
+        cast(DisplayedExerciseField, self.fields["anio"]).known = ejercicio
+        cast(ChapterChoiceField, self.fields["chapter"]).load(chapters)
         cap_text_fields(self)
 
     def filters(self, default_ejercicio: Ejercicio) -> DeskFilters:

@@ -1,17 +1,25 @@
 """UPMRIP's review: the desk, the follow-up per institution and the review of one ficha."""
 
+from collections import OrderedDict
+from collections.abc import Callable
+from functools import partial
+from threading import Lock
 from typing import cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Q, QuerySet
 from django.forms import ModelChoiceField
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaulttags import querystring
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from reporting import editing, notifications, review, workflow
 from reporting.access import (
@@ -32,6 +40,7 @@ from reporting.models import (
 from reporting.review_forms import (
     ApproveForm,
     BlockOrderForm,
+    ChapterChoiceField,
     ClassificationForm,
     DeskFilterForm,
     EditorialForm,
@@ -66,14 +75,16 @@ def _chosen_ejercicio(request: AuthenticatedHttpRequest) -> tuple[Ejercicio, Que
 _DEFAULT_LABEL = ModelChoiceField.label_from_instance
 
 
-def _read_options(field: ModelChoiceField) -> None:
+def _read_options(field: ModelChoiceField) -> list[tuple[object, str]]:
     """A model select's options read in one plain query, labelled by the field as usual.
 
     Django's model choice list counts its rows and then reads them through a server-side cursor
     (DECLARE, FETCH, CLOSE) each time it is read; the desk's four selects cost eight queries
     and more round trips (docs/load-test.md §L1). Validation still asks the field's queryset.
     """
-    options = [("", field.empty_label)] if field.empty_label is not None else []
+    options: list[tuple[object, str]] = (
+        [("", field.empty_label)] if field.empty_label is not None else []
+    )
     key = field.to_field_name or "pk"
     objects = cast(QuerySet, field.queryset)
     if objects.model is Actor and type(field).label_from_instance is _DEFAULT_LABEL:
@@ -83,58 +94,228 @@ def _read_options(field: ModelChoiceField) -> None:
         options += [(value, Actor.label(name, sigla)) for value, name, sigla in rows]
     else:
         options += [(getattr(obj, key), field.label_from_instance(obj)) for obj in objects]
-    field.choices = options
+    return options
 
 
-def _desk_row(row: review.DeskRow) -> dict[str, object]:
-    """What one row of the desk prints, as plain values (templates/reporting/review/bandeja.html).
+# The filter selects' options, remembered per process (docs/load-test.md §L1): at most
+# OPTIONS_MAX lists, the oldest forgotten first.
+OPTIONS_MAX = 64
+_options: OrderedDict[tuple, list[tuple[object, str]]] = OrderedDict()
+_options_lock = Lock()
 
-    The template's per-row lookups, ``{% url %}``, date filters and lazy labels were about half
-    of the page's rendering time for 50 rows (docs/load-test.md §L1).
+
+def _stamps(querysets: list[QuerySet]) -> list[str] | None:
+    """For each queryset, a stamp of its rows: md5 of the text of every column of every row,
+    in the queryset's order, and the count; all in ONE query (PostgreSQL; None elsewhere).
+
+    Equal stamps mean the same rows with the same values in the same order, so options
+    labelled from a row's own columns are the same: a renamed institution, a new exercise or a
+    changed status is a new stamp, never a stale list.
     """
-    changed = timezone.localtime(row.updated_at)
-    return {
-        "pk": row.pk,
-        "url": reverse("reporting:review_ficha", args=[row.pk]),
-        "actor_name": row.actor_name,
-        "sigla": row.sigla,
-        "chapter": row.chapter,
-        "nombre": row.nombre or _("(sin nombre)"),
-        "destacada": row.destacada,
-        "proposed": ", ".join(map(str, row.proposed_numbers)) or "—",
-        "objective_number": row.objective_number,
-        "objective_title": row.objective_title,
-        "status": STATUS_LABELS[row.status],
-        "changed_iso": changed.isoformat(),
-        "changed": changed.strftime("%d/%m/%Y %H:%M"),
-        "changed_by": row.updated_by,
-    }
+    if connection.vendor != "postgresql":
+        return None
+    parts, params = [], []
+    for objects in querysets:
+        sql, query_params = objects.query.sql_with_params()
+        parts.append(
+            f"(SELECT coalesce(md5(string_agg(r::text, E'\\n')), '') || count(*) FROM ({sql}) r)"
+        )
+        params.extend(query_params)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        return list(cursor.fetchone())
+
+
+def _remembered(key: tuple, stamp: str | None, read: Callable[[], list]) -> list:
+    """``read()``, or the list it gave for the same ``key`` and rows' ``stamp`` in this process.
+
+    Reading and labelling ~300 institutions, 32 entidades, 23 objectives, the exercises and the
+    chapters was about a fifth of the desk's time (docs/load-test.md §L1). Without a stamp
+    (SQLite) it reads every time.
+    """
+    if stamp is None:
+        return read()
+    key = (get_language(), *key, stamp)
+    with _options_lock:
+        options = _options.get(key)
+        if options is not None:
+            _options.move_to_end(key)
+            return options
+    options = read()
+    with _options_lock:
+        _options[key] = options
+        if len(_options) > OPTIONS_MAX:
+            _options.popitem(last=False)
+    return options
+
+
+def _field_key(field: ModelChoiceField) -> tuple:
+    """What a model select's options depend on besides its rows and the language. Each label
+    is a function of its own row's columns (a label that read another table would need that
+    table in the stamp)."""
+    model = cast(QuerySet, field.queryset).model
+    return (
+        model._meta.label,
+        type(field).__qualname__,
+        field.to_field_name,
+        str(field.empty_label),
+    )
+
+
+def clear_options() -> None:
+    """Forget the remembered options (tests)."""
+    with _options_lock:
+        _options.clear()
+
+
+def _sort_headers(request: AuthenticatedHttpRequest, orden: str) -> SafeString:
+    """The desk table's ``<th>`` cells: a link that sorts by the column, then the other way.
+
+    Built here rather than by six template includes (docs/load-test.md §L1).
+    """
+    cells = []
+    for key, label in (
+        ("institucion", _("Institución")),
+        ("capitulo", _("Capítulo")),
+        ("nombre", _("Programa")),
+        ("", _("Objetivo(s) propuesto(s)")),
+        ("objetivo", _("Objetivo asignado")),
+        ("estado", _("Estado")),
+        ("cambio", _("Último cambio")),
+    ):
+        if not key:
+            cells.append(format_html('<th scope="col">{}</th>', label))
+            continue
+        desc = f"-{key}"
+        sort, mark = "", ""
+        if orden == key:
+            sort, mark, target = ' aria-sort="ascending"', " ▲", desc
+        elif orden == desc:
+            sort, mark, target = ' aria-sort="descending"', " ▼", key
+        else:
+            target = key
+        href = querystring(None, request.GET, orden=target, page=None)
+        cells.append(
+            format_html(
+                '<th scope="col"{}>\n  <a href="{}">{}{}</a>\n</th>',
+                mark_safe(sort),  # noqa: S308 -- one of two constant strings above
+                href,
+                label,
+                mark,
+            )
+        )
+    return mark_safe("\n      ".join(cells))  # noqa: S308 -- each cell built by format_html
+
+
+def _desk_rows_html(rows: list[review.DeskRow]) -> SafeString:
+    """The desk's ``<tr>`` rows, escaped by ``format_html``: one template node instead of some
+    fifteen per row (templates/reporting/review/bandeja.html; docs/load-test.md §L1).
+
+    The ficha's link is ``reverse``'s for the first row with the pk put in its place: the same
+    string for every pk (``reporting:review_ficha`` takes only the pk).
+    """
+    no_name = _("(sin nombre)")
+    badge = format_html(' <span class="badge text-bg-warning">{}</span>', _("Destacada"))
+    statuses = {value: str(label) for value, label in STATUS_LABELS.items()}
+    url_of = _ficha_url_maker()
+    # Cells that repeat across rows (an objective, a user) are escaped once per page.
+    objectives: dict[tuple[int, str], str] = {}
+    users: dict[str, str] = {}
+    items = []
+    for row in rows:
+        changed = timezone.localtime(row.updated_at)
+        objective = "—"
+        if row.objective_number:
+            key = (row.objective_number, row.objective_title)
+            if key not in objectives:
+                objectives[key] = format_html('<abbr title="{}">{}</abbr>', key[1], key[0])
+            objective = objectives[key]
+        by = ""
+        if row.updated_by:
+            if row.updated_by not in users:
+                users[row.updated_by] = format_html(
+                    '<br><span class="small text-body-secondary">{}</span>', row.updated_by
+                )
+            by = users[row.updated_by]
+        items.append(
+            (
+                row.pk,
+                row.actor_name,
+                row.sigla,
+                row.chapter,
+                url_of(row.pk),
+                row.nombre or no_name,
+                badge if row.destacada else "",
+                ", ".join(map(str, row.proposed_numbers)) or "—",
+                objective,
+                statuses[row.status],
+                changed.isoformat(),
+                changed.strftime("%d/%m/%Y %H:%M"),
+                by,
+            )
+        )
+    return format_html_join(
+        "\n",
+        '    <tr data-ficha="{}">\n'
+        '      <td><abbr title="{}">{}</abbr></td>\n'
+        "      <td>{}</td>\n"
+        '      <td><a href="{}">{}</a>{}</td>\n'
+        "      <td>{}</td>\n"
+        "      <td>{}</td>\n"
+        '      <td><span class="badge text-bg-secondary status-badge">{}</span></td>\n'
+        '      <td><time datetime="{}">{}</time>{}</td>\n'
+        "    </tr>",
+        items,
+    )
+
+
+def _ficha_url_maker():
+    """``pk -> reverse("reporting:review_ficha", args=[pk])``, with one ``reverse`` per page."""
+    sample = 123456789
+    prefix, _sep, suffix = reverse("reporting:review_ficha", args=[sample]).partition(str(sample))
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+SELECTS = ("anio", "actor", "entidad", "objective")
 
 
 @coordinator_required
 def bandeja(request: AuthenticatedHttpRequest) -> HttpResponse:
     ejercicio, query = _chosen_ejercicio(request)
-    form = DeskFilterForm(query)
     # The institution list: active ones and those with a ficha in this exercise, not every
     # institution that ever reported (docs/load-test.md §L1).
     in_year = Ficha.objects.filter(ejercicio=ejercicio)
     co_actors = Ficha.co_actors.through.objects.filter(ficha__in=in_year).values("actor_id")
-    cast(ModelChoiceField, form.fields["actor"]).queryset = Actor.objects.filter(
+    actors = Actor.objects.filter(
         Q(active=True) | Q(pk__in=in_year.values("actor")) | Q(pk__in=co_actors)
     ).order_by("name")
-    for name in ("anio", "actor", "entidad", "objective"):
-        _read_options(cast(ModelChoiceField, form.fields[name]))
+    fields = DeskFilterForm.base_fields
+    selects = {
+        name: cast(QuerySet, cast(ModelChoiceField, fields[name]).queryset) for name in SELECTS
+    }
+    selects["actor"] = actors
+    chapter_rows = ChapterChoiceField.rows()
+    # One query stamps the rows of every select; options of a known stamp are not read again.
+    stamps = _stamps([chapter_rows, *selects.values()]) or [None] * (len(selects) + 1)
+    chapters = _remembered(("chapters",), stamps[0], lambda: list(chapter_rows))
+    form = DeskFilterForm(query, ejercicio=ejercicio, chapters=chapters)
+    for (name, objects), stamp in zip(selects.items(), stamps[1:], strict=True):
+        field = cast(ModelChoiceField, form.fields[name])
+        field.queryset = objects
+        field.choices = _remembered(_field_key(field), stamp, partial(_read_options, field))
     filters = form.filters(ejercicio)
     # One query finds the matches and counts them per status; then the page's rows only.
     found = review.desk(filters)
     counts = found.counts
     page = Paginator(found.ids, PAGE_SIZE).get_page(request.GET.get("page"))
-    page.object_list = review.desk_rows(list(page.object_list))  # type: ignore[assignment]
+    rows = review.desk_rows(list(page.object_list))
+    page.object_list = rows  # type: ignore[assignment]
     context = {
         "form": form,
         "filters": filters,
         "page": page,
-        "rows": [_desk_row(row) for row in cast(list[review.DeskRow], page.object_list)],
+        "rows_html": _desk_rows_html(rows),
+        "sort_headers": _sort_headers(request, filters.orden),
         # «1 2 3 … 9 10»: a long year stays one row of links.
         "page_links": page.paginator.get_elided_page_range(page.number, on_each_side=2),
         "total": counts["total"],
