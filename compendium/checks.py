@@ -13,12 +13,15 @@ findings (docs/pre-publication-check.md §K1-K3).
 from __future__ import annotations
 
 import functools
+import operator
 import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Length
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -32,7 +35,7 @@ from compendium.compendio import (
 )
 from compendium.importers.compendio_import import ANGLE_URL_RE, MARKDOWN_LINK_RE
 from compendium.models import Document, Edicion
-from reporting.models import Ejercicio, EntidadFederativa, Ficha, ObjetivoPMM
+from reporting.models import Ejercicio, EntidadFederativa, Ficha, Nota, ObjetivoPMM, Reto
 from reporting.text import (
     SECTION_LABELS,
     WORD_LIMIT,
@@ -475,6 +478,128 @@ def approved_fichas(ejercicio: Ejercicio) -> list[Ficha]:
     )
 
 
+# --- The quick blocking check (the edition page) -------------------------------------------------
+#
+# The edition page counts the blocking findings on every load. Reading every approved ficha with
+# its texts, retos and notes for that was most of its time, so ``blocking_only`` first reads one
+# narrow row per ficha with what SQL can tell (docs/pre-publication-check.md §K1):
+# - each rubro's length in characters: a word is at least one character and two words of one
+#   text are apart by at least one, so a rubro of n texts with more than WORD_LIMIT words has
+#   at least 2 * (WORD_LIMIT + 1) - n characters; only the rubros at or over that are counted;
+# - whether any printed text holds «http» or «www» (case aside): every address and export
+#   artefact ``broken_urls`` reports starts with one of them;
+# - the number of retos without a category; the objective and «destacada».
+# Only the fichas these point at are then read whole, and the same functions as the full check
+# make their findings, so the findings are the same (tests/compendium/test_checks.py).
+
+_URL_HINTS = ("http", "www")
+
+
+def _length(*names: str):
+    return sum((Coalesce(Length(name), 0) for name in names), Value(0))
+
+
+def _mentions_address(prefix: str = "") -> Q:
+    return functools.reduce(
+        operator.or_, (Q(**{f"{prefix}__icontains": hint}) for hint in _URL_HINTS)
+    )
+
+
+def _quick_rows(ejercicio: Ejercicio) -> list[dict]:
+    retos = Reto.objects.filter(ficha=OuterRef("pk")).order_by().values("ficha")
+    url_fields = [*_TEXT_FIELDS, "tablas"]
+    annotations = {
+        f"len_{section}": _length(*names) for section, names in WORD_SECTIONS.items() if names
+    }
+    annotations |= {
+        "len_retos": Coalesce(
+            Subquery(retos.annotate(n=Sum(Length("texto"))).values("n")), Value(0)
+        ),
+        "n_retos": Coalesce(Subquery(retos.annotate(n=Count("pk")).values("n")), Value(0)),
+        "uncategorised": Exists(Reto.objects.filter(ficha=OuterRef("pk"), categoria=None)),
+        "address": Exists(Reto.objects.filter(_mentions_address("texto"), ficha=OuterRef("pk")))
+        | Exists(Nota.objects.filter(_mentions_address("texto"), ficha=OuterRef("pk")))
+        | functools.reduce(operator.or_, (_mentions_address(name) for name in url_fields)),
+    }
+    return list(
+        Ficha.objects.filter(ejercicio=ejercicio)
+        .approved()
+        .order_by("objetivo_asignado_id", "actor__tipo__chapter", "orden", "pk")
+        .annotate(**annotations)
+        .values("pk", "objetivo_asignado_id", "destacada", *annotations)
+    )
+
+
+def _over_limit_ids(rows: list[dict]) -> set[int]:
+    """The fichas with a rubro over the word limit, counting only the rubros long enough."""
+    bound = 2 * (WORD_LIMIT + 1)
+    long_fields: dict[int, tuple[str, ...]] = {}
+    for row in rows:
+        names = [
+            name
+            for section, fields in WORD_SECTIONS.items()
+            if fields and row[f"len_{section}"] + len(fields) >= bound
+            for name in fields
+        ]
+        if names:
+            long_fields[row["pk"]] = tuple(names)
+    found = set()
+    if long_fields:
+        every = sorted({name for names in long_fields.values() for name in names})
+        texts = Ficha.objects.filter(pk__in=long_fields).values("pk", *every)
+        for text in texts:
+            for fields in WORD_SECTIONS.values():
+                if fields and set(fields) <= set(long_fields[text["pk"]]):
+                    if sum(count_words(text[name]) for name in fields) > WORD_LIMIT:
+                        found.add(text["pk"])
+    long_retos = [r["pk"] for r in rows if r["len_retos"] + r["n_retos"] >= bound]
+    words: dict[int, int] = defaultdict(int)
+    for ficha_id, texto in Reto.objects.filter(ficha__in=long_retos).values_list(
+        "ficha_id", "texto"
+    ):
+        words[ficha_id] += count_words(texto)
+    found |= {pk for pk, n in words.items() if n > WORD_LIMIT}
+    return found
+
+
+def _quick_blocking(ejercicio: Ejercicio, edicion: Edicion | None) -> tuple[int, list[Finding]]:
+    """The blocking findings of the fichas, as ``check_edition`` makes them, from narrow rows."""
+    rows = _quick_rows(ejercicio)
+    words = _over_limit_ids(rows)
+    addresses = {r["pk"] for r in rows if r["address"]}
+    uncategorised = {r["pk"] for r in rows if r["uncategorised"]}
+    # The first ficha of each objective without a highlight (the finding's link and label).
+    firsts: dict[int, tuple[int, bool]] = {}
+    for row in rows:
+        objective = row["objetivo_asignado_id"]
+        if objective is not None:
+            pk, any_highlight = firsts.get(objective, (row["pk"], False))
+            firsts[objective] = (pk, any_highlight or row["destacada"])
+    lacking = {pk for pk, any_highlight in firsts.values() if not any_highlight}
+    read = words | addresses | uncategorised | lacking
+    whole = {f.pk: f for f in Ficha.objects.filter(pk__in=read).for_print()}
+    findings: list[Finding] = []
+    for row in rows:
+        ficha = whole.get(row["pk"])
+        if ficha is None:
+            continue
+        if row["pk"] in words:
+            findings += _over_limit(ficha)
+        if row["pk"] in addresses:
+            findings += _urls(ficha, ficha_texts(ficha))
+        if row["pk"] in uncategorised:
+            findings += _uncategorised(ficha)
+    fichas = [
+        whole.get(r["pk"])
+        or Ficha(
+            pk=r["pk"], objetivo_asignado_id=r["objetivo_asignado_id"], destacada=r["destacada"]
+        )
+        for r in rows
+    ]
+    findings += _highlights(fichas, edicion, ejercicio)
+    return len(rows), findings
+
+
 def check_edition(ejercicio: Ejercicio, *, blocking_only: bool = False) -> CheckReport:
     """Every finding of the pre-publication check of ``ejercicio`` (read-only).
 
@@ -483,6 +608,13 @@ def check_edition(ejercicio: Ejercicio, *, blocking_only: bool = False) -> Check
     half the time: no siglas, names, dates, sex breakdown or translations.
     """
     edicion = Edicion.objects.filter(ejercicio=ejercicio).first()
+    if blocking_only:
+        count, found = _quick_blocking(ejercicio, edicion)
+        findings = [*_informe_texts(edicion, ejercicio), *found]
+        findings.sort(key=lambda f: list(KINDS).index(f.kind))
+        return CheckReport(
+            ejercicio=ejercicio, edicion=edicion, fichas=count, findings=findings, complete=False
+        )
     fichas = approved_fichas(ejercicio)
     texts_of = {ficha.pk: ficha_texts(ficha) for ficha in fichas}
     findings: list[Finding] = list(_informe_texts(edicion, ejercicio))

@@ -100,3 +100,38 @@ def test_blocking_only_finds_the_same_blocking_findings(report_2023) -> None:
     assert quick.findings == report_2023.blocking
     for document in ("compendio", "informe", "informe_en"):
         assert quick.blocking_for(document) == report_2023.blocking_for(document)
+
+
+@pytest.mark.django_db
+def test_blocking_only_reads_narrow_rows_and_misses_nothing_at_the_edges() -> None:
+    """The quick check reads whole only the fichas its narrow rows point at (a rubro long enough
+    to pass the limit, «http»/«www» in any printed text, a reto without category, the first
+    ficha of an objective without a highlight), and finds what the full check finds: at 181
+    one-letter words, in a note, a table cell, «WWW.» in capitals (docs/pre-publication-check.md
+    §K1)."""
+    from reporting.models import EjercicioStatus, FichaStatus, Nota
+    from tests import factories
+
+    year = factories.ejercicio(2031, status=EjercicioStatus.CERRADO)
+    actor = factories.actor()
+    approved = {"status": FichaStatus.APROBADA, "objetivo_asignado_id": 7}
+
+    def make(**kw):
+        return factories.ficha(actor, year, **{**approved, **kw})
+
+    make(objetivo_programa="", poblacion_objetivo="", descripcion=" ".join(["a"] * 181))
+    make(objetivo_programa="", poblacion_objetivo="", descripcion=" ".join(["a"] * 180))
+    make(retos=[" ".join(["b"] * 90), " ".join(["c"] * 91)])
+    make(tablas=[{"caption": "Fuente", "rows": [["ver http//mal.gob.mx"]]}])
+    noted = make(destacada=True)
+    Nota.objects.create(ficha=noted, texto="Véase WWW.sin-punto")
+    make(resultados="Todo en https://www.gob.mx/upmrip.")  # a good address: no finding
+    make(objetivo_asignado_id=9)  # objective 9 without highlight
+
+    full = check_edition(year)
+    quick = check_edition(year, blocking_only=True)
+    assert quick.findings == full.blocking
+    kinds = sorted(f.kind for f in quick.findings)
+    assert kinds.count("palabras") == 2 and kinds.count("url") == 2, kinds
+    assert "sin_categoria" in kinds and "sin_destacada" in kinds
+    assert quick.fichas == full.fichas == 7
