@@ -2,12 +2,22 @@
 docs/english-edition.md §E7)."""
 
 from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from compendium import english_names
 from reporting.models import ODS, ActorType, ObjetivoPMM
 
 register = template.Library()
+
+
+@register.simple_tag
+def spanish_lang() -> SafeString | str:
+    """`` lang="es"`` on English pages, nothing on Spanish ones: for an element whose text stays
+    Spanish by design (states, ejes, subtemas, institutions; docs/english-edition.md §E7)."""
+    mark = english_names.spanish_mark()
+    return format_html(' lang="{}"', mark) if mark else ""
 
 
 @register.filter

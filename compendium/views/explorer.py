@@ -162,16 +162,17 @@ def programs(request: HttpRequest) -> HttpResponse:
             "page": filters.page,
             "last": paginator.num_pages,
         }
+    spanish = english_names.spanish_mark()
     active = [
         {
             "name": name,
+            "lang": spanish if name in SPANISH_FACETS else "",
             "label": _label(name),
             "value": next((i.label for i in facets.get(name, []) if i.selected), value),
             "remove": filters.query_string(**{name: None if name != "q" else ""}),
         }
         for name, value in filters.active().items()
     ]
-    spanish = english_names.spanish_mark()
     context = {
         "filters": filters,
         "errors": errors,

@@ -276,8 +276,9 @@ def test_english_names_come_from_the_reference_tables(db) -> None:
 
 
 class _ChartAndOptionLabels(HTMLParser):
-    """The text of every ``<option>`` and of every ``<text>``, ``<desc>`` and ``<title>`` inside
-    an ``<svg>``, each with whether it is inside an element in ``lang="es"``."""
+    """The text of every ``<option>``, of every table header cell (``<th>``) and of every
+    ``<text>``, ``<desc>`` and ``<title>`` inside an ``<svg>``, each with whether it is inside an
+    element in ``lang="es"``."""
 
     VOID = _VisibleEnglish.VOID
 
@@ -308,6 +309,8 @@ class _ChartAndOptionLabels(HTMLParser):
         in_svg = any(t == "svg" for t, _ in self.stack)
         if tag == "option" or (in_svg and tag in {"text", "desc", "title"}):
             self.labels.append((tag, spanish, data.strip()))
+        elif any(t == "th" for t, _ in self.stack):
+            self.labels.append(("th", spanish, data.strip()))
 
 
 def chart_and_option_labels(html: str) -> list[tuple[str, bool, str]]:
@@ -345,6 +348,20 @@ def test_spanish_labels_in_charts_and_options_are_marked(english, db) -> None:
     assert marked[f"/en/publicaciones/{YEAR}/", "title"] == 32
     siglas = PublishedProgram.objects.values("sigla").distinct().count()
     assert marked["/en/programas/", "option"] > EjeTematico.objects.count() + siglas
+    # The dashboard's tables: every eje row and the states with programs, in their headers.
+    assert marked[dashboard, "th"] >= EjeTematico.objects.count() + 1
+
+
+def test_the_explorers_applied_state_filter_is_marked(english, db) -> None:
+    """The «filters applied» badge of a state (or eje, institution) shows its Spanish name in
+    ``lang="es"`` on the English explorer, and the Spanish explorer's badge has no mark."""
+    state = EntidadFederativa.objects.filter(name__contains=" ").order_by("inegi_code").first()
+    assert state is not None  # «Baja California», «Ciudad de México»…
+    client = Client()
+    html = client.get(f"/en/programas/?entidad={state.inegi_code}").content.decode()
+    assert f'<span lang="es">{state.name}</span></span>' in html
+    spanish = client.get(f"/programas/?entidad={state.inegi_code}").content.decode()
+    assert f": {state.name}</span>" in spanish and f'<span lang="es">{state.name}' not in spanish
 
 
 def test_spanish_pages_carry_no_spanish_mark_in_charts_and_options(client) -> None:
