@@ -25,7 +25,7 @@ from crispy_forms.templatetags.crispy_forms_filters import (  # type: ignore[imp
     as_crispy_field,
 )
 from django import template
-from django.forms import BoundField
+from django.forms import BoundField, HiddenInput
 from django.forms.models import ModelChoiceIterator
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html
@@ -151,6 +151,90 @@ def ficha_item(context, item: dict) -> SafeString:
             )
         )
     return mark_safe("".join(parts))
+
+
+def _hidden(bound: BoundField) -> str:
+    """A hidden input as Django's ``input.html`` writes it (type, name, value, id), without the
+    widget template; anything but a plain ``HiddenInput`` goes through Django."""
+    widget = bound.field.widget
+    if type(widget) is not HiddenInput or widget.attrs:
+        return str(bound)
+    value = widget.format_value(bound.value())
+    return format_html(
+        '<input type="hidden" name="{}"{} id="{}">',
+        bound.html_name,
+        format_html(' value="{}"', value) if value is not None else "",
+        bound.auto_id,
+    )
+
+
+@register.simple_tag
+def reto_row(form, number: int | None = None) -> SafeString:
+    """One challenge of the retos formset (``number``: its place; none for the empty row of the
+    ``<template>`` that static/js/ficha_form.js copies).
+
+    Was the template ``reporting/_reto_row.html``, included once per challenge and once more
+    for the empty row (docs/load-test.md §L2b). Same HTML.
+    """
+    texto, delete = form["texto"], form["DELETE"]
+    errors = texto.errors
+    error_id = f"{texto.auto_id}_error"
+    this = _("este reto")
+    buttons = format_html(
+        '  <div class="reto-botones mt-1 d-flex gap-2" hidden>\n'
+        '    <button type="button" class="btn btn-sm btn-outline-secondary" data-reto-action="up">'
+        '{}<span class="visually-hidden"> {}</span></button>\n'
+        '    <button type="button" class="btn btn-sm btn-outline-secondary"'
+        ' data-reto-action="down">'
+        '{}<span class="visually-hidden"> {}</span></button>\n'
+        '    <button type="button" class="btn btn-sm btn-outline-danger" data-reto-action="remove">'
+        '{}<span class="visually-hidden"> {}</span></button>\n'
+        "  </div>\n",
+        _("Subir"),
+        this,
+        _("Bajar"),
+        this,
+        _("Quitar"),
+        this,
+    )
+    value = texto.value()
+    return format_html(
+        '<li class="reto border rounded p-2 mb-2" data-reto>\n'
+        "  {hidden}\n"
+        '  <label class="form-label" for="{id}">{label} <span class="reto-numero">{number}</span>'
+        "</label>\n"
+        '  <textarea name="{name}" id="{id}" rows="2" data-word-section="retos"\n'
+        '            class="form-control{invalid}"\n'
+        '            aria-describedby="retos-ayuda count_retos{described}"\n'
+        "            {aria}>{value}</textarea>\n"
+        "  {error}\n"
+        '  <div class="form-check mt-1 reto-borrar-nojs">\n'
+        '    <input type="checkbox" class="form-check-input" name="{delete_name}" id="{delete_id}"'
+        "{checked}>\n"
+        '    <label class="form-check-label" for="{delete_id}">{delete_label}</label>\n'
+        "  </div>\n"
+        "{buttons}"
+        "</li>\n",
+        hidden=mark_safe("".join(_hidden(h) for h in form.hidden_fields())),
+        id=texto.auto_id,
+        label=_("Reto"),
+        number="" if number is None else number,
+        name=texto.html_name,
+        invalid=" is-invalid" if errors else "",
+        described=f" {error_id}" if errors else "",
+        aria=mark_safe('aria-invalid="true"') if errors else "",
+        value="" if value is None else value,
+        error=format_html(
+            '<div class="invalid-feedback" id="{}">{}</div>', error_id, " ".join(errors)
+        )
+        if errors
+        else "",
+        delete_name=delete.html_name,
+        delete_id=delete.auto_id,
+        checked=mark_safe(" checked") if delete.value() else "",
+        delete_label=_("Quitar este reto"),
+        buttons=buttons,
+    )
 
 
 def clear() -> None:
