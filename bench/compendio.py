@@ -1,6 +1,7 @@
 """Benchmark of the Compendio General build (issues 5 and 18). Not a test: it prints figures.
 
     .venv/bin/python bench/compendio.py [--seed PATH] [--keep DIR] [--repeat N] [--processes N]
+        [--timeline] [--no-double] [--no-shim]
 
 1. A fresh SQLite database in a temporary directory; ``import_compendio`` loads the 2023 seed.
 2. Three variants, alternated ``--repeat`` times (default 3), each in a child process started
@@ -25,6 +26,13 @@ seconds of the variant's process and of the part workers it waited for (``os.tim
 CPU ratios show what a build costs whatever the machine's load; the wall-clock ratios are the
 targets and mean something only on an otherwise idle machine. The full build's stages (HTML,
 parts, índice, assembly) are printed per round. A one-line verdict per target ends the output.
+Both the raw and the build variants import WeasyPrint before their clock starts (a build runs
+in the long-lived task worker); the build's clock includes the HTML from the database.
+
+``--timeline`` prints, for each round's full and incremental build, where the wall time went:
+the build process's steps (html, split, keys, parts, infos, assemble, write, cache) and each
+part in the worker that rendered it (start, end of layout, end), the serial time before the
+first part and after the last, and each worker's idle time (docs/performance.md §F7).
 Targets (issue 18): full ≤ 0.55× raw, incremental ≤ 0.35× raw, 2× fichas ≤ 2.1× the time,
 ≤ 300 MB per process.
 """
@@ -84,6 +92,14 @@ def child_build(workdir: Path, label: str, variant: str, processes: int) -> dict
     from compendium.compendio import render_compendio_html
     from compendium.parallel_pdf import parts_dir, render_book
 
+    # WeasyPrint is imported before the clock starts, as in the raw variant: a build runs in
+    # the task worker (manage.py db_worker), a long-lived process that imports it once.
+    imported = time.perf_counter()
+    import weasyprint  # noqa: F401
+
+    from compendium import pdf_assembly  # noqa: F401  (pydyf)
+
+    imported = time.perf_counter() - imported
     started, cpu = time.perf_counter(), _cpu()
     if variant == "incremental":
         _edit_one_ficha()
@@ -100,7 +116,13 @@ def child_build(workdir: Path, label: str, variant: str, processes: int) -> dict
     )
     if variant == "full":
         (workdir / f"{label}.html").write_text(html, encoding="utf-8")
+    timeline = [("build", "html", 0.0, html_seconds, None)] + [
+        (lane, what, start - started, end - started, None if mid is None else mid - started)
+        for lane, what, start, end, mid in report.timeline
+    ]
     return {
+        "timeline": timeline,
+        "import_seconds": imported,
         "seconds": time.perf_counter() - started,
         "cpu": _cpu() - cpu,
         "stages": {"html": html_seconds, **report.stages},
@@ -241,7 +263,43 @@ def load() -> str:
     return f"{one:.2f} {five:.2f} {fifteen:.2f}"
 
 
-def measure(env: dict, workdir: Path, label: str, repeat: int, processes: int) -> dict:
+def print_timeline(title: str, result: dict) -> None:
+    """Where a build's wall time went: its own steps and each part in the process that
+    rendered it (seconds from the start of the build, HTML included), the serial time before
+    the first part and after the last, and each worker's idle time inside the parts stage."""
+    timeline = result.get("timeline") or []
+    lanes: dict[str, list] = {}
+    for lane, what, start, end, laid_out in timeline:
+        name = what if laid_out is None else f"{what} [{laid_out:.2f}]"
+        lanes.setdefault(lane, []).append((start, end, name))
+    print(
+        f"    {title}: línea de tiempo (s desde el inicio de la generación; "
+        "[entre corchetes]: fin de la maquetación de la parte; WeasyPrint importado antes, "
+        f"fuera del reloj como en la variante cruda: {result.get('import_seconds', 0):.2f} s)"
+    )
+    for lane, events in lanes.items():
+        events.sort()
+        text = " · ".join(f"{what} {start:.2f}–{end:.2f}" for start, end, what in events)
+        print(f"      {lane:10} {text}")
+    workers = {lane: events for lane, events in lanes.items() if lane != "build"}
+    if not workers:
+        return
+    first = min(start for events in workers.values() for start, _end, _w in events)
+    last = max(end for events in workers.values() for _start, end, _w in events)
+    idle = []
+    for lane, events in workers.items():
+        busy = sum(end - start for start, end, _w in events)
+        idle.append(f"{lane} {last - first - busy:.2f}")
+    print(
+        f"      serie antes de la primera parte {first:.2f} s; partes {last - first:.2f} s "
+        f"(ociosos: {', '.join(idle)}); serie después de la última {result['seconds'] - last:.2f}"
+        f" s; total {result['seconds']:.2f} s"
+    )
+
+
+def measure(
+    env: dict, workdir: Path, label: str, repeat: int, processes: int, timeline: bool = False
+) -> dict:
     """Alternate raw, full and incremental ``repeat`` times; the order rotates each round."""
     # The first full build writes the HTML the raw runs render.
     run_child(env, "build", str(workdir), label, "full", str(processes))
@@ -278,6 +336,9 @@ def measure(env: dict, workdir: Path, label: str, repeat: int, processes: int) -
             f"{inc['rendered']} partes rehechas); carga al terminar {load()}",
             flush=True,
         )
+        if timeline:
+            print_timeline("completa", full)
+            print_timeline("incremental", inc)
     return {"rounds": rounds}
 
 
@@ -290,6 +351,11 @@ def main() -> None:
     parser.add_argument("--no-shim", action="store_true", help="Skip the pydyf shim line.")
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--no-double", action="store_true", help="Skip the 2× fichas rounds.")
+    parser.add_argument(
+        "--timeline",
+        action="store_true",
+        help="Print each round's timeline: the build's steps and the parts per process.",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     options = parser.parse_args()
 
@@ -337,7 +403,9 @@ def main() -> None:
             dup, _mem = run_child(env, "duplicate", str(workdir))
             print(f"Fichas duplicadas: {dup['fichas']} fichas aprobadas")
         rounds = options.repeat if label == "1x" else options.repeat_double or options.repeat
-        measured[label] = measure(env, workdir, label, rounds, options.processes)
+        measured[label] = measure(
+            env, workdir, label, rounds, options.processes, timeline=options.timeline
+        )
         if not options.no_shim and label == "1x":  # a write of the 2× book is long
             shim[label] = run_child(env, "shim", str(workdir), label)[0]
 

@@ -310,13 +310,38 @@ class _Job:
     pdf: pathlib.Path
     info: pathlib.Path
     weight: int
+    # Whether the worker announces the part's layout (a body part the índice waits for).
+    announce: bool = False
 
 
-def _render_part(job: _Job) -> tuple[str, float, float, int]:
-    """Render one part to ``job.pdf`` and its ``PartInfo`` to ``job.info``.
+@dataclass
+class _Done:
+    """What rendering one part reports back: the part's name, when it started, was laid out
+    and ended (``time.perf_counter``, one clock for all processes on Linux), its ``PartInfo``
+    (JSON), the peak RSS of the process that rendered it (MB) and that process's id."""
 
-    Returns (name, seconds, peak RSS of this process in MB, pid). Runs in a worker process.
-    """
+    name: str
+    start: float
+    laid_out: float
+    end: float
+    info: str
+    peak: float
+    pid: int
+
+
+# In a forked part worker: where it announces a part's layout (name, PartInfo JSON) as soon as
+# WeasyPrint has laid it out, before drawing and writing it, so the índice can start then.
+_ANNOUNCE: "multiprocessing.queues.SimpleQueue | None" = None
+
+
+def _worker_init(announce) -> None:
+    global _ANNOUNCE
+    _ANNOUNCE = announce
+
+
+def _render_part(job: _Job) -> _Done:
+    """Render one part to ``job.pdf`` and its ``PartInfo`` to ``job.info``. Runs in a worker
+    process (or in the build's own process when it renders alone)."""
     from compendium import pdf_fonts, pdf_shim
 
     started = time.perf_counter()
@@ -337,7 +362,7 @@ def _render_part(job: _Job) -> tuple[str, float, float, int]:
             os.environ["SOURCE_DATE_EPOCH"] = epoch
 
 
-def _render(job: _Job, started: float) -> tuple[str, float, float, int]:
+def _render(job: _Job, started: float) -> _Done:
     from weasyprint import CSS, HTML
 
     from compendium.pdf_assembly import part_info
@@ -353,13 +378,17 @@ def _render(job: _Job, started: float) -> tuple[str, float, float, int]:
     )
     if not document.metadata.lang:
         document.metadata.lang = "es-MX"
+    info = part_info(document).to_json()
+    laid_out = time.perf_counter()
+    if job.announce and _ANNOUNCE is not None:
+        _ANNOUNCE.put((job.name, info))
     staged = job.pdf.with_name(f".{job.pdf.name}.{os.getpid()}")
     document.write_pdf(staged, pdf_variant="pdf/ua-1")
-    job.info.with_name(staged.name + ".json").write_text(part_info(document).to_json())
+    job.info.with_name(staged.name + ".json").write_text(info)
     os.replace(job.info.with_name(staged.name + ".json"), job.info)
     os.replace(staged, job.pdf)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return job.name, time.perf_counter() - started, peak, os.getpid()
+    return _Done(job.name, started, laid_out, time.perf_counter(), info, peak, os.getpid())
 
 
 def _run(
@@ -367,28 +396,46 @@ def _run(
     processes: int,
     report: "BuildReport",
     progress,
-    then: tuple[set[str], Callable[[], list[_Job]]] | None = None,
+    then: tuple[set[str], Callable[[dict[str, str]], list[_Job]]] | None = None,
+    on_done: Callable[[str], None] | None = None,
+    chores: list[Callable[[], None]] | None = None,
 ) -> None:
     """Render ``jobs``: in this process if one process is asked for, else in a fork pool.
 
-    ``then`` is (names, follow): once the jobs named are rendered, ``follow()`` gives more
-    jobs, rendered in the same pool while the rest finish (the índice, as soon as the body
-    parts' page counts are known, next to the front matter: docs/performance.md §F3).
+    The pool is fed one job per idle worker, in this order (docs/performance.md §F3): the jobs
+    ``follow`` gives, then the jobs named in ``then``, then the others, each longest first, so
+    the short ones (front matter, folio sample) fill the time while the last long ones end.
+    ``then`` is (names, follow): once the jobs named are laid out (announced by the worker
+    before it draws and writes the PDF), ``follow(layouts)`` gives more jobs (the índice),
+    ``layouts`` being the ``PartInfo`` JSON of the parts rendered so far, by name.
+    ``on_done(name)`` is called in this process after a part is written; ``chores`` are run in
+    this process one at a time while the workers render (reading finished parts).
     """
-    jobs = sorted(jobs, key=lambda j: -j.weight)  # longest first: the pool ends together
     waiting = set(then[0]) if then else set()
     follow = then[1] if then else None
+    chores = chores if chores is not None else []
+    queue = sorted(jobs, key=lambda j: (j.name not in waiting, -j.weight))
+    for job in queue:
+        # Each announces once; the queue is read while any of them has not (so a worker never
+        # waits on a full pipe).
+        job.announce = job.name in waiting
     total = len(jobs) + (1 if follow else 0)
     done = 0
+    layouts: dict[str, str] = {}
 
-    def record(result: tuple[str, float, float, int]) -> None:
+    def record(result: _Done) -> None:
         nonlocal done
-        name, seconds, peak, pid = result
         done += 1
-        waiting.discard(name)
-        report.rendered.append(name)
-        report.seconds[name] = round(seconds, 3)
-        report.peak_mb[pid] = max(report.peak_mb.get(pid, 0.0), peak)
+        waiting.discard(result.name)
+        layouts.setdefault(result.name, result.info)
+        report.rendered.append(result.name)
+        report.seconds[result.name] = round(result.end - result.start, 3)
+        report.peak_mb[result.pid] = max(report.peak_mb.get(result.pid, 0.0), result.peak)
+        report.timeline.append(
+            (f"pid {result.pid}", result.name, result.start, result.end, result.laid_out)
+        )
+        if on_done:
+            on_done(result.name)
         if progress:
             progress(
                 _("Maquetando las páginas (parte %(done)s de %(total)s)")
@@ -399,31 +446,52 @@ def _run(
         nonlocal follow
         if follow is None or waiting:
             return []
-        extra, follow = follow(), None
+        extra, follow = follow(layouts), None
         return extra
 
-    # Jobs named in ``then`` come first, so ``follow`` can start as early as possible.
-    jobs.sort(key=lambda j: j.name not in waiting)
-    workers = min(processes, len(jobs) + (1 if follow else 0))
+    workers = min(processes, total)
     if workers <= 1:
-        queue = [*more(), *jobs]
-        while queue:
+        while True:
+            queue[:0] = more()
+            if not queue:
+                break
             record(_render_part(queue.pop(0)))
-            queue = [*more(), *queue]
+        while chores:
+            chores.pop(0)()
         return
     # Forked workers start with WeasyPrint imported and Django set up; they use no database.
     import weasyprint  # noqa: F401
 
     context = multiprocessing.get_context("fork")
-    with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-        pending = {pool.submit(_render_part, j) for j in [*more(), *jobs]}
-        while pending:
-            finished, pending = concurrent.futures.wait(
-                pending, return_when=concurrent.futures.FIRST_COMPLETED
+    announced = context.SimpleQueue()
+    with concurrent.futures.ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_worker_init, initargs=(announced,)
+    ) as pool:
+        running: set[concurrent.futures.Future] = set()
+        while True:
+            queue[:0] = more()
+            while queue and len(running) < workers:
+                running.add(pool.submit(_render_part, queue.pop(0)))
+            if not running:
+                break
+            if chores:
+                chores.pop(0)()
+                timeout: float | None = 0
+            else:
+                # Poll for announced layouts only while the índice waits for them.
+                timeout = 0.02 if follow is not None and waiting else None
+            finished, running = concurrent.futures.wait(
+                running, timeout=timeout, return_when=concurrent.futures.FIRST_COMPLETED
             )
+            while not announced.empty():
+                name, info = announced.get()
+                layouts.setdefault(name, info)
+                waiting.discard(name)
             for future in finished:
                 record(future.result())
-            pending |= {pool.submit(_render_part, j) for j in more()}
+        announced.close()
+    while chores:
+        chores.pop(0)()
 
 
 # --- The build --------------------------------------------------------------------------------
@@ -439,6 +507,17 @@ class BuildReport:
     monolithic: bool = False
     # Wall seconds of the build's stages: "parts", "indice", "assembly" (bench/compendio.py).
     stages: dict[str, float] = field(default_factory=dict)
+    # (process, what, start, end, laid out), times from ``time.perf_counter``: the build's own steps
+    # (process "build") and each part in the process that rendered it (bench/compendio.py
+    # --timeline; docs/performance.md §F7).
+    # A part's entry has a fifth time: when it was laid out (the rest is drawing and writing).
+    timeline: list[tuple] = field(default_factory=list)
+
+    def step(self, what: str, start: float) -> float:
+        """Record a step of the build's own process that started at ``start``; return now."""
+        now = time.perf_counter()
+        self.timeline.append(("build", what, start, now, None))
+        return now
 
 
 def build_processes() -> int:
@@ -473,6 +552,7 @@ def render_book(
     from compendium import pdf_assembly
 
     report = BuildReport()
+    clock = time.perf_counter()
     processes = processes or build_processes()
     parts = parts or int(getattr(settings, "PDF_BUILD_PARTS", 8))
     sources = split_book(html, parts)
@@ -486,6 +566,7 @@ def render_book(
     links = _link_other_parts(sources)
     fingerprint = _resources_fingerprint(html)
     css = part_css(html)
+    clock = report.step("split", clock)
     folder = parts_dir(scope) if scope else None
     if folder is not None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -515,26 +596,56 @@ def render_book(
             [pdf_assembly.folio_sample_css() + "\n.main p { break-after: page; }"],
             0,
         )
-        jobs = {s.name: job(s.name, s.html, [css], s.weight) for s in sources if s.kind != "toc"}
+        # Scheduled longest first by the length of their HTML, which follows their layout time
+        # more closely than the programs they hold (those only decide the cuts, §F3).
+        jobs = {s.name: job(s.name, s.html, [css], len(s.html)) for s in sources if s.kind != "toc"}
         missing = [j for j in [*jobs.values(), sample] if not j.info.exists()]
+        clock = report.step("keys", clock)
         if progress:
             progress(_("Maquetando las páginas"))
         toc_source = next(s for s in sources if s.kind == "toc")
         body = [s.name for s in sources if s.kind == "body"]
 
-        def indice() -> list[_Job]:
+        def indice(layouts: dict[str, str]) -> list[_Job]:
             """The índice: folios of its targets, from the body parts' real page counts."""
-            infos = [pdf_assembly.PartInfo.from_json(jobs[n].info.read_text()) for n in body]
+            infos = [
+                pdf_assembly.PartInfo.from_json(layouts.get(n) or jobs[n].info.read_text())
+                for n in body
+            ]
             numbers = _folios_of(links[toc_source.name], infos)
             toc = job(toc_source.name, toc_source.html, [css, toc_css(numbers)], 1)
             jobs[toc.name] = toc
-            return [] if toc.info.exists() else [toc]
+            if toc.info.exists():
+                chores.append(lambda: read(toc))
+                return []
+            return [toc]
 
-        clock = time.perf_counter()
+        # The parts' PDFs are read (parsed, object streams decompressed) in this process while
+        # the workers render: the cached ones first, the others as they are written.
+        raw: dict[str, pdf_assembly.RawPdf] = {}
+
+        def read(made: _Job) -> None:
+            raw[made.name] = pdf_assembly.read_pdf(made.pdf.read_bytes())
+
+        fresh = {j.name for j in missing}
+        chores = [
+            lambda made=j: read(made) for j in [*jobs.values(), sample] if j.name not in fresh
+        ]
+        parts_started = clock
         body_missing = {j.name for j in missing if j.name in body}
-        _run(missing, processes, report, progress, then=(body_missing, indice))
-        report.stages["parts"] = time.perf_counter() - clock  # the índice included
-        clock = time.perf_counter()
+        _run(
+            missing,
+            processes,
+            report,
+            progress,
+            then=(body_missing, indice),
+            on_done=lambda name: chores.append(
+                lambda: read(sample if name == sample.name else jobs[name])
+            ),
+            chores=chores,
+        )
+        clock = report.step("parts", clock)
+        report.stages["parts"] = clock - parts_started  # the índice included
         infos = {
             name: pdf_assembly.PartInfo.from_json(j.info.read_text()) for name, j in jobs.items()
         }
@@ -545,22 +656,19 @@ def render_book(
         report.parts = order
         names = [name for part in order for name in infos[part].page_names]
         folios, labels = _folios_and_labels(names)
-        assembled = pdf_assembly.assemble(
-            [
-                pdf_assembly.Part(pdf_assembly.read_pdf(jobs[n].pdf.read_bytes()), infos[n])
-                for n in order
-            ],
-            pdf_assembly.read_pdf(sample.pdf.read_bytes()),
-            folios=folios,
-            labels=labels,
-        )
+        raw_parts = [pdf_assembly.Part(raw[n], infos[n]) for n in order]
+        clock = report.step("infos", clock)
+        assembled = pdf_assembly.assemble(raw_parts, raw[sample.name], folios=folios, labels=labels)
+        clock = report.step("assemble", clock)
         target.write_bytes(assembled)
-        report.stages["assembly"] = time.perf_counter() - clock
+        clock = report.step("write", clock)
+        report.stages["assembly"] = clock - parts_started - report.stages["parts"]
         report.pages = len(names)
         if folder is not None:
             for path in work.iterdir():
                 os.replace(path, folder / path.name)
             _keep_only(folder, set(used))
+        report.step("cache", clock)
         return report
     finally:
         shutil.rmtree(work, ignore_errors=True)

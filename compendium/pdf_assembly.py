@@ -26,8 +26,8 @@ Only pydyf's output is read (one object stream, an xref stream, streams written 
 anything else raises ``AssemblyError``. Plain functions, no Django.
 """
 
+import gc
 import hashlib
-import io
 import json
 import re
 import zlib
@@ -420,6 +420,24 @@ def assemble(
 
     ``sample`` is the folio sample part (``measure_folios``); ``labels`` the page label ranges.
     """
+    # Tens of thousands of objects and no cycles among them: the cyclic garbage collector's
+    # passes over them cost a fifth of the assembly (cProfile), so it waits until the end.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _assemble(parts, sample, folios=folios, labels=labels)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _assemble(
+    parts: Sequence[Part],
+    sample: RawPdf,
+    *,
+    folios: Sequence[int | None],
+    labels: Iterable[LabelRange],
+) -> bytes:
     style = measure_folios(sample)
     out = pydyf.PDF()  # objects 1 (pages) and 2 (catalogue) are rebuilt below
     root_obj, doc_obj, tree_obj = _Raw(), _Raw(), _Raw()
@@ -518,7 +536,9 @@ def assemble(
             folio = folios[number]
             if folio is None:
                 continue
-            stamp = pydyf.Stream([style.stream(str(folio))], compress=True)
+            # Not compressed: a stamp is ~150 bytes, and a level-9 zlib stream per page cost
+            # more time than the whole object stream's compression saves (§F4).
+            stamp = pydyf.Stream([style.stream(str(folio))], compress=False)
             out.add_object(stamp)
             page_obj = out.objects[new_page]
             contents = re.search(rb"/Contents (\d+ 0 R|\[[^\]]*\])", page_obj._data)
@@ -606,10 +626,96 @@ def assemble(
     catalog_obj.number = 2
     out.objects[2] = out.catalog = catalog_obj
     if info is not None:
-        out.info = info  # added as the last object and named in the trailer by pydyf
-    buffer = io.BytesIO()
-    out.write(buffer, version=b"1.7", compress=True)
-    return buffer.getvalue()
+        out.add_object(info)
+    return write_pdf(out.objects, root=2, info=info.number if info is not None else None)
+
+
+# Compressed object streams of the book: how many (compressed in as many threads: zlib
+# releases the GIL, and the part workers are done by then) and zlib's level (pydyf uses 9,
+# three times slower on the book's 1.7 MB of dictionaries for 5% less: docs/performance.md §F4).
+OBJECT_STREAMS = 2
+ZLIB_LEVEL = 6
+
+
+def write_pdf(objects: Sequence[pydyf.Object], *, root: int, info: int | None) -> bytes:
+    """A PDF 1.7 file of ``objects`` (``objects[n].number == n``; object 0 is the free head),
+    written as pydyf writes a compressed file (streams directly, the other objects in object
+    streams, a cross-reference stream), with ``OBJECT_STREAMS`` object streams compressed in
+    parallel at ``ZLIB_LEVEL``."""
+    import concurrent.futures
+
+    out = [b"%PDF-1.7\n%\xf0\x9f\x96\xa4\n"]
+    position = len(out[0])
+    size = len(objects)
+    entries: list[tuple[int, int, int]] = [(0, 0, 65535)] + [(0, 0, 0)] * (size - 1)
+    packed: list[tuple[int, bytes]] = []
+    for obj in objects[1:]:
+        if obj.free == "f":
+            continue
+        if obj.compressible:
+            packed.append((obj.number, obj.data))
+            continue
+        data = b"%d 0 obj\n" % obj.number + obj.data + b"\nendobj\n"
+        entries[obj.number] = (1, position, 0)
+        out.append(data)
+        position += len(data)
+    # Contiguous groups of about equal size.
+    total = sum(len(data) + 1 for _n, data in packed)
+    groups: list[list[tuple[int, bytes]]] = [[]]
+    filled = 0
+    for item in packed:
+        if filled >= total * len(groups) / OBJECT_STREAMS and len(groups) < OBJECT_STREAMS:
+            groups.append([])
+        groups[-1].append(item)
+        filled += len(item[1]) + 1
+    groups = [group for group in groups if group]
+    contents = []
+    for number, group in enumerate(groups, start=size):
+        header, offset = [], 0
+        for index, (inner, data) in enumerate(group):
+            header.append(b"%d %d" % (inner, offset))
+            offset += len(data) + 1
+            entries[inner] = (2, number, index)
+        head = b" ".join(header)
+        contents.append((head, b"\n".join([head, *(data for _n, data in group)])))
+    with concurrent.futures.ThreadPoolExecutor(max(1, len(contents))) as pool:
+        compressed = list(pool.map(lambda c: zlib.compress(c[1], ZLIB_LEVEL), contents))
+    for number, ((head, _content), data, group) in enumerate(
+        zip(contents, compressed, groups, strict=True), start=size
+    ):
+        entries.append((1, position, 0))
+        obj = (
+            b"%d 0 obj\n<</Type /ObjStm/N %d/First %d/Filter /FlateDecode/Length %d>>\nstream\n"
+            % (number, len(group), len(head) + 1, len(data))
+            + data
+            + b"\nendstream\nendobj\n"
+        )
+        out.append(obj)
+        position += len(obj)
+    xref_number = len(entries)
+    entries.append((1, position, 0))
+    widths = (
+        1,
+        max(1, (position.bit_length() + 7) // 8),
+        max(2, (max(entry[2] for entry in entries).bit_length() + 7) // 8),
+    )
+    shift2, shift1, width = 8 * widths[2], 8 * (widths[1] + widths[2]), sum(widths)
+    table = zlib.compress(
+        b"".join(
+            ((kind << shift1) | (field2 << shift2) | field3).to_bytes(width, "big")
+            for kind, field2, field3 in entries
+        ),
+        ZLIB_LEVEL,
+    )
+    trailer = b"/Root %d 0 R" % root + (b"/Info %d 0 R" % info if info is not None else b"")
+    out.append(
+        b"%d 0 obj\n<</Type /XRef/Index [0 %d]/W [%d %d %d]/Size %d%s/Filter /FlateDecode"
+        b"/Length %d>>\nstream\n"
+        % (xref_number, len(entries), *widths, len(entries), trailer, len(table))
+        + table
+        + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % position
+    )
+    return b"".join(out)
 
 
 def _font_file_key(pdf: RawPdf, number: int) -> bytes | None:
