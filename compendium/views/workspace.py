@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from compendium import drafts, workspace
-from compendium.informe import compute_informe, first_sentences, informe_credits_default
+from compendium.informe import first_sentences, informe_credits_default
 from compendium.models import Edicion
 from reporting import challenges, review
 from reporting.access import AuthenticatedHttpRequest, coordinator_required
@@ -58,7 +58,7 @@ def informe_text(request: AuthenticatedHttpRequest, pk: int, field: str) -> Http
     if english:
         draft = workspace.english_draft(edicion, field)
     else:
-        draft = workspace.drafts_for(edicion, compute_informe(edicion.ejercicio))[field]
+        draft = workspace.text_draft(edicion, field)
     saved = getattr(edicion, field)
     use_draft = not saved.strip() or request.GET.get("borrador") == "1"
     form = workspace.InformeTextForm(

@@ -369,3 +369,24 @@ def test_pages_read_the_same_figures_in_a_fixed_number_of_queries(
         )
         more.co_actors.add(fichas[2].actor)
     assert [queries(*page) for page in pages] == before
+
+
+def test_text_drafts_equal_the_whole_informe_s_and_count_only_ones_read_counts(
+    edicion, fichas, ejercicio, django_assert_max_num_queries
+) -> None:
+    """The text page's draft (``workspace.text_draft``) is the whole Informe's draft, in Spanish
+    and in English; the count-only drafts are made from the counts per objective alone
+    (docs/informe-workspace.md)."""
+    from django.utils import translation
+
+    from compendium import drafts
+
+    for language in ("es-mx", "en"):
+        with translation.override(language):
+            whole = workspace.drafts_for(edicion, informe.compute_informe(ejercicio))
+            for field in drafts.DRAFT_FIELDS:
+                assert workspace.text_draft(edicion, field) == whole[field], (language, field)
+    counts = workspace.objective_counts(ejercicio)
+    assert counts.counts == informe.compute_informe(ejercicio).counts
+    with django_assert_max_num_queries(6):
+        workspace.text_draft(edicion, "analisis_federal")
