@@ -2,7 +2,7 @@
 
 Usage (a fresh SQLite file by default; or pass DATABASE_URL of an EMPTY database):
     .ci/with-postgres .venv/bin/python bench/review_desk.py [--years 10] [--per-year 360]
-        [--repeat 15] [--rounds 4] [--baseline COMMIT]
+        [--repeat 15] [--rounds 4] [--baseline COMMIT] [--cpu] [--gc-freeze]
 
 Creates ``years`` exercises of ``per-year`` fichas each (the last one open, with fichas in every
 state; earlier ones approved) across a list of institutions that grows with the years, with
@@ -12,7 +12,10 @@ the desk of the open year several ways, ``repeat`` times each, and prints p50/p9
 
 With ``--baseline COMMIT`` the same requests run alternately in that commit's code and in this
 tree (bench/alternate.py), ``rounds`` times each, against the same database, and it prints the
-ratios after/before per round (min/median/max): the machine is shared and noisy.
+ratios after/before per round (min/median/max): the machine is shared and noisy. ``--cpu``
+times the CPU of the measuring process instead of the wall clock; ``--gc-freeze`` freezes the
+heap after the warm-up. Requests over 100 ms are listed with their time in the garbage
+collector and their SQL statements (docs/load-test.md §L1, «Spikes»).
 """
 
 import json
@@ -187,13 +190,17 @@ def measure(repeat: int) -> dict[str, list[float]]:
     times: dict[str, list] = {label: [] for label in cases}
     spent: dict[str, list[float]] = {label: [] for label in cases}
     statements: dict[str, list[int]] = {label: [] for label in cases}
+    # Wall clock by default (the server's time as a user waits for it, PostgreSQL included);
+    # --cpu: CPU time of this process (the view, templates and driver, not PostgreSQL's), which
+    # varies much less on a machine loaded by other jobs.
+    now = time.process_time if "--cpu" in sys.argv else time.perf_counter
     with connection.execute_wrapper(count):
         for label, params in cases.items():
             for _ in range(repeat):
                 clock["gc"], clock["queries"] = 0.0, 0
-                start = time.perf_counter()
+                start = now()
                 response = client.get("/fichas/revision/", params)
-                times[label].append((time.perf_counter() - start) * 1000)
+                times[label].append((now() - start) * 1000)
                 spent[label].append(clock["gc"] * 1000)
                 statements[label].append(clock["queries"])
                 assert response.status_code == 200, (label, response.status_code)
@@ -278,7 +285,7 @@ def main() -> None:
         commit = sys.argv[sys.argv.index("--baseline") + 1]
         before = alternate.baseline_tree(commit)
         print(f"before = {commit}, after = {alternate.describe(after)}; {rounds} rounds, ABBA")
-        freeze = ["--gc-freeze"] if "--gc-freeze" in sys.argv else []
+        freeze = [flag for flag in ("--gc-freeze", "--cpu") if flag in sys.argv]
         results = alternate.alternate(
             Path(__file__), before, after, rounds, ["--repeat", str(repeat), *freeze]
         )
@@ -287,7 +294,7 @@ def main() -> None:
         for variant in ("before", "after"):
             tail(results, variant, TARGET_P95_MS)
     else:
-        freeze = ["--gc-freeze"] if "--gc-freeze" in sys.argv else []
+        freeze = [flag for flag in ("--gc-freeze", "--cpu") if flag in sys.argv]
         times = alternate.run_child(
             Path(__file__), after, ["--child", "--repeat", str(repeat), *freeze]
         )
