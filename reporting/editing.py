@@ -128,7 +128,9 @@ def save_ficha_form(
         current = snapshot(locked, form_field_names(form))
         raise StaleFicha(locked, diff(_submitted_values(form, locked), current))
 
-    before = snapshot(locked, names)
+    # Read only when audited: three queries and every field's display value (every autosave
+    # of a draft paid them for nothing; docs/load-test.md §L2b).
+    before = snapshot(locked, names) if record_edit else {}
     ficha = form.save(commit=False)
     ficha.version = locked.version + 1
     ficha.updated_at = timezone.now()

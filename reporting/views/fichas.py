@@ -140,8 +140,9 @@ def _history(ficha: Ficha) -> list[dict]:
     Plain values (docs/load-test.md §L2b): one query for the events, and one for their
     observations when there are status changes (observations belong to a return).
     """
-    events = list(
-        ficha.events.filter(
+    events: list[dict] = [
+        dict(row)
+        for row in ficha.events.filter(
             Q(kind__in=[FichaEventKind.CREATED, FichaEventKind.TRANSITION])
             | Q(kind=FichaEventKind.EDIT, by__in=User.objects.filter(upmrip_users()))
             | Q(kind=FichaEventKind.EDIT, changes__has_key="deleted_at")
@@ -158,7 +159,7 @@ def _history(ficha: Ficha) -> list[dict]:
             "by__first_name",
             "by__last_name",
         )
-    )
+    ]
     transitions = [e["pk"] for e in events if e["kind"] == FichaEventKind.TRANSITION]
     observaciones: dict[int, list[dict]] = {}
     if transitions:
@@ -167,7 +168,7 @@ def _history(ficha: Ficha) -> list[dict]:
             .order_by("created_at", "pk")
             .values("event_id", "field", "texto")
         ):
-            observaciones.setdefault(o["event_id"], []).append(o)
+            observaciones.setdefault(o["event_id"], []).append(dict(o))
     status = dict(FichaStatus.choices)
     for event in events:
         event["observaciones"] = observaciones.get(event["pk"], [])
@@ -365,9 +366,10 @@ def mis_fichas(request: AuthenticatedHttpRequest) -> HttpResponse:
         .select_related("updated_by")
         .order_by("-updated_at", "pk")
     )
-    for ficha in fichas:
-        # The exercise already read: each row asks it whether the ficha is editable.
-        ficha.ejercicio = ejercicio
+    # The exercise already read: each row asks it whether the ficha is editable.
+    if ejercicio is not None:
+        for ficha in fichas:
+            ficha.ejercicio = ejercicio
     # «Traer fichas del ejercicio anterior»: the institution has fichas in the exercise before
     # this one (Ejercicio's order is newest first); one query, only while this one is open.
     previous = (
@@ -383,6 +385,7 @@ def mis_fichas(request: AuthenticatedHttpRequest) -> HttpResponse:
         "can_carry_over": bool(
             ejercicio
             and ejercicio.is_open
+            and previous is not None
             and Ficha.objects.filter(actor=actor, ejercicio=Subquery(previous)).exists()
         ),
         "deleted_count": deleted_drafts_of(actor).count(),

@@ -1,0 +1,78 @@
+"""Queries per request of the focal point's pages (docs/load-test.md §L2b).
+
+Each query costs the web process about a millisecond of CPU (building the SQL, reading the
+rows) and PostgreSQL as much again, on the same two cores: these counts are a budget. A change
+that adds a query to one of these pages fails here; one that removes a query should lower the
+number. Figures of time come from bench/ficha_form.py, never from a test.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reporting import workflow
+from reporting.models import Ficha
+from tests import factories
+from tests.reporting.test_fichas_views import form_data
+
+pytestmark = pytest.mark.django_db
+
+# session, user, membership (with has_authenticator: no device query)
+MIDDLEWARE = 3
+
+
+def count(client, method: str, path: str, data=None, **extra) -> tuple[int, int]:
+    call = getattr(client, method)
+    call(path, data, **extra)  # warm: remembered fields, the session's first write
+    with CaptureQueriesContext(connection) as captured:
+        response = call(path, data, **extra)
+    return len(captured), response.status_code
+
+
+@pytest.fixture
+def draft(actor_a, ejercicio):
+    return factories.ficha(actor_a, ejercicio, retos=["Reto uno.", "Reto dos."])
+
+
+def test_form_of_a_draft(client_a, draft):
+    # ficha, its objectives and entidades (initial), retos, history (events only: no
+    # status change yet), the objectives' and entidades' choices (one query each)
+    queries, status = count(client_a, "get", reverse("reporting:ficha_edit", args=[draft.pk]))
+    assert status == 200
+    assert queries == MIDDLEWARE + 7
+
+
+def test_form_of_a_returned_ficha(client_a, draft, focal_a, coordinator):
+    workflow.submit(draft, by=focal_a)
+    workflow.return_for_changes(
+        draft, by=coordinator, note="Revise.", field_notes={"nombre": "El nombre oficial."}
+    )
+    queries, status = count(client_a, "get", reverse("reporting:ficha_edit", args=[draft.pk]))
+    assert status == 200
+    # the draft's, plus the observations of the history (which also give the latest ones)
+    assert queries == MIDDLEWARE + 8
+
+
+def test_autosave(client_a, draft):
+    data = form_data(draft, retos=())
+    path = reverse("reporting:ficha_autosave", args=[draft.pk])
+    client_a.post(path, data, HTTP_X_AUTOSAVE="1")
+    data["version"] = Ficha.objects.get(pk=draft.pk).version
+    with CaptureQueriesContext(connection) as captured:
+        response = client_a.post(path, data, HTTP_X_AUTOSAVE="1")
+    assert response.status_code == 200, response.content[:300]
+    # ficha, initial objectives, entidades and retos, the posted objectives' and entidades'
+    # check, then the save (reporting/editing.py: BEGIN, the locked version, the update,
+    # objectives, entidades and both retos written back, COMMIT). A draft's save is not
+    # audited: no snapshot of the stored values (objectives, entidades, retos) before it.
+    assert len(captured) == MIDDLEWARE + 17
+
+
+def test_mis_fichas(client_a, draft, actor_a, ejercicio):
+    factories.ficha(actor_a, ejercicio)
+    # the exercise chosen, the fichas (their exercise not read again per row), the
+    # carry-over check, the deleted drafts, the exercises of the selector
+    queries, status = count(client_a, "get", reverse("reporting:mis_fichas"))
+    assert status == 200
+    assert queries == MIDDLEWARE + 5
