@@ -22,6 +22,8 @@ otherwise they are empty, which is enough to tell who gets through the door. Eve
 in a savepoint that is rolled back, so the objects are the same for every cell.
 
 Adding a URL pattern to the project without a row here fails ``test_every_pattern_has_a_row``.
+The rows run in three files (``PARTS``: this one, ``test_access_matrix_fichas.py`` and
+``test_access_matrix_admin.py``) so that pytest-xdist can spread them over the cores.
 Cells where today's answer is wrong are listed in ``BUGS`` with the correct answer in the table;
 each finding is an ``xfail(strict=True)`` test, so fixing it makes that test fail until the
 finding is removed from ``BUGS``.
@@ -894,7 +896,28 @@ def admin_target(w: World, key: str) -> Target:
 # Running the cells
 # ---------------------------------------------------------------------------------------------
 
+# The figures of this file's part (``test_totals``); each file of the matrix keeps its own.
 TOTALS: collections.Counter = collections.Counter()
+
+# The table runs in three files, so that pytest-xdist (``make test`` hands out whole files) can
+# run them on both cores: this one, tests/test_access_matrix_fichas.py (the ficha patterns) and
+# tests/test_access_matrix_admin.py (the admin site). ``test_the_parts_cover_the_table`` checks
+# that every row is in exactly one of them.
+PARTS = ("other", "fichas", "admin")
+
+
+def part_of(key: str) -> str:
+    """The file that runs the row ``key``: ``PARTS``, by the kind of pattern."""
+    if key.startswith("admin"):
+        return "admin"
+    if key in FICHA_PATTERNS:
+        return "fichas"
+    return "other"
+
+
+def patterns_of(part: str) -> list[str]:
+    """The rows of ``TABLE`` that the file of ``part`` runs, in the table's order."""
+    return [key for key in TABLE if part_of(key) == part]
 
 
 @pytest.fixture(scope="module")
@@ -916,9 +939,7 @@ def run(world, db, settings, monkeypatch):
     )
 
     def run_cell(cell: Cell):
-        answer = ask(world, cell.persona, cell.method, target(world, cell.pattern, cell.obj))
-        TOTALS["requests"] += 1
-        return answer
+        return ask(world, cell.persona, cell.method, target(world, cell.pattern, cell.obj))
 
     return run_cell
 
@@ -1015,9 +1036,15 @@ def test_the_table_is_complete():
     assert unknown == []
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("pattern", list(TABLE))
-def test_access(pattern, run):
+def test_the_parts_cover_the_table():
+    """Every row of the table runs in exactly one of the matrix's files (``PARTS``)."""
+    parts = [patterns_of(part) for part in PARTS]
+    assert sorted(key for keys in parts for key in keys) == sorted(TABLE)
+    assert all(parts), "a file of the access matrix has no row"
+
+
+def check_pattern(pattern: str, run, totals: collections.Counter) -> None:
+    """Every cell of the row ``pattern`` answers as the table says (``test_access``)."""
     wrong = []
     observed: dict[str, dict[str, list]] = collections.defaultdict(
         lambda: collections.defaultdict(list)
@@ -1027,17 +1054,34 @@ def test_access(pattern, run):
             observed[cell.method][cell.persona].append(cell.expected)
             continue
         answer = run(cell)
+        totals["requests"] += 1
         observed[cell.method][cell.persona].append(answer)
         if matches(answer, cell.expected):
-            TOTALS["expected"] += 1
+            totals["expected"] += 1
         else:
-            TOTALS["unexpected"] += 1
+            totals["unexpected"] += 1
             where = f"{cell.method} {cell.persona} {cell.obj or ''}"
             wrong.append(f"{where}: {answer}, expected {show(cell.expected)}")
     assert not wrong, (
         f"{pattern}:\n" + "\n".join(wrong) + "\nToday's answers, as a row of the table (check "
         "each change before copying it):\n" + observed_row(pattern, observed)
     )
+
+
+def report_totals(totals: collections.Counter, part: str) -> None:
+    """Reports the figures of a file's run: requests made, answers expected and unexpected."""
+    if totals["requests"]:
+        report_figures(
+            f"access matrix ({part}): {totals['requests']} requests, {totals['expected']} "
+            f"expected, {totals['unexpected']} unexpected ({totals['known bugs']} in known "
+            "bugs, xfail)"
+        )
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("pattern", patterns_of("other"))
+def test_access(pattern, run):
+    check_pattern(pattern, run, TOTALS)
 
 
 def observed_row(pattern: str, observed: dict[str, dict[str, list]]) -> str:
@@ -1068,6 +1112,7 @@ def test_known_bug(reason, run):
     for key in BUGS[reason]:
         cell = next(c for c in cells(key[0]) if c.key == key)
         answer = run(cell)
+        TOTALS["requests"] += 1
         if matches(answer, cell.expected):
             TOTALS["expected"] += 1
         else:
@@ -1078,9 +1123,5 @@ def test_known_bug(reason, run):
 
 
 def test_totals():
-    """Reports the figures of the run: requests made, answers expected and unexpected."""
-    if TOTALS["requests"]:
-        report_figures(
-            f"access matrix: {TOTALS['requests']} requests, {TOTALS['expected']} expected, "
-            f"{TOTALS['unexpected']} unexpected ({TOTALS['known bugs']} in known bugs, xfail)"
-        )
+    """Reports the figures of this file's run (the other files report theirs)."""
+    report_totals(TOTALS, "other")
