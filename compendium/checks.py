@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Length
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
@@ -35,7 +35,15 @@ from compendium.compendio import (
 )
 from compendium.importers.compendio_import import ANGLE_URL_RE, MARKDOWN_LINK_RE
 from compendium.models import Document, Edicion
-from reporting.models import Ejercicio, EntidadFederativa, Ficha, Nota, ObjetivoPMM, Reto
+from reporting.models import (
+    Actor,
+    Ejercicio,
+    EntidadFederativa,
+    Ficha,
+    Nota,
+    ObjetivoPMM,
+    Reto,
+)
 from reporting.text import (
     SECTION_LABELS,
     WORD_LIMIT,
@@ -346,8 +354,10 @@ def _urls(ficha: Ficha, texts: list[tuple[str, str]]) -> Iterable[Finding]:
             )
 
 
-def _uncategorised(ficha: Ficha) -> Iterable[Finding]:
-    missing = sum(1 for r in ficha.retos.all() if r.categoria_id is None)
+def _uncategorised(ficha: Ficha, missing: int | None = None) -> Iterable[Finding]:
+    """``missing``: the number of retos without category, when counted already (in SQL)."""
+    if missing is None:
+        missing = sum(1 for r in ficha.retos.all() if r.categoria_id is None)
     if missing:
         yield Finding(
             "sin_categoria",
@@ -516,7 +526,9 @@ def _quick_rows(ejercicio: Ejercicio) -> list[dict]:
             Subquery(retos.annotate(n=Sum(Length("texto"))).values("n")), Value(0)
         ),
         "n_retos": Coalesce(Subquery(retos.annotate(n=Count("pk")).values("n")), Value(0)),
-        "uncategorised": Exists(Reto.objects.filter(ficha=OuterRef("pk"), categoria=None)),
+        "uncategorised": Coalesce(
+            Subquery(retos.filter(categoria=None).annotate(n=Count("pk")).values("n")), Value(0)
+        ),
         "address": Exists(Reto.objects.filter(_mentions_address("texto"), ficha=OuterRef("pk")))
         | Exists(Nota.objects.filter(_mentions_address("texto"), ficha=OuterRef("pk")))
         | functools.reduce(operator.or_, (_mentions_address(name) for name in url_fields)),
@@ -576,8 +588,16 @@ def _quick_blocking(ejercicio: Ejercicio, edicion: Edicion | None) -> tuple[int,
             pk, any_highlight = firsts.get(objective, (row["pk"], False))
             firsts[objective] = (pk, any_highlight or row["destacada"])
     lacking = {pk for pk, any_highlight in firsts.values() if not any_highlight}
-    read = words | addresses | uncategorised | lacking
-    whole = {f.pk: f for f in Ficha.objects.filter(pk__in=read).for_print()}
+    whole = {f.pk: f for f in Ficha.objects.filter(pk__in=words | addresses).for_print()}
+    # The others are only named (``_label``: printed sigla and name; their address); retos
+    # without category were counted in SQL.
+    labelled = (
+        Ficha.objects.filter(pk__in=(uncategorised | lacking) - whole.keys())
+        .select_related("actor")
+        .only("nombre", "sigla_override", "objetivo_asignado", "destacada", "actor__sigla")
+        .prefetch_related(Prefetch("co_actors", queryset=Actor.objects.only("sigla")))
+    )
+    whole |= {f.pk: f for f in labelled}
     findings: list[Finding] = []
     for row in rows:
         ficha = whole.get(row["pk"])
@@ -588,7 +608,7 @@ def _quick_blocking(ejercicio: Ejercicio, edicion: Edicion | None) -> tuple[int,
         if row["pk"] in addresses:
             findings += _urls(ficha, ficha_texts(ficha))
         if row["pk"] in uncategorised:
-            findings += _uncategorised(ficha)
+            findings += _uncategorised(ficha, row["uncategorised"])
     fichas = [
         whole.get(r["pk"])
         or Ficha(
@@ -604,16 +624,16 @@ def check_edition(ejercicio: Ejercicio, *, blocking_only: bool = False) -> Check
     """Every finding of the pre-publication check of ``ejercicio`` (read-only).
 
     ``blocking_only``: only the kinds that block a publication, the same findings as the full
-    check's ``blocking`` (the edition page's counts, docs/pre-publication-check.md §K1), about
-    half the time: no siglas, names, dates, sex breakdown or translations.
+    check's ``blocking`` (the edition page's counts, docs/pre-publication-check.md §K1), from
+    narrow rows (``_quick_blocking``): no siglas, names, dates, sex breakdown or translations.
     """
     edicion = Edicion.objects.filter(ejercicio=ejercicio).first()
     if blocking_only:
         count, found = _quick_blocking(ejercicio, edicion)
-        findings = [*_informe_texts(edicion, ejercicio), *found]
-        findings.sort(key=lambda f: list(KINDS).index(f.kind))
+        quick = [*_informe_texts(edicion, ejercicio), *found]
+        quick.sort(key=lambda f: list(KINDS).index(f.kind))  # stable, as below
         return CheckReport(
-            ejercicio=ejercicio, edicion=edicion, fichas=count, findings=findings, complete=False
+            ejercicio=ejercicio, edicion=edicion, fichas=count, findings=quick, complete=False
         )
     fichas = approved_fichas(ejercicio)
     texts_of = {ficha.pk: ficha_texts(ficha) for ficha in fichas}
@@ -622,14 +642,12 @@ def check_edition(ejercicio: Ejercicio, *, blocking_only: bool = False) -> Check
         findings += _over_limit(ficha)
         findings += _urls(ficha, texts_of[ficha.pk])
         findings += _uncategorised(ficha)
-        if not blocking_only:
-            findings += _without_sex_breakdown(ficha)
-            findings += _dates_outside(ficha, ejercicio)
+        findings += _without_sex_breakdown(ficha)
+        findings += _dates_outside(ficha, ejercicio)
     findings += _highlights(fichas, edicion, ejercicio)
-    if not blocking_only:
-        findings += _siglas(fichas, edicion, texts_of)
-        findings += _same_name(fichas)
-        findings += _untranslated(fichas, edicion, ejercicio)
+    findings += _siglas(fichas, edicion, texts_of)
+    findings += _same_name(fichas)
+    findings += _untranslated(fichas, edicion, ejercicio)
     order = list(KINDS)
     findings.sort(key=lambda f: order.index(f.kind))  # stable: keeps the order within a kind
     return CheckReport(
@@ -637,5 +655,5 @@ def check_edition(ejercicio: Ejercicio, *, blocking_only: bool = False) -> Check
         edicion=edicion,
         fichas=len(fichas),
         findings=findings,
-        complete=not blocking_only,
+        complete=True,
     )

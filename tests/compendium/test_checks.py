@@ -135,3 +135,11 @@ def test_blocking_only_reads_narrow_rows_and_misses_nothing_at_the_edges() -> No
     assert kinds.count("palabras") == 2 and kinds.count("url") == 2, kinds
     assert "sin_categoria" in kinds and "sin_destacada" in kinds
     assert quick.fichas == full.fichas == 7
+
+
+def test_blocking_only_reads_few_fichas_whole(report_2023, django_assert_max_num_queries) -> None:
+    """The imported 2023 edition: most fichas have retos without category, named only; the
+    quick check stays within a handful of queries (docs/pre-publication-check.md §K1)."""
+    with django_assert_max_num_queries(12):
+        quick = check_edition(report_2023.ejercicio, blocking_only=True)
+    assert quick.findings == report_2023.blocking
