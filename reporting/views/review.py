@@ -9,8 +9,8 @@ from typing import cast
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Q, QuerySet
-from django.forms import ModelChoiceField
+from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.forms import Form, ModelChoiceField
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaulttags import querystring
@@ -34,7 +34,6 @@ from reporting.models import (
     Ficha,
     FichaStatus,
     ObjetivoPMM,
-    Observacion,
     Subtema,
 )
 from reporting.review_forms import (
@@ -364,20 +363,51 @@ def send_reminders(request: AuthenticatedHttpRequest) -> HttpResponse:
 # ---------------------------------------------------------------------------------------------
 
 
+def _remember_selects(*forms: Form) -> None:
+    """The model selects of ``forms`` (objective, eje, subtema, ODS, the retos' categories)
+    get their options as the desk's do: one query stamps them all, known ones are not read
+    again (each read was a server-side cursor: DECLARE, FETCH, CLOSE; docs/load-test.md §L1).
+    Validation still asks each field's queryset."""
+    fields = [
+        cast(ModelChoiceField, field)
+        for form in forms
+        for field in form.fields.values()
+        if isinstance(field, ModelChoiceField)
+    ]
+    distinct: dict[tuple, QuerySet] = {}
+    for field in fields:
+        objects = cast(QuerySet, field.queryset)
+        sql, params = objects.query.sql_with_params()
+        distinct.setdefault((sql, tuple(map(str, params))), objects)
+    stamps = _stamps(list(distinct.values()))
+    by_sql = dict(zip(distinct, stamps, strict=True)) if stamps is not None else {}
+    for field in fields:
+        sql, params = cast(QuerySet, field.queryset).query.sql_with_params()
+        stamp = by_sql.get((sql, tuple(map(str, params))))
+        field.choices = _remembered(_field_key(field), stamp, partial(_read_options, field))
+
+
 def _render_review(
     request: AuthenticatedHttpRequest, ficha: Ficha, *, status: int = 200, **forms
 ) -> HttpResponse:
     """The ficha as sent, its history and the coordinator panel (forms may carry errors)."""
     initial = {"loaded_version": ficha.version}
-    latest_return = ficha.events.filter(to_status=FichaStatus.OBSERVADA).order_by("-at").first()
+    # The forms and the page's template read these lists: once each (docs/load-test.md §L1).
+    prefetch_related_objects([ficha], "objetivos_propuestos", "ods", "co_actors", "entidades")
+    history = review.ficha_history(ficha)
+    returns = [event for event in history if event.to_status == FichaStatus.OBSERVADA]
+    latest_return = returns[-1] if returns else None  # the history runs oldest first
+    approve_form = forms.get("approve_form") or ApproveForm(ficha=ficha)
+    classify_form = forms.get("classify_form") or ClassificationForm(ficha=ficha)
+    _remember_selects(approve_form, classify_form)
     context = {
         "ficha": ficha,
-        "history": review.ficha_history(ficha),
-        "observaciones": Observacion.objects.filter(event=latest_return) if latest_return else [],
+        "history": history,
+        "observaciones": list(latest_return.observaciones.all()) if latest_return else [],
         "return_form": forms.get("return_form") or ReturnForm(initial=initial),
-        "approve_form": forms.get("approve_form") or ApproveForm(ficha=ficha),
+        "approve_form": approve_form,
         "reopen_form": forms.get("reopen_form") or ReopenForm(initial=initial),
-        "classify_form": forms.get("classify_form") or ClassificationForm(ficha=ficha),
+        "classify_form": classify_form,
         "stale": forms.get("stale"),
         "actions": workflow.allowed_actions(ficha, request.user),
         # static/js/subtemas.js offers only the subtemas of the chosen eje; the form checks too.
