@@ -2,12 +2,11 @@
 
 Queries for the review desk («bandeja») and the follow-up per institution run in a fixed number
 of statements whatever the number of fichas. The text search ignores case and accents the same
-way on PostgreSQL and on SQLite: both call ``pmm_fold`` on the ficha's name, description and
-results (``FichaSearchText``). On PostgreSQL it is an IMMUTABLE SQL function over ``unaccent``
-with a trigram index on exactly that expression (migration 0008); on SQLite a Python function
-registered on the connection. There is no denormalised search column to keep in sync. The desk
-reads its matches in one scan (``desk``) and then loads only the page's rows
-(docs/load-test.md §L1).
+way on PostgreSQL and on SQLite: both compare with ``pmm_fold`` of the ficha's name, description
+and results (``FichaSearchText``). On PostgreSQL that text is the generated column of migration
+0010, folded by the database when the row is written (no code keeps it in sync); on SQLite a
+Python function registered on the connection folds it per row. The desk reads its matches in one
+scan (``desk``) and then loads only the page's rows, in one query (docs/load-test.md §L1).
 """
 
 import dataclasses

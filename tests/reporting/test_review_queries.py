@@ -306,3 +306,25 @@ def test_desk_rows_are_escaped_and_link_each_ficha(client_coord, ejercicio, acto
     sort_links = [a.etree_element.get("href") for a in root.query_all("#bandeja thead th a")]
     assert sort_links[2] == "?orden=-nombre"
     assert sort_links[0] == "?orden=institucion"
+
+
+def _review_queries(client, ficha) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(reverse("reporting:review_ficha", args=[ficha.pk]))
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_review_page_query_count_does_not_grow_with_retos(
+    client_coord, ejercicio, actor_a, actor_b
+):
+    """Each reto's category select, the objectives, ejes, subtemas and ODS come from one stamp
+    query and the process's memory; the ficha's lists are read once (reporting/views/review.py
+    _render_review, docs/load-test.md §L1)."""
+    one = factories.ficha(actor_a, ejercicio, retos=["Uno."], propuestos=[3])
+    many = factories.ficha(
+        actor_a, ejercicio, retos=["Uno.", "Dos.", "Tres.", "Cuatro."], propuestos=[1, 2, 3]
+    )
+    many.co_actors.add(actor_b)
+    _review_queries(client_coord, one)  # the first page of the session stores its activity
+    assert _review_queries(client_coord, many) == _review_queries(client_coord, one)
