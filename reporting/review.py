@@ -261,7 +261,7 @@ def desk_rows(ids: list[int]) -> list[DeskRow]:
         .order_by()
         .values("ficha_id")
         .annotate(numbers=StringAgg(Cast("objetivopmm_id", CharField()), delimiter=Value(",")))
-        .values("numbers")
+        .values("numbers")  # type: ignore[misc]  # an annotation the stubs do not follow
     )
     values = (
         Ficha.objects.filter(pk__in=ids)

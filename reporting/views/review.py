@@ -4,7 +4,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
 from threading import Lock
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.forms import Form, ModelChoiceField
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template import Context
 from django.template.defaulttags import querystring
 from django.urls import reverse
 from django.utils import timezone
@@ -74,14 +75,14 @@ def _chosen_ejercicio(request: AuthenticatedHttpRequest) -> tuple[Ejercicio, Que
 _DEFAULT_LABEL = ModelChoiceField.label_from_instance
 
 
-def _read_options(field: ModelChoiceField) -> list[tuple[object, str]]:
+def _read_options(field: ModelChoiceField) -> list[tuple[object, object]]:
     """A model select's options read in one plain query, labelled by the field as usual.
 
     Django's model choice list counts its rows and then reads them through a server-side cursor
     (DECLARE, FETCH, CLOSE) each time it is read; the desk's four selects cost eight queries
     and more round trips (docs/load-test.md §L1). Validation still asks the field's queryset.
     """
-    options: list[tuple[object, str]] = (
+    options: list[tuple[object, object]] = (
         [("", field.empty_label)] if field.empty_label is not None else []
     )
     key = field.to_field_name or "pk"
@@ -99,11 +100,11 @@ def _read_options(field: ModelChoiceField) -> list[tuple[object, str]]:
 # The filter selects' options, remembered per process (docs/load-test.md §L1): at most
 # OPTIONS_MAX lists, the oldest forgotten first.
 OPTIONS_MAX = 64
-_options: OrderedDict[tuple, list[tuple[object, str]]] = OrderedDict()
+_options: OrderedDict[tuple, list] = OrderedDict()
 _options_lock = Lock()
 
 
-def _stamps(querysets: list[QuerySet]) -> list[str] | None:
+def _stamps(querysets: list[QuerySet]) -> list[str | None] | None:
     """For each queryset, a stamp of its rows: md5 of the text of every column of every row,
     in the queryset's order, and the count; all in ONE query (PostgreSQL; None elsewhere).
 
@@ -113,7 +114,8 @@ def _stamps(querysets: list[QuerySet]) -> list[str] | None:
     """
     if connection.vendor != "postgresql":
         return None
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for objects in querysets:
         sql, query_params = objects.query.sql_with_params()
         parts.append(
@@ -193,7 +195,8 @@ def _sort_headers(request: AuthenticatedHttpRequest, orden: str) -> SafeString:
             sort, mark, target = ' aria-sort="descending"', " ▼", key
         else:
             target = key
-        href = querystring(None, request.GET, orden=target, page=None)
+        # The template tag's function: with a mapping given it does not read the context.
+        href = querystring(cast(Context, None), request.GET, orden=target, page=None)
         cells.append(
             format_html(
                 '<th scope="col"{}>\n  <a href="{}">{}{}</a>\n</th>',
@@ -295,7 +298,9 @@ def bandeja(request: AuthenticatedHttpRequest) -> HttpResponse:
     selects["actor"] = actors
     chapter_rows = ChapterChoiceField.rows()
     # One query stamps the rows of every select; options of a known stamp are not read again.
-    stamps = _stamps([chapter_rows, *selects.values()]) or [None] * (len(selects) + 1)
+    stamps: list[str | None] = _stamps([chapter_rows, *selects.values()]) or [None] * (
+        len(selects) + 1
+    )
     chapters = _remembered(("chapters",), stamps[0], lambda: list(chapter_rows))
     form = DeskFilterForm(query, ejercicio=ejercicio, chapters=chapters)
     for (name, objects), stamp in zip(selects.items(), stamps[1:], strict=True):
@@ -369,7 +374,7 @@ def _remember_selects(*forms: Form) -> None:
     again (each read was a server-side cursor: DECLARE, FETCH, CLOSE; docs/load-test.md §L1).
     Validation still asks each field's queryset."""
     fields = [
-        cast(ModelChoiceField, field)
+        field
         for form in forms
         for field in form.fields.values()
         if isinstance(field, ModelChoiceField)
