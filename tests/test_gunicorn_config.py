@@ -1,0 +1,26 @@
+"""config/gunicorn.py: the settings the load test and production serve with (docs/load-test.md
+§L3, §L1)."""
+
+import gc
+import runpy
+from pathlib import Path
+
+CONFIG = Path(__file__).resolve().parent.parent / "config" / "gunicorn.py"
+
+
+def test_threaded_workers_with_bounded_requests():
+    settings = runpy.run_path(str(CONFIG))
+    assert settings["worker_class"] == "gthread"
+    assert settings["workers"] >= 2 and settings["threads"] >= 4
+    assert settings["max_requests"] > 0 and settings["timeout"] <= 120
+
+
+def test_a_worker_freezes_what_it_loaded_out_of_the_collectors_reach():
+    settings = runpy.run_path(str(CONFIG))
+    before = gc.get_freeze_count()
+    try:
+        settings["post_worker_init"](worker=None)
+        assert gc.get_freeze_count() > before  # the objects alive at start are frozen
+        assert gc.isenabled()  # requests' objects are still collected
+    finally:
+        gc.unfreeze()
