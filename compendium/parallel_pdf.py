@@ -30,6 +30,7 @@ WeasyPrint and pypdf are imported inside the functions (docs/performance.md §F1
 """
 
 import concurrent.futures
+import functools
 import hashlib
 import html as html_lib
 import logging
@@ -479,7 +480,7 @@ def _run(
                 timeout: float | None = 0
             else:
                 # Poll for announced layouts only while the índice waits for them.
-                timeout = 0.02 if follow is not None and waiting else None
+                timeout = 0.05 if follow is not None and waiting else None
             finished, running = concurrent.futures.wait(
                 running, timeout=timeout, return_when=concurrent.futures.FIRST_COMPLETED
             )
@@ -616,7 +617,7 @@ def render_book(
             toc = job(toc_source.name, toc_source.html, [css, toc_css(numbers)], 1)
             jobs[toc.name] = toc
             if toc.info.exists():
-                chores.append(lambda: read(toc))
+                chores.append(functools.partial(read, toc))
                 return []
             return [toc]
 
@@ -628,8 +629,8 @@ def render_book(
             raw[made.name] = pdf_assembly.read_pdf(made.pdf.read_bytes())
 
         fresh = {j.name for j in missing}
-        chores = [
-            lambda made=j: read(made) for j in [*jobs.values(), sample] if j.name not in fresh
+        chores: list[Callable[[], None]] = [
+            functools.partial(read, j) for j in [*jobs.values(), sample] if j.name not in fresh
         ]
         parts_started = clock
         body_missing = {j.name for j in missing if j.name in body}
@@ -640,7 +641,7 @@ def render_book(
             progress,
             then=(body_missing, indice),
             on_done=lambda name: chores.append(
-                lambda: read(sample if name == sample.name else jobs[name])
+                functools.partial(read, sample if name == sample.name else jobs[name])
             ),
             chores=chores,
         )

@@ -406,3 +406,18 @@ def test_a_longer_part_does_not_lay_out_the_later_parts_again(book):
     assert structure(longer)[0][anexos].rstrip().endswith(labels[anexos])
     toc = longer.pages[destinations(longer)["indice"]].extract_text()
     assert re.search(rf"Anexos\s*\.+\s*{labels[anexos]}\b", toc)
+
+
+@pytest.mark.slow
+def test_the_indice_starts_once_the_body_parts_are_laid_out(book):
+    # v1: every part rendered, in two processes (docs/performance.md §F3, scheduling).
+    report = book["reports"][0]
+    parts = {what: times for lane, what, *times in report.timeline if lane != "build"}
+    assert sorted(parts) == sorted(report.rendered)
+    for start, end, laid_out in parts.values():
+        assert start <= laid_out <= end
+    body = [name for name in report.parts if name.startswith("cuerpo-")]
+    assert all(parts[name][2] <= parts["indice"][0] for name in body)
+    assert 1 <= len({lane for lane, *_t in report.timeline if lane != "build"}) <= 2
+    steps = [what for lane, what, *_t in report.timeline if lane == "build"]
+    assert steps == ["split", "keys", "parts", "infos", "assemble", "write", "cache"]
