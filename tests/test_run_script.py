@@ -92,7 +92,9 @@ class Served:
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
-        found = _poll(lambda: STARTED.search(self.text()), seconds=START_S, what="bin/serve start line")
+        found = _poll(
+            lambda: STARTED.search(self.text()), seconds=START_S, what="bin/serve start line"
+        )
         assert isinstance(found, re.Match)
         self.web, self.worker = int(found[1]), int(found[2])
 
