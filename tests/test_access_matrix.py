@@ -31,6 +31,7 @@ finding is removed from ``BUGS``.
 
 import collections
 import dataclasses
+from collections.abc import Callable
 from http.cookies import SimpleCookie
 
 import pytest
@@ -1082,6 +1083,23 @@ def report_totals(totals: collections.Counter, part: str) -> None:
 @pytest.mark.parametrize("pattern", patterns_of("other"))
 def test_access(pattern, run):
     check_pattern(pattern, run, TOTALS)
+
+
+def part_tests(part: str) -> tuple[Callable, Callable]:
+    """``test_access`` over the rows of ``part`` and its ``test_totals``, for the file that runs
+    that part (tests/test_access_matrix_fichas.py, tests/test_access_matrix_admin.py)."""
+    totals: collections.Counter = collections.Counter()
+
+    @pytest.mark.slow
+    @pytest.mark.parametrize("pattern", patterns_of(part))
+    def test_access(pattern, run):
+        check_pattern(pattern, run, totals)
+
+    def test_totals():
+        """Reports the figures of this file's run."""
+        report_totals(totals, part)
+
+    return test_access, test_totals
 
 
 def observed_row(pattern: str, observed: dict[str, dict[str, list]]) -> str:

@@ -4,27 +4,6 @@ The table, its machinery and the fixtures are tests/test_access_matrix.py's; thi
 its part, so that pytest-xdist can run the three files of the matrix on different cores.
 """
 
-import collections
+from tests.test_access_matrix import part_tests, run, world  # noqa: F401 (fixtures)
 
-import pytest
-
-from tests.test_access_matrix import (  # noqa: F401 (run and world are fixtures)
-    check_pattern,
-    patterns_of,
-    report_totals,
-    run,
-    world,
-)
-
-TOTALS: collections.Counter = collections.Counter()
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("pattern", patterns_of("fichas"))
-def test_access(pattern, run):  # noqa: F811
-    check_pattern(pattern, run, TOTALS)
-
-
-def test_totals():
-    """Reports the figures of this file's run."""
-    report_totals(TOTALS, "fichas")
+test_access, test_totals = part_tests("fichas")

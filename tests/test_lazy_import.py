@@ -38,9 +38,10 @@ print(json.dumps({
 """
 
 
-def test_urlconf_and_build_modules_do_not_import_weasyprint():
+def _probe(code: str) -> dict:
+    """Run ``code`` in a fresh interpreter (nothing imported yet); its last line, as JSON."""
     result = subprocess.run(
-        [sys.executable, "-c", PROBE],
+        [sys.executable, "-c", code],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -48,7 +49,11 @@ def test_urlconf_and_build_modules_do_not_import_weasyprint():
         timeout=120,
         check=True,
     )
-    answer = json.loads(result.stdout.strip().splitlines()[-1])
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def test_urlconf_and_build_modules_do_not_import_weasyprint():
+    answer = _probe(PROBE)
     assert answer["views"] > 20
     assert answer["heavy"] == []
 
@@ -91,16 +96,7 @@ print(json.dumps({
 
 
 def _url_probe() -> dict:
-    result = subprocess.run(
-        [sys.executable, "-c", URL_PROBE],
-        cwd=ROOT,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return _probe(URL_PROBE)
 
 
 def test_urlconf_resolve_and_reverse_do_not_import_ninja_or_openpyxl():
