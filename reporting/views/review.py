@@ -386,10 +386,18 @@ def _remember_selects(*forms: Form) -> None:
         distinct.setdefault((sql, tuple(map(str, params))), objects)
     stamps = _stamps(list(distinct.values()))
     by_sql = dict(zip(distinct, stamps, strict=True)) if stamps is not None else {}
+    # Without stamps (SQLite) each distinct select is still read once per page, not once per
+    # reto row.
+    read: dict[tuple, list] = {}
     for field in fields:
         sql, params = cast(QuerySet, field.queryset).query.sql_with_params()
-        stamp = by_sql.get((sql, tuple(map(str, params))))
-        field.choices = _remembered(_field_key(field), stamp, partial(_read_options, field))
+        rows = (sql, tuple(map(str, params)))
+        key = (*_field_key(field), rows)
+        if key not in read:
+            read[key] = _remembered(
+                _field_key(field), by_sql.get(rows), partial(_read_options, field)
+            )
+        field.choices = read[key]
 
 
 def _render_review(
