@@ -30,6 +30,7 @@ WeasyPrint and pypdf are imported inside the functions (docs/performance.md §F1
 """
 
 import concurrent.futures
+import contextlib
 import functools
 import hashlib
 import html as html_lib
@@ -382,7 +383,12 @@ def _render(job: _Job, started: float) -> _Done:
     info = part_info(document).to_json()
     laid_out = time.perf_counter()
     if job.announce and _ANNOUNCE is not None:
-        _ANNOUNCE.put((job.name, info))
+        # Only a name and a path go through the pipe: a whole layout can exceed the pipe's
+        # 64 KB, and a put() that blocks while the build is not reading (after an error in
+        # another part) would keep this worker, and the pool's shutdown, waiting for ever.
+        layout = job.info.with_name(f".{job.info.name}.{os.getpid()}.layout")
+        layout.write_text(info)
+        _ANNOUNCE.put((job.name, str(layout)))
     staged = job.pdf.with_name(f".{job.pdf.name}.{os.getpid()}")
     document.write_pdf(staged, pdf_variant="pdf/ua-1")
     job.info.with_name(staged.name + ".json").write_text(info)
@@ -390,6 +396,16 @@ def _render(job: _Job, started: float) -> _Done:
     os.replace(staged, job.pdf)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return _Done(job.name, started, laid_out, time.perf_counter(), info, peak, os.getpid())
+
+
+@contextlib.contextmanager
+def _closing(queue: "multiprocessing.queues.SimpleQueue"):
+    """Close the announcement queue's pipe however the build ends (the task worker is long-lived:
+    a failed build must not leave its file descriptors behind)."""
+    try:
+        yield queue
+    finally:
+        queue.close()
 
 
 def _run(
@@ -465,9 +481,12 @@ def _run(
 
     context = multiprocessing.get_context("fork")
     announced = context.SimpleQueue()
-    with concurrent.futures.ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_worker_init, initargs=(announced,)
-    ) as pool:
+    with (
+        _closing(announced),  # closed after the pool has shut down
+        concurrent.futures.ProcessPoolExecutor(
+            workers, mp_context=context, initializer=_worker_init, initargs=(announced,)
+        ) as pool,
+    ):
         running: set[concurrent.futures.Future] = set()
         while True:
             queue[:0] = more()
@@ -485,12 +504,13 @@ def _run(
                 running, timeout=timeout, return_when=concurrent.futures.FIRST_COMPLETED
             )
             while not announced.empty():
-                name, info = announced.get()
-                layouts.setdefault(name, info)
+                name, path = announced.get()
+                layout = pathlib.Path(path)
+                layouts.setdefault(name, layout.read_text())
+                layout.unlink(missing_ok=True)
                 waiting.discard(name)
             for future in finished:
                 record(future.result())
-        announced.close()
     while chores:
         chores.pop(0)()
 

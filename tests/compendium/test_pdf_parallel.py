@@ -421,3 +421,25 @@ def test_the_indice_starts_once_the_body_parts_are_laid_out(book):
     assert 1 <= len({lane for lane, *_t in report.timeline if lane != "build"}) <= 2
     steps = [what for lane, what, *_t in report.timeline if lane == "build"]
     assert steps == ["split", "keys", "parts", "infos", "assemble", "write", "cache"]
+
+
+def test_a_worker_announces_its_layout_through_a_file_not_the_pipe(tmp_path, monkeypatch):
+    """A layout can exceed a pipe's 64 KB: a worker blocked in put() while the build is not
+    reading (after another part failed) would hang the pool's shutdown. Only the part's name and
+    the path of its layout go through the queue (compendium/parallel_pdf.py ``_render_part``)."""
+    sent: list[Any] = []
+    monkeypatch.setattr(parallel_pdf, "_ANNOUNCE", mock.Mock(put=sent.append))
+    job = parallel_pdf._Job(
+        name="prueba",
+        html="<html lang='es-MX'><body><h1 id='a'>Uno</h1><p>Texto.</p></body></html>",
+        css=[],
+        draft=False,
+        pdf=tmp_path / "prueba.pdf",
+        info=tmp_path / "prueba.json",
+        weight=1,
+        announce=True,
+    )
+    done = parallel_pdf._render_part(job)
+    [(name, path)] = sent
+    assert name == "prueba" and len(path) < 300
+    assert pathlib.Path(path).read_text() == done.info == job.info.read_text()
