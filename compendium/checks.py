@@ -580,19 +580,12 @@ def _quick_blocking(ejercicio: Ejercicio, edicion: Edicion | None) -> tuple[int,
     words = _over_limit_ids(rows)
     addresses = {r["pk"] for r in rows if r["address"]}
     uncategorised = {r["pk"] for r in rows if r["uncategorised"]}
-    # The first ficha of each objective without a highlight (the finding's link and label).
-    firsts: dict[int, tuple[int, bool]] = {}
-    for row in rows:
-        objective = row["objetivo_asignado_id"]
-        if objective is not None:
-            pk, any_highlight = firsts.get(objective, (row["pk"], False))
-            firsts[objective] = (pk, any_highlight or row["destacada"])
-    lacking = {pk for pk, any_highlight in firsts.values() if not any_highlight}
     whole = {f.pk: f for f in Ficha.objects.filter(pk__in=words | addresses).for_print()}
-    # The others are only named (``_label``: printed sigla and name; their address); retos
-    # without category were counted in SQL.
+    # Fichas with retos without category are only named (``_label``: printed sigla and name;
+    # their address); their retos were counted in SQL. The highlights' finding needs only the
+    # row's pk, objective and «destacada» (the stand-ins below).
     labelled = (
-        Ficha.objects.filter(pk__in=(uncategorised | lacking) - whole.keys())
+        Ficha.objects.filter(pk__in=uncategorised - whole.keys())
         .select_related("actor")
         .only("nombre", "sigla_override", "objetivo_asignado", "destacada", "actor__sigla")
         .prefetch_related(Prefetch("co_actors", queryset=Actor.objects.only("sigla")))
