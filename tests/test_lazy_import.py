@@ -108,3 +108,14 @@ def test_urlconf_resolve_and_reverse_do_not_import_ninja_or_openpyxl():
     assert answer["api"] == "/api/v1/programas"
     assert answer["api_resolved"] == "programas"
     assert answer["api_loaded"] is True
+
+
+def test_the_lazy_api_include_names_what_ninja_names():
+    """config/urls.py writes the API's app name and namespace itself (to avoid importing
+    django-ninja): they must stay those of ``api.urls``, or every ``api-v1:`` reverse breaks."""
+    from django.urls import reverse
+
+    from compendium.api import api
+
+    assert api.urls[1:] == ("ninja", "api-v1")
+    assert reverse("api-v1:programas").startswith("/api/v1/")
