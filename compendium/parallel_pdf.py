@@ -460,10 +460,12 @@ def _run(
             )
 
     def more() -> list[_Job]:
-        nonlocal follow
+        nonlocal follow, total
         if follow is None or waiting:
             return []
         extra, follow = follow(layouts), None
+        if not extra:  # the índice was cached: one part fewer than announced
+            total -= 1
         return extra
 
     workers = min(processes, total)
@@ -526,7 +528,8 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     peak_mb: dict[int, float] = field(default_factory=dict)
     monolithic: bool = False
-    # Wall seconds of the build's stages: "parts", "indice", "assembly" (bench/compendio.py).
+    # Wall seconds of the build's stages: "parts" (the índice included), "assembly"
+    # (bench/compendio.py adds "html").
     stages: dict[str, float] = field(default_factory=dict)
     # (process, what, start, end, laid out), times from ``time.perf_counter``: the build's own steps
     # (process "build") and each part in the process that rendered it (bench/compendio.py
