@@ -5,6 +5,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.cache import caches
 
 from reporting.models import Role
 from tests import factories
@@ -36,6 +37,14 @@ def _immediate_tasks(settings, _pdf_parts_dir):
     # Coordinators are signed in with force_login (or the login page) all over the suite: the
     # second factor is not required of them here; tests/reporting/test_twofactor.py turns it on.
     settings.OTP_REQUIRED_FOR_STAFF = False
+
+
+@pytest.fixture(autouse=True)
+def _fresh_default_cache():
+    """The default cache (local memory, one per xdist process) holds the password-reset and
+    sign-in counters (reporting/signin.py): a test must not inherit the counts of the tests that
+    ran before it in the same process (the access matrix posts the reset form many times)."""
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)
