@@ -6,11 +6,13 @@ WeasyPrint took to render the book (about 100 s on the loaded 2-core machine, ag
 ``pdftotext`` writes after each page, so the list has one entry per page, blank pages included.
 """
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
 
 PDFTOTEXT = shutil.which("pdftotext") or "/usr/bin/pdftotext"
+PDFINFO = shutil.which("pdfinfo") or "/usr/bin/pdfinfo"
 
 
 def page_texts(pdf: Path | str) -> list[str]:
@@ -25,3 +27,15 @@ def page_texts(pdf: Path | str) -> list[str]:
     if pages and pages[-1] == "":
         pages.pop()
     return pages
+
+
+def page_count(pdf: Path | str) -> int:
+    """The number of pages ``pdf`` declares, read by poppler's ``pdfinfo`` (pypdf builds the
+    whole page tree to count it: seconds for the 2023 Compendio)."""
+    if not Path(PDFINFO).exists():
+        raise RuntimeError("pdfinfo not found: run `make system-deps` (Debian poppler-utils).")
+    out = subprocess.run(
+        [PDFINFO, str(pdf)], capture_output=True, check=True, text=True, env={"LC_ALL": "C"}
+    ).stdout
+    [pages] = re.findall(r"^Pages:\s+(\d+)$", out, re.M)
+    return int(pages)
