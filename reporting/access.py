@@ -41,15 +41,21 @@ def fichas_visible_to(user: User) -> FichaQuerySet:
     return Ficha.objects.none()
 
 
-def get_ficha_for_user(request: AuthenticatedHttpRequest, pk: int, *, write: bool = False) -> Ficha:
+def get_ficha_for_user(
+    request: AuthenticatedHttpRequest, pk: int, *, write: bool = False, lock: bool = False
+) -> Ficha:
     """Load a ficha the user may see; with ``write=True`` also check that they may edit it now.
 
     Institutions may write only their own fichas while in «borrador» or «observada» and the
     exercise is open; coordinators may always write (editorial edits are audited).
+    ``lock=True`` (inside ``transaction.atomic``) reads the ficha's row ``FOR UPDATE``, so a
+    save in the same transaction need not read it again (``editing.save_ficha_form``'s
+    ``locked_version``).
     """
-    ficha = get_object_or_404(
-        fichas_visible_to(request.user).select_related("ejercicio", "actor__tipo"), pk=pk
-    )
+    fichas = fichas_visible_to(request.user).select_related("ejercicio", "actor__tipo")
+    if lock:
+        fichas = fichas.select_for_update(of=("self",))
+    ficha = get_object_or_404(fichas, pk=pk)
     if write and not request.user.is_coordinator and not ficha.is_editable_by_institution:
         raise PermissionDenied
     return ficha

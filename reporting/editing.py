@@ -94,7 +94,15 @@ def _submitted_values(form: forms.ModelForm, locked: Ficha) -> dict[str, str]:
     return values
 
 
-@transaction.atomic
+def _save_lists(form: forms.ModelForm, ficha: Ficha) -> None:
+    """Write the many-to-many fields a form declares but leaves out of its model's own handling
+    (``FichaForm.saved_apart``: a POST then never reads their stored values as initial data;
+    docs/load-test.md §L7). ``set()`` reads the stored ids and writes only the difference."""
+    for name in getattr(form, "saved_apart", ()):
+        if name in form.cleaned_data:
+            getattr(ficha, name).set(form.cleaned_data[name])
+
+
 def save_ficha_form(
     form: forms.ModelForm,
     *,
@@ -103,6 +111,7 @@ def save_ficha_form(
     formsets: Iterable[forms.BaseInlineFormSet] = (),
     record_edit: bool = False,
     note: str = "",
+    locked_version: int | None = None,
 ) -> Ficha:
     """Save a valid ficha form (and its formsets) if nobody saved since ``expected_version``.
 
@@ -110,29 +119,59 @@ def save_ficha_form(
     writes an audit row (kind «edición») holding the field-by-field differences. Only the
     form's own fields are written, so a concurrent status change is never overwritten.
     Raises ``StaleFicha`` when the stored version is newer.
+
+    ``locked_version``: the version the caller read with the row locked (``SELECT … FOR
+    UPDATE``) in the transaction this save runs in (``access.get_ficha_for_user(lock=True)``
+    inside ``transaction.atomic``). When it is the expected one and the save is not audited,
+    the row is not read again, and the save makes no savepoint of its own: nothing can refuse
+    it, and the caller's transaction is the one that holds the lock (docs/load-test.md §L7).
     """
+    held = (
+        locked_version is not None
+        and locked_version == expected_version
+        and not record_edit
+        and form.instance.pk is not None
+    )
+    if held and not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("locked_version: the row must be locked in the caller's transaction")
+    with transaction.atomic(savepoint=not held):
+        return _save_form(form, by, expected_version, formsets, record_edit, note, held)
+
+
+def _save_form(
+    form: forms.ModelForm,
+    by: User,
+    expected_version: int,
+    formsets: Iterable[forms.BaseInlineFormSet],
+    record_edit: bool,
+    note: str,
+    held: bool,
+) -> Ficha:
     names = form_field_names(form) + (["retos"] if formsets else [])
     ficha = form.instance
     if ficha.pk is None:
         ficha.created_by = by
         ficha.updated_by = by
         ficha = form.save()
+        _save_lists(form, ficha)
         for formset in formsets:
             formset.instance = ficha
             formset.save()
         audit.record_event(ficha, FichaEventKind.CREATED, by=by)
         return ficha
 
-    locked = Ficha.objects.select_for_update().get(pk=ficha.pk)
-    if locked.version != expected_version:
-        current = snapshot(locked, form_field_names(form))
-        raise StaleFicha(locked, diff(_submitted_values(form, locked), current))
-
-    # Read only when audited: three queries and every field's display value (every autosave
-    # of a draft paid them for nothing; docs/load-test.md §L2b).
-    before = snapshot(locked, names) if record_edit else {}
+    if held:
+        version, before = expected_version, {}
+    else:
+        locked = Ficha.objects.select_for_update().get(pk=ficha.pk)
+        if locked.version != expected_version:
+            current = snapshot(locked, form_field_names(form))
+            raise StaleFicha(locked, diff(_submitted_values(form, locked), current))
+        # Read only when audited: three queries and every field's display value (every
+        # autosave of a draft paid them for nothing; docs/load-test.md §L2b).
+        version, before = locked.version, snapshot(locked, names) if record_edit else {}
     ficha = form.save(commit=False)
-    ficha.version = locked.version + 1
+    ficha.version = version + 1
     ficha.updated_at = timezone.now()
     ficha.updated_by = by
     concrete = [
@@ -140,6 +179,7 @@ def save_ficha_form(
     ]
     ficha.save(update_fields=[*concrete, "version", "updated_at", "updated_by"])
     form.save_m2m()
+    _save_lists(form, ficha)
     for formset in formsets:
         formset.instance = ficha
         formset.save()

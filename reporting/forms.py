@@ -10,6 +10,7 @@ import re
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
+from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
@@ -126,6 +127,11 @@ def _textarea(rows: int = 5, section: str | None = None) -> forms.Textarea:
     return forms.Textarea(attrs=attrs)
 
 
+# The ficha's many-to-many fields the institution fills: declared on FichaForm, written by
+# ``editing.save_ficha_form`` (``FichaForm.saved_apart``).
+LISTS = ("objetivos_propuestos", "entidades")
+
+
 class FichaForm(forms.ModelForm):
     """The ficha técnica as an institution fills it, in official order (docs/ficha.md §F1-F8)."""
 
@@ -208,7 +214,10 @@ class FichaForm(forms.ModelForm):
         model = Ficha
         # Official order: 2 unidad, 3 objetivo, 4 nombre, 5 descripción, 6 resultados, 7 retos,
         # 8 contacto (1, the institution, comes from the account).
-        fields = Ficha.INSTITUTION_FIELDS
+        # The two lists are declared above and written by ``editing.save_ficha_form``
+        # (``saved_apart``): outside the model form's own handling, a POST does not read their
+        # stored values as initial data it never uses (docs/load-test.md §L7).
+        fields = tuple(name for name in Ficha.INSTITUTION_FIELDS if name not in LISTS)
         labels = {
             "unidad": _("UNIDAD/DIRECCIÓN GENERAL"),
             "nombre": _("NOMBRE DEL PROGRAMA"),
@@ -296,6 +305,9 @@ class FichaForm(forms.ModelForm):
             "tipo_acciones": forms.TextInput(),
         }
 
+    field_order = Ficha.INSTITUTION_FIELDS
+    saved_apart = LISTS
+
     def __init__(
         self,
         *args,
@@ -309,6 +321,10 @@ class FichaForm(forms.ModelForm):
         elif "data" in kwargs:
             kwargs["data"] = without_nul(kwargs["data"])
         super().__init__(*args, **kwargs)
+        if not self.is_bound and self.instance.pk is not None:
+            # What the page shows checked (ModelForm reads it for its own fields only).
+            for name in LISTS:
+                self.initial.setdefault(name, list(getattr(self.instance, name).all()))
         self.ejercicio = ejercicio
         self.retos_formset = retos_formset
         self.submitting = submitting
@@ -479,6 +495,11 @@ class FichaForm(forms.ModelForm):
             "y1": year,
         }
 
+    def validate_constraints(self) -> None:
+        """No query for the model's check constraints: this form cannot break them. The dates'
+        order is ``_check_dates`` (with its own message); the objective of an approved ficha is
+        not a field here (docs/load-test.md §L7)."""
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
@@ -633,7 +654,46 @@ class RetoForm(forms.ModelForm):
         return _clean_text(self.cleaned_data.get("texto") or "").strip()
 
 
+class StoredRetoField(forms.ModelChoiceField):
+    """The hidden id of a stored reto, found among the retos its formset has already read.
+
+    Django's own field reads each posted id with a query of its own: one per reto on every
+    autosave (docs/load-test.md §L7). An id that is not one of this ficha's retos is refused
+    with the same error as an id that does not exist (a reto deleted in another tab)."""
+
+    def __init__(self, stored: dict[int, Reto], **kwargs):
+        super().__init__(queryset=Reto.objects.none(), **kwargs)
+        self.stored = stored
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.stored[int(value)]
+        except (KeyError, TypeError, ValueError):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
 class BaseRetoFormSet(forms.BaseInlineFormSet):
+    @cached_property
+    def stored(self) -> dict[int, Reto]:
+        return {reto.pk: reto for reto in self.get_queryset()}
+
+    def add_fields(self, form, index) -> None:
+        super().add_fields(form, index)
+        name = Reto._meta.pk.name
+        django_field = form.fields[name]
+        form.fields[name] = StoredRetoField(
+            self.stored,
+            initial=django_field.initial,
+            required=False,
+            widget=django_field.widget,
+        )
+
     def _should_delete_form(self, form) -> bool:
         # Django's private hook for «delete this form», not in the stubs.
         if super()._should_delete_form(form):  # type: ignore[misc]
@@ -728,6 +788,11 @@ class InvitationForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         cap_text_fields(self)
+
+    def validate_constraints(self) -> None:
+        """No query for the model's check constraints: this form cannot break them. The dates'
+        order is ``_check_dates`` (with its own message); the objective of an approved ficha is
+        not a field here (docs/load-test.md §L7)."""
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -6,9 +6,12 @@ Every lookup goes through ``reporting.access``; saving goes through
 ``reporting.workflow.submit``. A save that cannot go through re-renders what the person typed.
 """
 
+from contextlib import nullcontext
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -294,8 +297,11 @@ def _open_ejercicio_for_new() -> Ejercicio:
     return ejercicio
 
 
-def _save(request: AuthenticatedHttpRequest, form, formset, ficha: Ficha):
-    """Save a bound, valid form; returns the ficha or the ``StaleFicha`` raised."""
+def _save(request: AuthenticatedHttpRequest, form, formset, ficha: Ficha, *, locked: bool = False):
+    """Save a bound, valid form; returns the ficha or the ``StaleFicha`` raised.
+
+    ``locked``: ``ficha`` was read ``FOR UPDATE`` in the transaction under way (its version is
+    the stored one; the form changes only its own fields)."""
     try:
         return save_ficha_form(
             form,
@@ -304,17 +310,20 @@ def _save(request: AuthenticatedHttpRequest, form, formset, ficha: Ficha):
             formsets=[formset],
             # Corrections after a return are audited, so reviewers see what was fixed.
             record_edit=ficha.status == FichaStatus.OBSERVADA,
+            locked_version=ficha.version if locked else None,
         ), None
     except StaleFicha as exc:
         return None, exc
 
 
-def _autosave_response(request: AuthenticatedHttpRequest, ficha: Ficha) -> JsonResponse:
+def _autosave_response(
+    request: AuthenticatedHttpRequest, ficha: Ficha, *, locked: bool = False
+) -> JsonResponse:
     """Answer of an autosave (or of the first save of a new ficha) for ficha_form.js."""
     form, formset = _bind(request, ficha)
     if not (form.is_valid() and formset.is_valid()):
         return JsonResponse({"ok": False, "errors": _error_summary(form, formset)}, status=400)
-    saved, stale = _save(request, form, formset, ficha)
+    saved, stale = _save(request, form, formset, ficha, locked=locked)
     if stale is not None:
         message = _(
             "Otra persona guardó esta ficha mientras usted escribía. Sus cambios no se "
@@ -411,32 +420,41 @@ def ficha_new(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def ficha_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    ficha = get_ficha_for_user(request, pk, write=request.method == "POST")
-    if request.user.is_coordinator:
-        try:
-            return redirect("reporting:review_ficha", ficha.pk)
-        except NoReverseMatch:
+    posted = request.method == "POST"
+    stale = None
+    # A save reads the ficha once, locked, in one transaction (docs/load-test.md §L7).
+    with transaction.atomic() if posted else nullcontext():
+        ficha = get_ficha_for_user(request, pk, write=posted, lock=posted)
+        if request.user.is_coordinator:
+            try:
+                return redirect("reporting:review_ficha", ficha.pk)
+            except NoReverseMatch:
+                return _render_detail(request, ficha)
+        if not ficha.is_editable_by_institution:
             return _render_detail(request, ficha)
-    if not ficha.is_editable_by_institution:
-        return _render_detail(request, ficha)
-    form, formset = _bind(request, ficha)
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
-        saved, stale = _save(request, form, formset, ficha)
-        if stale is not None:
-            return _render_form(request, ficha, form, formset, stale=stale, status=409)
-        messages.success(request, _("Borrador guardado a las %(hora)s.") % {"hora": _now()})
-        return redirect("reporting:ficha_edit", saved.pk)
+        form, formset = _bind(request, ficha)
+        if posted and form.is_valid() and formset.is_valid():
+            saved, stale = _save(request, form, formset, ficha, locked=True)
+            if stale is None:
+                messages.success(request, _("Borrador guardado a las %(hora)s.") % {"hora": _now()})
+                return redirect("reporting:ficha_edit", saved.pk)
+    # Rendered after the transaction: a page never holds the row's lock.
+    if stale is not None:
+        return _render_form(request, ficha, form, formset, stale=stale, status=409)
     return _render_form(request, ficha, form, formset)
 
 
 @login_required
 @post_only("reporting:ficha_edit")
+@transaction.atomic
 def ficha_autosave(request: AuthenticatedHttpRequest, pk: int) -> JsonResponse:
-    ficha = get_ficha_for_user(request, pk)
+    # Read once, locked: the access check, the version check and the save's row
+    # (docs/load-test.md §L7).
+    ficha = get_ficha_for_user(request, pk, lock=True)
     if request.user.is_coordinator or not ficha.is_editable_by_institution:
         message = _("Esta ficha ya no se puede editar (fue enviada o el ejercicio cerró).")
         return JsonResponse({"ok": False, "readonly": True, "message": message}, status=403)
-    return _autosave_response(request, ficha)
+    return _autosave_response(request, ficha, locked=True)
 
 
 @login_required

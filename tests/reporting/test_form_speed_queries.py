@@ -62,11 +62,13 @@ def test_autosave(client_a, draft):
     with CaptureQueriesContext(connection) as captured:
         response = client_a.post(path, data, HTTP_X_AUTOSAVE="1")
     assert response.status_code == 200, response.content[:300]
-    # ficha, initial objectives, entidades and retos, the posted objectives' and entidades'
-    # check, then the save (reporting/editing.py: BEGIN, the locked version, the update,
-    # objectives, entidades and both retos written back, COMMIT). A draft's save is not
-    # audited: no snapshot of the stored values (objectives, entidades, retos) before it.
-    assert len(captured) == MIDDLEWARE + 17
+    # BEGIN, the ficha read once and locked (access, version, the save's row), the posted
+    # objectives' and entidades' check, the stored retos (each posted reto's id is found among
+    # them, not read again), the update, the stored objectives and entidades (written only when they changed), COMMIT.
+    # Not read: the stored lists as initial data, the ficha a second time, the model's check
+    # constraints; no savepoint (docs/load-test.md §L7). A draft's save is not audited: no
+    # snapshot of the stored values before it.
+    assert len(captured) == MIDDLEWARE + 9
 
 
 def test_mis_fichas(client_a, draft, actor_a, ejercicio):
