@@ -45,11 +45,13 @@ def field_key(bound: BoundField) -> tuple:
     """Everything the crispy bootstrap5 field templates read from a bound field."""
     field, widget = bound.field, bound.field.widget
     choices = getattr(field, "choices", ())
-    if not isinstance(choices, list):
-        # A model choice list is a fresh query at each read: read it once, for the key and for
-        # the rendering alike, so a page runs the same queries whether its fields are remembered.
-        choices = read_choices(field, choices)
-        field.choices = choices  # type: ignore[attr-defined]
+    if isinstance(choices, ModelChoiceIterator):
+        # A model choice list is a fresh query at each read. All the form's lists (objectives,
+        # entidades) are stamped in ONE query and read only when their rows changed (the
+        # desk's lists: reporting/views/review.py); then the key and the rendering share them,
+        # so a page runs the same queries whether its fields are remembered or not.
+        remember_choices(bound.form)
+        choices = field.choices
     return (
         get_language(),
         type(bound.form).__qualname__,
@@ -68,14 +70,16 @@ def field_key(bound: BoundField) -> tuple:
     )
 
 
-def read_choices(field, choices) -> list:
-    """The choices as a list. A model choice list in ONE plain query: ``list()`` of Django's
-    iterator runs two (a ``COUNT`` for the length, then a server-side cursor), each a round
-    trip and a statement for PostgreSQL (docs/load-test.md §L2b)."""
-    if isinstance(choices, ModelChoiceIterator):
-        empty = [("", field.empty_label)] if field.empty_label is not None else []
-        return empty + [choices.choice(obj) for obj in field.queryset.all()]
-    return list(choices)
+def remember_choices(form) -> None:
+    """Every model choice list of ``form`` as a plain list: one query stamps them all (md5 of
+    their rows), and a list whose stamp this process knows is not read again. A renamed,
+    added or removed objective or entidad is a new stamp, read on the next page in every
+    process (docs/load-test.md §L2c). Without stamps (SQLite) each list is read once."""
+    # The desk's function (one owner of the stamps); imported here, at the first page, because
+    # the views import the template machinery, not the other way round.
+    from reporting.views.review import _remember_selects
+
+    _remember_selects(form)
 
 
 def worth_remembering(bound: BoundField) -> bool:
