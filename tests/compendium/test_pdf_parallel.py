@@ -13,6 +13,7 @@ module:
 - ``longer``: v2's HTML with one ficha made a page longer (its part and the índice only).
 """
 
+import hashlib
 import pathlib
 import re
 from typing import Any
@@ -212,20 +213,27 @@ def struct_summary(reader: PdfReader) -> list:
     return out
 
 
-_SUMMARIES: dict[int, tuple] = {}
+_SUMMARIES: dict[bytes, tuple] = {}
 
 
 def structure(reader: PdfReader):
-    """Text per page, outline, named destinations, links and structure elements (memoized)."""
-    if id(reader) not in _SUMMARIES:
-        _SUMMARIES[id(reader)] = (
+    """Text per page, outline, named destinations, links and structure elements.
+
+    Memoized by the digest of the file's bytes (pypdf reads the file into memory): the summary
+    is a function of them, so readers of the same bytes (v2 and ``single``, whose bytes are
+    asserted equal too) are read once, and readers of different bytes each on their own.
+    """
+    stream: Any = reader.stream
+    key = hashlib.sha256(stream.getvalue()).digest()
+    if key not in _SUMMARIES:
+        _SUMMARIES[key] = (
             texts(reader),
             outline(reader),
             destinations(reader),
             links(reader),
             struct_summary(reader),
         )
-    return _SUMMARIES[id(reader)]
+    return _SUMMARIES[key]
 
 
 # --- Splitting (no PDF) ------------------------------------------------------------------------
