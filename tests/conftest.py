@@ -71,31 +71,33 @@ def _reference_data_after_flush(request):
         load_reference_data()
 
 
-# The files that take longest, longest first (setup+call+teardown summed per file from the
-# JUnit report of a full run, 2026-11-29 22:43 UTC, on a loaded machine). `make test` hands
-# whole files to the pytest-xdist processes (`--dist loadfile`) in collection order
-# (`--no-loadscope-reorder`; xdist would otherwise send the files with most tests first and
-# these one- or two-test files last, so the run ended with one of them running alone). The
-# access matrix is three files of about the same length (its ``PARTS``).
+# The files that take longest, longest first: each file measured on its own, 2026-11-30
+# 02:12-02:50 UTC (load 2-8; /work/team/suite_durations_s24.txt), with the 29 November full
+# run's table for the files not measured then. `make test` hands whole files to the pytest-xdist
+# processes (`--dist loadfile`) in collection order (`--no-loadscope-reorder`; xdist would
+# otherwise send the files with most tests first and these one- or two-test files last, so the
+# run ended with one of them running alone). The access matrix is three files of about the same
+# length (its ``PARTS``).
 LONGEST_FIRST = (
-    "tests/compendium/test_fidelity.py",
     "tests/browser/test_accessibility.py",
-    "tests/compendium/test_builds.py",
+    "tests/compendium/test_fidelity.py",
     "tests/test_form_fuzz.py",
     "tests/test_access_matrix_fichas.py",
-    "tests/test_access_matrix.py",
     "tests/test_access_matrix_admin.py",
-    "tests/reporting/test_workflow.py",
-    "tests/compendium/test_pdf_parallel.py",
-    "tests/reporting/test_exercises.py",
-    "tests/reporting/test_fichas_views.py",
+    "tests/test_access_matrix.py",
     "tests/browser/test_year.py",
-    "tests/reporting/test_docx_roundtrip.py",
-    "tests/test_run_script.py",
-    "tests/browser/test_publications.py",
+    "tests/compendium/test_pdf_parallel.py",
+    "tests/compendium/test_builds.py",
     "tests/compendium/test_edition_views.py",
-    "tests/reporting/test_review_views.py",
     "tests/compendium/test_informe.py",
+    "tests/browser/test_keyboard.py",
+    "tests/test_run_script.py",
+    "tests/reporting/test_invitations.py",
+    "tests/compendium/test_informe_workspace.py",
+    "tests/browser/test_publications.py",
+    "tests/reporting/test_review_queries.py",
+    "tests/compendium/test_public_views.py",
+    "tests/reporting/test_review_views.py",
 )
 
 
