@@ -19,6 +19,8 @@ entries could hold tens of MB per process, and one textarea costs little to rend
 """
 
 from collections import OrderedDict
+from collections.abc import Callable
+from functools import partial
 from threading import Lock
 
 from crispy_forms.templatetags.crispy_forms_filters import (  # type: ignore[import-untyped]
@@ -90,23 +92,28 @@ def worth_remembering(bound: BoundField) -> bool:
     return value is None or isinstance(value, bool | int) or len(str(value)) <= SHORT_VALUE
 
 
-@register.filter
-def ficha_field(bound: BoundField) -> str:
-    """``as_crispy_field``, remembered (also the review desk's filters: docs/load-test.md §L1)."""
-    if not worth_remembering(bound):
-        return as_crispy_field(bound)
-    key = field_key(bound)
+def _remember(key: tuple, render: Callable[[], str]) -> str:
+    """``render()``, or the HTML it gave for ``key`` in this process (at most ``MAX_ENTRIES``
+    kept, the oldest forgotten first)."""
     with _lock:
         html = _rendered.get(key)
         if html is not None:
             _rendered.move_to_end(key)
             return html
-    html = as_crispy_field(bound)
+    html = render()
     with _lock:
         _rendered[key] = html
         if len(_rendered) > MAX_ENTRIES:
             _rendered.popitem(last=False)
     return html
+
+
+@register.filter
+def ficha_field(bound: BoundField) -> str:
+    """``as_crispy_field``, remembered (also the review desk's filters: docs/load-test.md §L1)."""
+    if not worth_remembering(bound):
+        return as_crispy_field(bound)
+    return _remember(field_key(bound), partial(as_crispy_field, bound))
 
 
 @register.simple_tag(takes_context=True)
@@ -118,10 +125,35 @@ def ficha_item(context, item: dict) -> SafeString:
     its loop over the observations and its blocks cost more than the remembered fields
     themselves (docs/load-test.md §L2b). Same HTML; ``observaciones`` maps a field's name to
     its observations (``texto``), ``word_limit`` is the page's.
+
+    A remembered field's whole block is remembered too, keyed by the field's key and what the
+    block adds (the observations' texts, the counter's section, count and limit): the page
+    then writes no HTML for an unchanged field (docs/load-test.md §L2c).
     """
+    bound = item["field"]
+    observed = context.get("observaciones", {}).get(bound.name) or ()
+    if not worth_remembering(bound):
+        return mark_safe(_item_html(context, item, observed, as_crispy_field(bound)))
+    key = field_key(bound)
+    words = item.get("words")
+    counter = (
+        (words, item["count"], item["section_label"], context.get("word_limit", 0))
+        if words
+        else None
+    )
+    block_key = ("item", key, tuple(o["texto"] for o in observed), counter)
+
+    def render() -> str:
+        field_html = _remember(key, partial(as_crispy_field, bound))
+        return _item_html(context, item, observed, field_html)
+
+    return mark_safe(_remember(block_key, render))
+
+
+def _item_html(context, item: dict, observed, field_html: str) -> str:
+    """The block of ``ficha_item``: observation, field, word counter."""
     name = item["field"].name
     parts = []
-    observed = context.get("observaciones", {}).get(name)
     if observed:
         texts = mark_safe("<br>".join(linebreaksbr(o["texto"], autoescape=True) for o in observed))
         parts.append(
@@ -137,7 +169,7 @@ def ficha_item(context, item: dict) -> SafeString:
         format_html(
             '<div class="ficha-field" data-field="{}">\n{}\n</div>\n',
             name,
-            ficha_field(item["field"]),
+            mark_safe(field_html),
         )
     )
     if item.get("words"):
@@ -154,7 +186,7 @@ def ficha_item(context, item: dict) -> SafeString:
                 % {"n": item["count"], "section": item["section_label"]},
             )
         )
-    return mark_safe("".join(parts))
+    return "".join(parts)
 
 
 def _hidden(bound: BoundField) -> str:
@@ -170,6 +202,17 @@ def _hidden(bound: BoundField) -> str:
         format_html(' value="{}"', value) if value is not None else "",
         bound.auto_id,
     )
+
+
+@register.simple_tag
+def management_form(formset) -> SafeString:
+    """The formset's management form: its four hidden inputs written directly, as Django's
+    form template writes them (four widget templates and their attributes' cost ~1 ms a page,
+    docs/load-test.md §L2c). A bound management form with errors goes through Django."""
+    form = formset.management_form
+    if form.is_bound and form.errors:
+        return mark_safe(str(form))
+    return mark_safe("".join(_hidden(form[name]) for name in form.fields))
 
 
 @register.simple_tag
