@@ -343,18 +343,17 @@ class User(AbstractUser):
 
     @cached_property
     def membership(self) -> "Membership | None":
-        """Read once per request (the middleware, access checks and views all ask), with
-        ``has_authenticator``: whether the person has a confirmed authenticator, so the second
-        step's check of every request (reporting/twofactor.py) needs no query of its own."""
-        from django_otp.plugins.otp_totp.models import TOTPDevice
+        """Read once per request (the middleware, access checks and views all ask), with its
+        actor and the actor's type, and ``has_authenticator``: whether the person has a
+        confirmed authenticator, so the second step's check of every request
+        (reporting/twofactor.py) needs no query of its own. One statement, prepared once per
+        process (``reporting.rows.membership_of``, docs/load-test.md §L7)."""
+        from reporting.rows import membership_of
 
-        devices = TOTPDevice.objects.filter(user=models.OuterRef("user"), confirmed=True)
-        return (
-            Membership.objects.select_related("actor__tipo")
-            .annotate(has_authenticator=models.Exists(devices))
-            .filter(user=self)
-            .first()
-        )
+        membership = membership_of(self.pk)
+        if membership is not None:
+            membership.user = self
+        return membership
 
     @property
     def is_coordinator(self) -> bool:

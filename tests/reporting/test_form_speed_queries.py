@@ -18,7 +18,8 @@ from tests.reporting.test_fichas_views import form_data
 
 pytestmark = pytest.mark.django_db
 
-# session, user, membership (with has_authenticator: no device query)
+# session, user, membership (with its actor and has_authenticator: one statement, no device
+# query; reporting/rows.py)
 MIDDLEWARE = 3
 
 
@@ -64,11 +65,11 @@ def test_autosave(client_a, draft):
     assert response.status_code == 200, response.content[:300]
     # BEGIN, the ficha read once and locked (access, version, the save's row), the posted
     # objectives' and entidades' check, the stored retos (each posted reto's id is found among
-    # them, not read again), the update, the stored objectives and entidades (written only when they changed), COMMIT.
-    # Not read: the stored lists as initial data, the ficha a second time, the model's check
-    # constraints; no savepoint (docs/load-test.md §L7). A draft's save is not audited: no
-    # snapshot of the stored values before it.
-    assert len(captured) == MIDDLEWARE + 9
+    # them, not read again), the update, the stored objectives and entidades in one statement
+    # (a list is written only when it changed), COMMIT. Not read: the stored lists as initial
+    # data, the ficha a second time, the model's check constraints; no savepoint
+    # (docs/load-test.md §L7). A draft's save is not audited: no snapshot before it.
+    assert len(captured) == MIDDLEWARE + 8
 
 
 def test_mis_fichas(client_a, draft, actor_a, ejercicio):

@@ -1,0 +1,132 @@
+"""Rows read on every request, with one SQL statement prepared once per process.
+
+Django builds the SQL of a queryset again on every evaluation. For the membership that every
+signed-in request reads (``User.membership``: the membership, its actor and the actor's type
+through two joins, and whether the person has a confirmed authenticator) that took ~3.5 ms of
+CPU per request, more than the session, the user and every middleware together
+(docs/load-test.md §L7). Here the statement is written once per process from the models'
+metadata (tables, columns, quoting by the connection), and its rows become model instances
+through ``Model.from_db`` after the same database converters the ORM applies (SQLite's dates
+and booleans, for instance). ``tests/reporting/test_rows.py`` compares the result with the
+ORM's for every kind of account.
+"""
+
+import functools
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.db import connection, models
+
+from reporting.models import Actor, ActorType, Membership
+
+Converter = Callable[[Any, Any, Any], Any]
+
+
+@functools.cache
+def _columns(model: type[models.Model], alias: str, vendor: str):
+    """The model's concrete fields, their qualified columns and their converters."""
+    fields = list(model._meta.concrete_fields)
+    quote = connection.ops.quote_name
+    columns = [f"{alias}.{quote(f.column)}" for f in fields]
+    converters: list[tuple[Any, list[Converter]]] = []
+    for field in fields:
+        col = field.get_col(alias)
+        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        converters.append((col, found))
+    return fields, columns, converters
+
+
+def _instance(model: type[models.Model], alias: str, values: Sequence[Any]) -> models.Model:
+    fields, _columns_, converters = _columns(model, alias, connection.vendor)
+    converted = []
+    for value, (col, field_converters) in zip(values, converters, strict=True):
+        for convert in field_converters:
+            value = convert(value, col, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [f.attname for f in fields], converted)
+
+
+@functools.cache
+def _membership_statement(vendor: str) -> str:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    quote = connection.ops.quote_name
+    device = TOTPDevice._meta
+    member = Membership._meta
+    actor = Actor._meta
+    select = ", ".join(
+        column
+        for model, alias in ((Membership, "m"), (Actor, "a"), (ActorType, "t"))
+        for column in _columns(model, alias, vendor)[1]
+    )
+    user_column = quote(member.get_field("user").column)
+    return (
+        f"SELECT {select}, EXISTS (SELECT 1 FROM {quote(device.db_table)} d"
+        f" WHERE d.{quote(device.get_field('user').column)} = m.{user_column}"
+        f" AND d.{quote(device.get_field('confirmed').column)})"
+        f" FROM {quote(member.db_table)} m"
+        f" LEFT JOIN {quote(actor.db_table)} a"
+        f" ON a.{quote(actor.pk.column)} = m.{quote(member.get_field('actor').column)}"
+        f" LEFT JOIN {quote(ActorType._meta.db_table)} t"
+        f" ON t.{quote(ActorType._meta.pk.column)} = a.{quote(actor.get_field('tipo').column)}"
+        f" WHERE m.{user_column} = %s"
+    )
+
+
+def membership_of(user_id: int) -> Membership | None:
+    """The person's membership (or None), with ``actor`` and ``actor.tipo`` loaded and
+    ``has_authenticator`` set; as ``Membership.objects.select_related("actor__tipo")
+    .annotate(has_authenticator=Exists(confirmed TOTP devices)).filter(user_id=…).first()``."""
+    with connection.cursor() as cursor:
+        cursor.execute(_membership_statement(connection.vendor), [user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    sizes = [len(_columns(m, a, connection.vendor)[0]) for m, a in _PARTS]
+    member_values, rest = row[: sizes[0]], row[sizes[0] :]
+    actor_values, rest = rest[: sizes[1]], rest[sizes[1] :]
+    tipo_values, authenticator = rest[: sizes[2]], rest[sizes[2]]
+    membership = _instance(Membership, "m", member_values)
+    assert isinstance(membership, Membership)
+    if membership.actor_id is not None:
+        actor = _instance(Actor, "a", actor_values)
+        assert isinstance(actor, Actor)
+        actor.tipo = _instance(ActorType, "t", tipo_values)  # type: ignore[assignment]
+        membership.actor = actor
+    membership.has_authenticator = bool(authenticator)  # type: ignore[attr-defined]
+    return membership
+
+
+_PARTS = ((Membership, "m"), (Actor, "a"), (ActorType, "t"))
+
+
+@functools.cache
+def _lists_statement(vendor: str, names: tuple[str, ...]) -> str:
+    from reporting.models import Ficha
+
+    quote = connection.ops.quote_name
+    parts = []
+    for name in names:
+        field = Ficha._meta.get_field(name)
+        assert isinstance(field, models.ManyToManyField)
+        through = field.remote_field.through._meta  # type: ignore[union-attr]
+        parts.append(
+            f"SELECT %s, CAST({quote(field.m2m_reverse_name())} AS TEXT)"
+            f" FROM {quote(through.db_table)} WHERE {quote(field.m2m_column_name())} = %s"
+        )
+    return " UNION ALL ".join(parts)
+
+
+def stored_lists(ficha_id: int, names: Sequence[str]) -> dict[str, set[str]]:
+    """The ids (as text) stored in each of the ficha's many-to-many fields ``names``, in one
+    statement: what ``editing.save_ficha_form`` compares the posted lists with, so a list that
+    did not change is not written (docs/load-test.md §L7)."""
+    found: dict[str, set[str]] = {name: set() for name in names}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _lists_statement(connection.vendor, tuple(names)),
+            [value for name in names for value in (name, ficha_id)],
+        )
+        for name, target in cursor.fetchall():
+            found[name].add(target)
+    return found
