@@ -22,12 +22,14 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import partial
 from threading import Lock
+from typing import cast
 
 from crispy_forms.templatetags.crispy_forms_filters import (  # type: ignore[import-untyped]
     as_crispy_field,
 )
 from django import template
-from django.forms import BoundField, HiddenInput
+from django.db.models import QuerySet
+from django.forms import BoundField, HiddenInput, ModelChoiceField
 from django.forms.models import ModelChoiceIterator
 from django.template.defaultfilters import linebreaksbr
 from django.utils.html import format_html
@@ -76,12 +78,64 @@ def remember_choices(form) -> None:
     """Every model choice list of ``form`` as a plain list: one query stamps them all (md5 of
     their rows), and a list whose stamp this process knows is not read again. A renamed,
     added or removed objective or entidad is a new stamp, read on the next page in every
-    process (docs/load-test.md §L2c). Without stamps (SQLite) each list is read once."""
-    # The desk's function (one owner of the stamps); imported here, at the first page, because
-    # the views import the template machinery, not the other way round.
-    from reporting.views.review import _remember_selects
+    process (docs/load-test.md §L2c). Without stamps (SQLite) each list is read each time.
 
-    _remember_selects(form)
+    The stamps, the remembered lists and their reading are the desk's (reporting/views/
+    review.py, one owner); what this adds is the SQL of a plain list (a whole table in its
+    model's order) built once per process: building it was as costly as running the stamp."""
+    # Imported here: the views import the template machinery, not the other way round.
+    from reporting.views.review import _field_key, _read_options, _remembered, _stamps
+
+    fields = [f for f in form.fields.values() if isinstance(f, ModelChoiceField)]
+    rows = [_Rows(_rows_sql(cast(QuerySet, f.queryset))) for f in fields]
+    stamps = _stamps(cast(list[QuerySet], rows)) or [None] * len(fields)
+    for field, stamp in zip(fields, stamps, strict=True):
+        field.choices = _remembered(_field_key(field), stamp, partial(_read_options, field))
+
+
+class _Rows:
+    """What ``_stamps`` reads of a queryset (``.query.sql_with_params()``), already built."""
+
+    def __init__(self, sql: tuple[str, tuple]):
+        self.query, self._sql = self, sql
+
+    def sql_with_params(self) -> tuple[str, tuple]:
+        return self._sql
+
+
+_plain_sql: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _rows_sql(objects: QuerySet) -> tuple[str, tuple]:
+    """``objects.query.sql_with_params()``; remembered when the queryset is a whole table in a
+    given order (no filter, join, annotation, slice or deferral), whose SQL depends only on
+    its model and order."""
+    query = objects.query
+    plain = not (
+        query.where.children
+        or query.annotations
+        or query.extra
+        or query.distinct
+        or query.select_related
+        or query.combinator
+        or query.values_select
+        or query.low_mark
+        or query.high_mark is not None
+        or query.deferred_loading != (frozenset(), True)
+    )
+    if not plain:
+        return query.sql_with_params()
+    key = (
+        query.model,
+        query.order_by,
+        query.extra_order_by,
+        query.default_ordering,
+        query.standard_ordering,
+    )
+    sql = _plain_sql.get(key)
+    if sql is None:
+        sql = _plain_sql[key] = query.sql_with_params()
+    return sql
 
 
 def worth_remembering(bound: BoundField) -> bool:
