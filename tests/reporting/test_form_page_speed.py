@@ -1,0 +1,119 @@
+"""The ficha form page's per-process memory (docs/load-test.md §L2c): the objectives' and
+entidades' lists remembered under a stamp of their rows, each field's block remembered with its
+field. What must hold: reference data changed in the database shows on the very next page, a
+page from memory is the page rendered afresh, and a page runs the same queries either way.
+Figures of time come from bench/form_page.py, never from a test.
+"""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from reporting import workflow
+from reporting.models import EntidadFederativa, ObjetivoPMM
+from reporting.templatetags import ficha_fields
+from reporting.views import review as review_views
+from tests import factories
+from tests.reporting.test_fichas_views import form_data
+
+pytestmark = pytest.mark.django_db
+
+
+def forget() -> None:
+    """A process that has seen nothing yet: no remembered fields, blocks or lists."""
+    ficha_fields.clear()
+    review_views.clear_options()
+
+
+def page(client, path: str, data=None) -> str:
+    """The page's HTML without what changes on every request (the CSRF token)."""
+    response = client.post(path, data) if data is not None else client.get(path)
+    assert response.status_code == 200, response.status_code
+    html = response.content.decode()
+    html = re.sub(r'csrfmiddlewaretoken" value="[^"]+"', 'csrfmiddlewaretoken" value=""', html)
+    return re.sub(r'"X-CSRFToken": "[^"]+"', '"X-CSRFToken": ""', html)
+
+
+@pytest.fixture
+def draft(actor_a, ejercicio):
+    return factories.ficha(actor_a, ejercicio, retos=["Reto uno.", "Reto dos."])
+
+
+@pytest.fixture
+def returned(draft, focal_a, coordinator):
+    workflow.submit(draft, by=focal_a)
+    workflow.return_for_changes(
+        draft,
+        by=coordinator,
+        note="Revise.",
+        field_notes={"nombre": "El nombre oficial.", "entidades": "Falta <Sonora>."},
+    )
+    return draft
+
+
+def test_a_renamed_objective_and_a_new_entidad_show_on_the_next_page(client_a, draft):
+    path = reverse("reporting:ficha_edit", args=[draft.pk])
+    page(client_a, path)  # remembered: the lists and every field
+    ObjetivoPMM.objects.filter(number=7).update(title="Título cambiado en la base")
+    EntidadFederativa.objects.create(inegi_code="99", name="Entidad Nueva", printed_name="NUEVA")
+    html = page(client_a, path)
+    assert "7. Título cambiado en la base" in html
+    assert 'value="99"' in html and "Entidad Nueva" in html
+    EntidadFederativa.objects.filter(inegi_code="99").delete()
+    assert "Entidad Nueva" not in page(client_a, path)
+
+
+@pytest.mark.parametrize("kind", ["draft", "returned", "new", "failed save"])
+def test_a_page_from_memory_is_the_page_rendered_afresh(request, client_a, kind):
+    if kind == "new":
+        request.getfixturevalue("ejercicio")  # open: a new ficha goes to it
+        path, data = reverse("reporting:ficha_new"), None
+    else:
+        ficha = request.getfixturevalue("returned" if kind == "returned" else "draft")
+        path, data = reverse("reporting:ficha_edit", args=[ficha.pk]), None
+        if kind == "failed save":
+            data = form_data(ficha, num_acciones="abc", nombre="Lo <b>tecleado</b> & más")
+    forget()
+    fresh = page(client_a, path, data)
+    remembered = page(client_a, path, data)
+    assert remembered == fresh
+    if kind == "failed save":
+        assert "Lo &lt;b&gt;tecleado&lt;/b&gt; &amp; más" in fresh
+        assert 'aria-invalid="true"' in fresh
+    if kind == "returned":
+        assert 'id="obs_entidades"' in fresh and "Falta &lt;Sonora&gt;." in fresh
+
+
+def test_the_lists_are_read_once_and_the_fields_cost_no_query(client_a, returned):
+    path = reverse("reporting:ficha_edit", args=[returned.pk])
+
+    def statements() -> list[str]:
+        with CaptureQueriesContext(connection) as captured:
+            page(client_a, path)
+        # The session's first write happens on the first request only.
+        return [q["sql"] for q in captured if "django_session" not in q["sql"]]
+
+    whole_table = 'FROM "reporting_objetivopmm" ORDER BY'
+    forget()
+    cold = statements()
+    warm = statements()
+    # A process that never saw the lists reads them once; then one statement stamps both.
+    assert sum(whole_table in sql and "md5" not in sql for sql in cold) == 1
+    assert len(cold) == len(warm) + 2
+    assert sum("md5(string_agg" in sql for sql in warm) == 1
+    assert not any(whole_table in sql and "md5" not in sql for sql in warm)
+    # Fields rendered afresh or from memory: the same queries.
+    ficha_fields.clear()
+    assert len(statements()) == len(warm)
+
+
+def test_the_sql_of_a_filtered_list_is_never_taken_for_the_whole_table():
+    whole = ficha_fields._rows_sql(ObjetivoPMM.objects.all())
+    assert ficha_fields._rows_sql(ObjetivoPMM.objects.all()) is whole  # built once
+    some = ficha_fields._rows_sql(ObjetivoPMM.objects.filter(number__lte=3))
+    assert some != whole and "WHERE" in some[0]
+    assert ficha_fields._rows_sql(ObjetivoPMM.objects.order_by("-number")) != whole
+    assert ficha_fields._rows_sql(ObjetivoPMM.objects.all()[:3]) != whole
