@@ -204,6 +204,50 @@ def ficha_item(context, item: dict) -> SafeString:
     return mark_safe(_remember(block_key, render))
 
 
+@register.simple_tag(takes_context=True)
+def ficha_section(context, section: dict) -> SafeString:
+    """One official section of the form (``FichaForm.sections``): its heading, its guidance and
+    its groups of fields (``ficha_item``). Was the body of the template's loop over sections;
+    the loops and tags cost more than the remembered blocks (docs/load-test.md §L2c). Same
+    HTML up to whitespace."""
+    slug = section["slug"]
+    parts = [
+        format_html(
+            '<section class="ficha-seccion" id="seccion-{}">\n'
+            '    <h2 class="h5 mt-4" id="s-{}">{}</h2>\n',
+            slug,
+            slug,
+            section["title"],
+        )
+    ]
+    if section.get("instruction"):
+        parts.append(
+            format_html(
+                '    <details class="mb-3"><summary>{}</summary><p class="form-text mb-0">{}</p>'
+                "</details>\n",
+                _("Cómo llenar esta sección"),
+                section["instruction"],
+            )
+        )
+    if slug == "objetivo":
+        parts.append(
+            format_html(
+                '    <p class="alert alert-light border py-2">{}</p>\n',
+                _(
+                    "La UPMRIP asigna el Objetivo final: uno solo por ficha, para no duplicar el "
+                    "conteo de Objetivos y acciones. Marque el o los que mejor describan su "
+                    "programa."
+                ),
+            )
+        )
+    for group in section["groups"]:
+        if group["title"]:
+            parts.append(format_html('      <h3 class="h6 mt-3">{}</h3>\n', group["title"]))
+        parts.extend(ficha_item(context, item) for item in group["items"])
+    parts.append("  </section>\n")
+    return mark_safe("".join(parts))
+
+
 def _item_html(context, item: dict, observed, field_html: str) -> str:
     """The block of ``ficha_item``: observation, field, word counter."""
     name = item["field"].name
