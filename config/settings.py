@@ -329,6 +329,8 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
+# Django's database sessions, read with a prepared statement (reporting/sessions.py).
+SESSION_ENGINE = "reporting.sessions"
 SESSION_COOKIE_HTTPONLY = True
 # No script reads the csrftoken cookie: htmx sends the token from hx-headers on <body> and
 # ficha_form.js posts the form's csrfmiddlewaretoken field, so the cookie can be HttpOnly.

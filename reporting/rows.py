@@ -130,3 +130,31 @@ def stored_lists(ficha_id: int, names: Sequence[str]) -> dict[str, set[str]]:
         for name, target in cursor.fetchall():
             found[name].add(target)
     return found
+
+
+@functools.cache
+def _session_statement(vendor: str) -> str:
+    from django.contrib.sessions.models import Session
+
+    quote = connection.ops.quote_name
+    meta = Session._meta
+    return (
+        f"SELECT {', '.join(_columns(Session, 's', vendor)[1])}"
+        f" FROM {quote(meta.db_table)} s"
+        f" WHERE s.{quote(meta.get_field('session_key').column)} = %s"
+        f" AND s.{quote(meta.get_field('expire_date').column)} > %s"
+    )
+
+
+def live_session(session_key: str, now) -> models.Model | None:
+    """The session row with this key that has not expired at ``now``, or None; as
+    ``Session.objects.get(session_key=…, expire_date__gt=now)`` (``reporting.sessions``)."""
+    from django.contrib.sessions.models import Session
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _session_statement(connection.vendor),
+            [session_key, connection.ops.adapt_datetimefield_value(now)],
+        )
+        row = cursor.fetchone()
+    return None if row is None else _instance(Session, "s", row)
