@@ -20,7 +20,7 @@ entries could hold tens of MB per process, and one textarea costs little to rend
 
 from collections import OrderedDict
 from collections.abc import Callable
-from functools import partial
+from functools import cache, partial
 from threading import Lock
 from typing import cast
 
@@ -65,13 +65,35 @@ def field_key(bound: BoundField) -> tuple:
         repr(sorted((k, str(v)) for k, v in widget.attrs.items())),
         repr(bound.value()),
         tuple(str(e) for e in bound.errors),
-        str(bound.label),
-        str(bound.help_text),
+        _text(bound.label),
+        _text(bound.help_text),
         field.required,
         field.disabled,
         bound.css_classes(),
         tuple((str(v), str(label)) for v, label in choices),
     )
+
+
+# A field's label and help are lazy translations shared by every form of a class (a form's
+# fields are copies of its class's, which keep the same label): translated once per language
+# here, not twice per field and page (docs/load-test.md §L2c). Keyed by the object's id, with
+# the object kept so the id cannot be reused; at most TEXTS_MAX, then translated each time.
+TEXTS_MAX = 1024
+_texts: dict[tuple, tuple[object, str]] = {}
+
+
+def _text(value) -> str:
+    """``str(value)``, remembered per language for a lazy translation (see above)."""
+    if value is None or isinstance(value, str):
+        return str(value)
+    key = (get_language(), id(value))
+    known = _texts.get(key)
+    if known is not None and known[0] is value:
+        return known[1]
+    text = str(value)
+    if len(_texts) < TEXTS_MAX:
+        _texts[key] = (value, text)
+    return text
 
 
 def remember_choices(form) -> None:
@@ -313,19 +335,13 @@ def management_form(formset) -> SafeString:
     return mark_safe("".join(_hidden(form[name]) for name in form.fields))
 
 
-@register.simple_tag
-def reto_row(form, number: int | None = None) -> SafeString:
-    """One challenge of the retos formset (``number``: its place; none for the empty row of the
-    ``<template>`` that static/js/ficha_form.js copies).
-
-    Was the template ``reporting/_reto_row.html``, included once per challenge and once more
-    for the empty row (docs/load-test.md §L2b). Same HTML.
-    """
-    texto, delete = form["texto"], form["DELETE"]
-    errors = texto.errors
-    error_id = f"{texto.auto_id}_error"
+@cache
+def _reto_buttons(language: str | None) -> str:
+    """The buttons of a reto row (static/js/ficha_form.js shows them): the same for every row
+    in a language, so translated and written once per language and process (six translations
+    per row, docs/load-test.md §L2c). ``language`` is the key: the texts follow the request's."""
     this = _("este reto")
-    buttons = format_html(
+    return format_html(
         '  <div class="reto-botones mt-1 d-flex gap-2" hidden>\n'
         '    <button type="button" class="btn btn-sm btn-outline-secondary" data-reto-action="up">'
         '{}<span class="visually-hidden"> {}</span></button>\n'
@@ -342,6 +358,20 @@ def reto_row(form, number: int | None = None) -> SafeString:
         _("Quitar"),
         this,
     )
+
+
+@register.simple_tag
+def reto_row(form, number: int | None = None) -> SafeString:
+    """One challenge of the retos formset (``number``: its place; none for the empty row of the
+    ``<template>`` that static/js/ficha_form.js copies).
+
+    Was the template ``reporting/_reto_row.html``, included once per challenge and once more
+    for the empty row (docs/load-test.md §L2b). Same HTML.
+    """
+    texto, delete = form["texto"], form["DELETE"]
+    errors = texto.errors
+    error_id = f"{texto.auto_id}_error"
+    buttons = _reto_buttons(get_language())
     value = texto.value()
     return format_html(
         '<li class="reto border rounded p-2 mb-2" data-reto>\n'
@@ -386,3 +416,5 @@ def clear() -> None:
     """Forget every remembered field (tests)."""
     with _lock:
         _rendered.clear()
+    _texts.clear()
+    _reto_buttons.cache_clear()
