@@ -22,12 +22,18 @@ from reporting.models import Actor, ActorType, Membership
 Converter = Callable[[Any, Any, Any], Any]
 
 
+def _quoted(column: str | None) -> str:
+    """A column's name quoted for the connection (concrete fields always have one)."""
+    if column is None:
+        raise ValueError("a field without a column")
+    return connection.ops.quote_name(column)
+
+
 @functools.cache
 def _columns(model: type[models.Model], alias: str, vendor: str):
     """The model's concrete fields, their qualified columns and their converters."""
     fields = list(model._meta.concrete_fields)
-    quote = connection.ops.quote_name
-    columns = [f"{alias}.{quote(f.column)}" for f in fields]
+    columns = [f"{alias}.{_quoted(f.column)}" for f in fields]
     converters: list[tuple[Any, list[Converter]]] = []
     for field in fields:
         col = field.get_col(alias)
@@ -59,16 +65,16 @@ def _membership_statement(vendor: str) -> str:
         for model, alias in ((Membership, "m"), (Actor, "a"), (ActorType, "t"))
         for column in _columns(model, alias, vendor)[1]
     )
-    user_column = quote(member.get_field("user").column)
+    user_column = _quoted(member.get_field("user").column)
     return (
         f"SELECT {select}, EXISTS (SELECT 1 FROM {quote(device.db_table)} d"
-        f" WHERE d.{quote(device.get_field('user').column)} = m.{user_column}"
-        f" AND d.{quote(device.get_field('confirmed').column)})"
+        f" WHERE d.{_quoted(device.get_field('user').column)} = m.{user_column}"
+        f" AND d.{_quoted(device.get_field('confirmed').column)})"
         f" FROM {quote(member.db_table)} m"
         f" LEFT JOIN {quote(actor.db_table)} a"
-        f" ON a.{quote(actor.pk.column)} = m.{quote(member.get_field('actor').column)}"
+        f" ON a.{_quoted(actor.pk.column)} = m.{_quoted(member.get_field('actor').column)}"
         f" LEFT JOIN {quote(ActorType._meta.db_table)} t"
-        f" ON t.{quote(ActorType._meta.pk.column)} = a.{quote(actor.get_field('tipo').column)}"
+        f" ON t.{_quoted(ActorType._meta.pk.column)} = a.{_quoted(actor.get_field('tipo').column)}"
         f" WHERE m.{user_column} = %s"
     )
 
@@ -141,8 +147,8 @@ def _session_statement(vendor: str) -> str:
     return (
         f"SELECT {', '.join(_columns(Session, 's', vendor)[1])}"
         f" FROM {quote(meta.db_table)} s"
-        f" WHERE s.{quote(meta.get_field('session_key').column)} = %s"
-        f" AND s.{quote(meta.get_field('expire_date').column)} > %s"
+        f" WHERE s.{_quoted(meta.get_field('session_key').column)} = %s"
+        f" AND s.{_quoted(meta.get_field('expire_date').column)} > %s"
     )
 
 

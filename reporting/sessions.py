@@ -14,7 +14,7 @@ from reporting import rows
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
-        found = rows.live_session(self.session_key, timezone.now())
+        found = rows.live_session(self.session_key or "", timezone.now())
         if found is None:
             # As Django's store: an unknown or expired key is forgotten (a new one is made).
             self._session_key = None

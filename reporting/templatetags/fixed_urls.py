@@ -49,8 +49,8 @@ class FixedURLNode(template.Node):
         if number is not None and (type(number) is not int or number < 0):
             return self.node.render(context)  # not a row's id: {% url %} itself
         current_app = _current_app(context)
-        key = (name, number is not None, get_language(), get_script_prefix(), get_urlconf())
-        key += (current_app,)
+        key: tuple = (name, number is not None, get_language(), get_script_prefix())
+        key += (get_urlconf(), current_app)
         try:
             url = _memory[key]
         except KeyError:
