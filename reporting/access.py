@@ -52,9 +52,13 @@ def get_ficha_for_user(
     save in the same transaction need not read it again (``editing.save_ficha_form``'s
     ``locked_version``).
     """
-    fichas = fichas_visible_to(request.user).select_related("ejercicio", "actor__tipo")
+    fichas = fichas_visible_to(request.user)
     if lock:
-        fichas = fichas.select_for_update(of=("self",))
+        # A save needs the exercise (is it open?), not the actor: a smaller statement to build
+        # on every autosave (docs/load-test.md §L7).
+        fichas = fichas.select_related("ejercicio").select_for_update(of=("self",))
+    else:
+        fichas = fichas.select_related("ejercicio", "actor__tipo")
     ficha = get_object_or_404(fichas, pk=pk)
     if write and not request.user.is_coordinator and not ficha.is_editable_by_institution:
         raise PermissionDenied
