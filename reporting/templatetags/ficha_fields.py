@@ -55,7 +55,7 @@ def field_key(bound: BoundField) -> tuple:
         # desk's lists: reporting/views/review.py); then the key and the rendering share them,
         # so a page runs the same queries whether its fields are remembered or not.
         remember_choices(bound.form)
-        choices = field.choices
+        choices = getattr(field, "choices", ())
     return (
         get_language(),
         type(bound.form).__qualname__,
@@ -266,7 +266,7 @@ def ficha_section(context, section: dict) -> SafeString:
         if group["title"]:
             parts.append(format_html('      <h3 class="h6 mt-3">{}</h3>\n', group["title"]))
         parts.extend(ficha_item(context, item) for item in group["items"])
-    parts.append("  </section>\n")
+    parts.append(mark_safe("  </section>\n"))
     return mark_safe("".join(parts))
 
 
