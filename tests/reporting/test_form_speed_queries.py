@@ -38,10 +38,11 @@ def draft(actor_a, ejercicio):
 
 def test_form_of_a_draft(client_a, draft):
     # ficha, its objectives and entidades (initial), retos, history (events only: no
-    # status change yet), the objectives' and entidades' choices (one query each)
+    # status change yet), one stamp of the objectives' and entidades' lists (read again only
+    # when their rows change: docs/load-test.md §L2c)
     queries, status = count(client_a, "get", reverse("reporting:ficha_edit", args=[draft.pk]))
     assert status == 200
-    assert queries == MIDDLEWARE + 7
+    assert queries == MIDDLEWARE + 6
 
 
 def test_form_of_a_returned_ficha(client_a, draft, focal_a, coordinator):
@@ -52,7 +53,7 @@ def test_form_of_a_returned_ficha(client_a, draft, focal_a, coordinator):
     queries, status = count(client_a, "get", reverse("reporting:ficha_edit", args=[draft.pk]))
     assert status == 200
     # the draft's, plus the observations of the history (which also give the latest ones)
-    assert queries == MIDDLEWARE + 8
+    assert queries == MIDDLEWARE + 7
 
 
 def test_autosave(client_a, draft):
