@@ -106,17 +106,19 @@ def remember_choices(form) -> None:
     review.py, one owner); what this adds is the SQL of a plain list (a whole table in its
     model's order) built once per process: building it was as costly as running the stamp."""
     # Imported here: the views import the template machinery, not the other way round.
-    from reporting.views.review import _field_key, _read_options, _remembered, _stamps
+    from reporting import options
 
     fields = [f for f in form.fields.values() if isinstance(f, ModelChoiceField)]
     rows = [_Rows(_rows_sql(cast(QuerySet, f.queryset))) for f in fields]
-    stamps = _stamps(cast(list[QuerySet], rows)) or [None] * len(fields)
+    stamps = options.stamps(cast(list[QuerySet], rows)) or [None] * len(fields)
     for field, stamp in zip(fields, stamps, strict=True):
-        field.choices = _remembered(_field_key(field), stamp, partial(_read_options, field))
+        field.choices = options.remembered(
+            options.field_key(field), stamp, partial(options.read_options, field)
+        )
 
 
 class _Rows:
-    """What ``_stamps`` reads of a queryset (``.query.sql_with_params()``), already built."""
+    """What ``options.stamps`` reads of a queryset (``.query.sql_with_params()``), already built."""
 
     def __init__(self, sql: tuple[str, tuple]):
         self.query, self._sql = self, sql

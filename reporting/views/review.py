@@ -1,14 +1,10 @@
 """UPMRIP's review: the desk, the follow-up per institution and the review of one ficha."""
 
-from collections import OrderedDict
-from collections.abc import Callable
 from functools import partial
-from threading import Lock
-from typing import Any, cast
+from typing import cast
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import connection
 from django.db.models import Q, QuerySet, prefetch_related_objects
 from django.forms import Form, ModelChoiceField
 from django.http import Http404, HttpResponse, QueryDict
@@ -19,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from reporting import editing, notifications, review, workflow
+from reporting import editing, notifications, options, review, workflow
 from reporting.access import (
     AuthenticatedHttpRequest,
     coordinator_required,
@@ -70,103 +66,6 @@ def _chosen_ejercicio(request: AuthenticatedHttpRequest) -> tuple[Ejercicio, Que
     query = request.GET.copy()
     query["anio"] = str(ejercicio.year)
     return ejercicio, query
-
-
-_DEFAULT_LABEL = ModelChoiceField.label_from_instance
-
-
-def _read_options(field: ModelChoiceField) -> list[tuple[object, object]]:
-    """A model select's options read in one plain query, labelled by the field as usual.
-
-    Django's model choice list counts its rows and then reads them through a server-side cursor
-    (DECLARE, FETCH, CLOSE) each time it is read; the desk's four selects cost eight queries
-    and more round trips (docs/load-test.md §L1). Validation still asks the field's queryset.
-    """
-    options: list[tuple[object, object]] = (
-        [("", field.empty_label)] if field.empty_label is not None else []
-    )
-    key = field.to_field_name or "pk"
-    objects = cast(QuerySet, field.queryset)
-    if objects.model is Actor and type(field).label_from_instance is _DEFAULT_LABEL:
-        # Some 300 institutions: plain rows, not model instances (6 ms less per page at 10
-        # years of data, docs/load-test.md §L1); the labels are ``str(actor)``'s.
-        rows = objects.values_list(key, "name", "sigla")
-        options += [(value, Actor.label(name, sigla)) for value, name, sigla in rows]
-    else:
-        options += [(getattr(obj, key), field.label_from_instance(obj)) for obj in objects]
-    return options
-
-
-# The filter selects' options, remembered per process (docs/load-test.md §L1): at most
-# OPTIONS_MAX lists, the oldest forgotten first.
-OPTIONS_MAX = 64
-_options: OrderedDict[tuple, list] = OrderedDict()
-_options_lock = Lock()
-
-
-def _stamps(querysets: list[QuerySet]) -> list[str | None] | None:
-    """For each queryset, a stamp of its rows: md5 of the text of every column of every row,
-    in the queryset's order, and the count; all in ONE query (PostgreSQL; None elsewhere).
-
-    Equal stamps mean the same rows with the same values in the same order, so options
-    labelled from a row's own columns are the same: a renamed institution, a new exercise or a
-    changed status is a new stamp, never a stale list.
-    """
-    if connection.vendor != "postgresql":
-        return None
-    parts: list[str] = []
-    params: list[Any] = []
-    for objects in querysets:
-        sql, query_params = objects.query.sql_with_params()
-        parts.append(
-            f"(SELECT coalesce(md5(string_agg(r::text, E'\\n')), '') || count(*) FROM ({sql}) r)"
-        )
-        params.extend(query_params)
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(parts), params)
-        return list(cursor.fetchone())
-
-
-def _remembered(key: tuple, stamp: str | None, read: Callable[[], list]) -> list:
-    """``read()``, or the list it gave for the same ``key`` and rows' ``stamp`` in this process.
-
-    Reading and labelling ~300 institutions, 32 entidades, 23 objectives, the exercises and the
-    chapters was about a fifth of the desk's time (docs/load-test.md §L1). Without a stamp
-    (SQLite) it reads every time.
-    """
-    if stamp is None:
-        return read()
-    key = (get_language(), *key, stamp)
-    with _options_lock:
-        options = _options.get(key)
-        if options is not None:
-            _options.move_to_end(key)
-            return options
-    options = read()
-    with _options_lock:
-        _options[key] = options
-        if len(_options) > OPTIONS_MAX:
-            _options.popitem(last=False)
-    return options
-
-
-def _field_key(field: ModelChoiceField) -> tuple:
-    """What a model select's options depend on besides its rows and the language. Each label
-    is a function of its own row's columns (a label that read another table would need that
-    table in the stamp)."""
-    model = cast(QuerySet, field.queryset).model
-    return (
-        model._meta.label,
-        type(field).__qualname__,
-        field.to_field_name,
-        str(field.empty_label),
-    )
-
-
-def clear_options() -> None:
-    """Forget the remembered options (tests)."""
-    with _options_lock:
-        _options.clear()
 
 
 def _sort_headers(request: AuthenticatedHttpRequest, orden: str) -> SafeString:
@@ -298,15 +197,17 @@ def bandeja(request: AuthenticatedHttpRequest) -> HttpResponse:
     selects["actor"] = actors
     chapter_rows = ChapterChoiceField.rows()
     # One query stamps the rows of every select; options of a known stamp are not read again.
-    stamps: list[str | None] = _stamps([chapter_rows, *selects.values()]) or [None] * (
+    stamps: list[str | None] = options.stamps([chapter_rows, *selects.values()]) or [None] * (
         len(selects) + 1
     )
-    chapters = _remembered(("chapters",), stamps[0], lambda: list(chapter_rows))
+    chapters = options.remembered(("chapters",), stamps[0], lambda: list(chapter_rows))
     form = DeskFilterForm(query, ejercicio=ejercicio, chapters=chapters)
     for (name, objects), stamp in zip(selects.items(), stamps[1:], strict=True):
         field = cast(ModelChoiceField, form.fields[name])
         field.queryset = objects
-        field.choices = _remembered(_field_key(field), stamp, partial(_read_options, field))
+        field.choices = options.remembered(
+            options.field_key(field), stamp, partial(options.read_options, field)
+        )
     filters = form.filters(ejercicio)
     # One query finds the matches and counts them per status; then the page's rows only.
     found = review.desk(filters)
@@ -384,7 +285,7 @@ def _remember_selects(*forms: Form) -> None:
         objects = cast(QuerySet, field.queryset)
         sql, params = objects.query.sql_with_params()
         distinct.setdefault((sql, tuple(map(str, params))), objects)
-    stamps = _stamps(list(distinct.values()))
+    stamps = options.stamps(list(distinct.values()))
     by_sql = dict(zip(distinct, stamps, strict=True)) if stamps is not None else {}
     # Without stamps (SQLite) each distinct select is still read once per page, not once per
     # reto row.
@@ -392,10 +293,10 @@ def _remember_selects(*forms: Form) -> None:
     for field in fields:
         sql, params = cast(QuerySet, field.queryset).query.sql_with_params()
         rows = (sql, tuple(map(str, params)))
-        key = (*_field_key(field), rows)
+        key = (*options.field_key(field), rows)
         if key not in read:
-            read[key] = _remembered(
-                _field_key(field), by_sql.get(rows), partial(_read_options, field)
+            read[key] = options.remembered(
+                options.field_key(field), by_sql.get(rows), partial(options.read_options, field)
             )
         field.choices = read[key]
 

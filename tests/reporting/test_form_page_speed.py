@@ -12,10 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reporting import workflow
+from reporting import options, workflow
 from reporting.models import EntidadFederativa, ObjetivoPMM
 from reporting.templatetags import ficha_fields
-from reporting.views import review as review_views
 from tests import factories
 from tests.reporting.test_fichas_views import form_data
 
@@ -25,7 +24,7 @@ pytestmark = pytest.mark.django_db
 def forget() -> None:
     """A process that has seen nothing yet: no remembered fields, blocks or lists."""
     ficha_fields.clear()
-    review_views.clear_options()
+    options.clear_options()
 
 
 def page(client, path: str, data=None) -> str:

@@ -7,7 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from reporting import review, workflow
+from reporting import options, review, workflow
 from reporting.models import EntidadFederativa, FichaStatus, ObjetivoPMM
 from reporting.views import review as review_views
 from tests import factories
@@ -235,7 +235,7 @@ def test_desk_query_count_is_the_same_on_every_page(client_coord, ejercicio, act
 def test_desk_institution_options_are_named_as_everywhere(
     client_coord, ejercicio, actor_a, actor_b
 ):
-    """The desk reads the institutions as plain rows (reporting/views/review.py _read_options):
+    """The desk reads the institutions as plain rows (reporting/options.py read_options):
     their options are still each institution's ``str``, in order, after the empty choice."""
     actor_a.sigla = actor_a.name  # an institution without a separate sigla
     actor_a.save()
@@ -249,25 +249,25 @@ def test_desk_institution_options_are_named_as_everywhere(
 def test_desk_options_are_remembered_but_never_stale(client_coord, ejercicio, actor_a, actor_b):
     """The selects' options come from the process's memory while their rows are unchanged
     (one query stamps them all), and a change to any row is on the next page."""
-    review_views.clear_options()
+    options.clear_options()
     factories.ficha(actor_a, ejercicio)
     first = _desk_queries(client_coord)
     again = _desk_queries(client_coord)
     assert again < first  # the options were read once, then remembered
 
-    def options(name):
+    def shown(name):
         form = client_coord.get(reverse("reporting:bandeja")).context["form"]
         return [str(label) for _value, label in form.fields[name].choices]
 
     actor_b.name = "Gobierno del Estado de Nuevo León, renombrado"
     actor_b.save()
-    assert f"{actor_b.name} ({actor_b.sigla})" in options("actor")
+    assert f"{actor_b.name} ({actor_b.sigla})" in shown("actor")
     objective = ObjetivoPMM.objects.get(number=7)
     objective.title = "Título corregido"
     objective.save()
-    assert "7. Título corregido" in options("objective")
+    assert "7. Título corregido" in shown("objective")
     factories.ejercicio(2023)
-    assert [label.split(" ")[0] for label in options("anio")] == [
+    assert [label.split(" ")[0] for label in shown("anio")] == [
         str(ejercicio.year),
         "2023",
     ]
@@ -275,13 +275,13 @@ def test_desk_options_are_remembered_but_never_stale(client_coord, ejercicio, ac
 
 
 def test_desk_options_memory_is_bounded(client_coord, ejercicio, actor_a, monkeypatch):
-    monkeypatch.setattr(review_views, "OPTIONS_MAX", 3)
-    review_views.clear_options()
+    monkeypatch.setattr(options, "OPTIONS_MAX", 3)
+    options.clear_options()
     for i in range(4):
         actor_a.name = f"Instituto {i}"
         actor_a.save()
         client_coord.get(reverse("reporting:bandeja"))
-    assert len(review_views._options) == 3
+    assert len(options._options) == 3
 
 
 def test_desk_rows_are_escaped_and_link_each_ficha(client_coord, ejercicio, actor_a):

@@ -24,9 +24,7 @@ def stored(data: dict, *, expires_in: datetime.timedelta) -> str:
     store = SessionStore()
     store.update(data)
     store.create()
-    Session.objects.filter(pk=store.session_key).update(
-        expire_date=timezone.now() + expires_in
-    )
+    Session.objects.filter(pk=store.session_key).update(expire_date=timezone.now() + expires_in)
     return store.session_key
 
 
