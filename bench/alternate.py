@@ -120,3 +120,14 @@ def ratios(results: list[dict], cases: list[str]) -> None:
 
 def load_average() -> str:
     return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def alternated_times(
+    script: Path, before: Path, after: Path, rounds: int, repeat: int, cases, label: str
+) -> dict[str, list[float]]:
+    """Run ``script`` in both trees, alternated (ABBA), print the ratios of ``cases`` and
+    return the after tree's times of each case."""
+    print(f"before = {label}, after = {describe(after)}; {rounds} rounds, ABBA")
+    results = alternate(script, before, after, rounds, ["--repeat", str(repeat)])
+    ratios(results, cases)
+    return {case: [t for row in results for t in row["after"][case]] for case in cases}

@@ -65,6 +65,19 @@ def autosave_data(ficha) -> dict:
     return data
 
 
+def getter(client):
+    """A function that makes a request for one page and checks it answered 200."""
+
+    def get(url):
+        def run():
+            response = client.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+
+        return run
+
+    return get
+
+
 def requests():
     """(case, function making one request and checking its answer) for each page."""
     from django.test import Client
@@ -75,13 +88,7 @@ def requests():
     client = Client()
     client.force_login(user)
     data = autosave_data(draft)
-
-    def get(url):
-        def run():
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-
-        return run
+    get = getter(client)
 
     def autosave():
         response = client.post(f"/fichas/{draft.pk}/autoguardado/", data, HTTP_X_AUTOSAVE="1")
@@ -115,12 +122,13 @@ def measure(repeat: int) -> dict[str, list[float]]:
     return times
 
 
-def queries() -> dict[str, int]:
+def queries(cases=None) -> dict[str, int]:
+    """The statements of one request of each case (``cases()``: this file's by default)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     found = {}
-    for case, run in requests().items():
+    for case, run in (cases or requests)().items():
         run()
         with CaptureQueriesContext(connection) as captured:
             run()
@@ -195,12 +203,9 @@ def main() -> None:
     if "--baseline" in sys.argv:
         commit = sys.argv[sys.argv.index("--baseline") + 1]
         before = alternate.baseline_tree(commit)
-        print(f"before = {commit}, after = {alternate.describe(after)}; {rounds} rounds, ABBA")
-        results = alternate.alternate(
-            Path(__file__), before, after, rounds, ["--repeat", str(repeat)]
+        times = alternate.alternated_times(
+            Path(__file__), before, after, rounds, repeat, CASES, commit
         )
-        alternate.ratios(results, CASES)
-        times = {case: [t for row in results for t in row["after"][case]] for case in CASES}
     else:
         times = alternate.run_child(Path(__file__), after, ["--child", "--repeat", str(repeat)])
         print(f"{'case':24} {'p50 ms':>8} {'p95 ms':>8} {'CPU p50':>8} {'CPU p95':>8}")

@@ -38,14 +38,7 @@ def requests():
     user, draft, observada = ficha_form.targets()
     client = Client()
     client.force_login(user)
-
-    def get(url):
-        def run():
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-
-        return run
-
+    get = ficha_form.getter(client)
     return {
         "form: draft": get(f"/fichas/{draft.pk}/"),
         "form: observada": get(f"/fichas/{observada.pk}/"),
@@ -69,16 +62,9 @@ def measure(repeat: int) -> dict[str, list[float]]:
 
 
 def queries() -> dict[str, int]:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
+    import ficha_form
 
-    found = {}
-    for case, run in requests().items():
-        run()
-        with CaptureQueriesContext(connection) as captured:
-            run()
-        found[case] = len(captured)
-    return found
+    return ficha_form.queries(requests)
 
 
 def option(name: str, default):
@@ -131,12 +117,9 @@ def main() -> None:
     if before is not None:
         alternate.run_child(Path(__file__), before, ["--queries"], show=True)
     if before is not None:
-        print(f"before = {before}, after = {alternate.describe(after)}; {rounds} rounds, ABBA")
-        results = alternate.alternate(
-            Path(__file__), before, after, rounds, ["--repeat", str(repeat)]
+        times = alternate.alternated_times(
+            Path(__file__), before, after, rounds, repeat, CPU, str(before)
         )
-        alternate.ratios(results, CPU)
-        times = {case: [t for row in results for t in row["after"][case]] for case in CPU}
     else:
         times = alternate.run_child(Path(__file__), after, ["--child", "--repeat", str(repeat)])
         print(f"{'case':18} {'CPU p50 ms':>10} {'CPU p95 ms':>10} {'wall p50 ms':>11}")
