@@ -114,11 +114,16 @@ def _bind(request: HttpRequest, ficha: Ficha, *, submitting: bool = False):
     return form, formset
 
 
+# A version that no ficha has: a save without a readable version is a conflict (409, the
+# person's text kept and the differences shown), never a silent overwrite.
+NO_VERSION = -1
+
+
 def _posted_version(request: HttpRequest, ficha: Ficha) -> int:
     try:
         return int(request.POST.get("version", ""))
     except ValueError:
-        return ficha.version
+        return NO_VERSION
 
 
 def _latest_observaciones(ficha: Ficha, history: list[dict]) -> list[dict]:
@@ -260,7 +265,15 @@ def _render_form(
         "form": form,
         "formset": formset,
         "ejercicio": form.ejercicio,
-        "version": stale.current.version if stale else ficha.version,
+        # A refused save's page keeps the version the person started from: the stored one
+        # may be newer (someone saved meanwhile), and the next save must then be refused.
+        "version": (
+            stale.current.version
+            if stale
+            else _posted_version(request, ficha)
+            if form.is_bound and ficha.pk
+            else ficha.version
+        ),
         "stale": stale,
         "errors": _error_summary(form, formset) if form.is_bound else [],
         "observaciones_generales": by_field.pop("", []),

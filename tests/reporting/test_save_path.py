@@ -46,6 +46,14 @@ def test_unchanged_lists_are_not_written_and_changed_ones_are(client_a, draft):
         if q["sql"].startswith(("INSERT", "DELETE")) and any(t in q["sql"] for t in through)
     ]
     assert writes == []
+    # The stored lists are read once, both in one statement (not twice each, as a POST bound
+    # to the stored values and Django's set() read them).
+    reads = [
+        q["sql"]
+        for q in captured.captured_queries
+        if q["sql"].startswith("SELECT") and any(t in q["sql"] for t in through)
+    ]
+    assert len(reads) == 1 and all(t in reads[0] for t in through)
 
     data["version"] = str(Ficha.objects.get(pk=draft.pk).version)
     data["objetivos_propuestos"] = ["3"]
@@ -127,11 +135,10 @@ def test_locked_version_needs_the_callers_transaction(draft, focal_a):
             editing.save_ficha_form(
                 form, by=focal_a, expected_version=draft.version, locked_version=draft.version
             )
+    before = draft.version
     with transaction.atomic():
-        saved = editing.save_ficha_form(
-            form, by=focal_a, expected_version=draft.version, locked_version=draft.version
-        )
-    assert saved.version == draft.version
+        editing.save_ficha_form(form, by=focal_a, expected_version=before, locked_version=before)
+    assert Ficha.objects.get(pk=draft.pk).version == before + 1
 
 
 @pytest.mark.django_db(transaction=True)
@@ -165,3 +172,52 @@ def test_two_autosaves_of_the_same_version_at_once_one_is_refused(focal_a, focal
     draft.refresh_from_db()
     assert draft.version == version + 1
     assert draft.nombre == f"Versión {answers.index(200)}"
+
+
+@pytest.mark.django_db
+def test_a_refused_save_keeps_the_version_the_person_started_from(client_a, client_a2, draft):
+    """Someone saves while the person's save is refused (an error in the form): the page shows
+    the typed text with the version the person started from, so the next save is a conflict,
+    never a silent overwrite of the other person's changes."""
+    started = draft.version
+    other = form_data(draft, retos=(), nombre="Cambio de otra persona")
+    edit = reverse("reporting:ficha_edit", args=[draft.pk])
+    assert client_a2.post(edit, other).status_code == 302
+    mine = form_data(draft, retos=(), nombre="Mi cambio")
+    mine.update(fecha_inicio="2024-05-01", fecha_conclusion="2024-01-01")
+    mine["version"] = str(started)
+    response = client_a.post(edit, mine)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Mi cambio" in html
+    assert f'name="version" value="{started}"' in html
+    mine["fecha_conclusion"] = "2024-12-31"
+    response = client_a.post(edit, mine)
+    assert response.status_code == 409
+    assert Ficha.objects.get(pk=draft.pk).nombre == "Cambio de otra persona"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("version", [None, "", "abc"])
+def test_a_save_without_a_readable_version_is_a_conflict(client_a, draft, version):
+    data = form_data(draft, retos=(), nombre="Sin versión", version=version)
+    response = client_a.post(reverse("reporting:ficha_edit", args=[draft.pk]), data)
+    assert response.status_code == 409
+    assert "Sin versión" in response.content.decode()
+    assert Ficha.objects.get(pk=draft.pk).nombre != "Sin versión"
+
+
+@pytest.mark.django_db
+def test_a_locked_read_needs_a_transaction(rf, focal_a, draft):
+    from reporting.access import get_ficha_for_user
+
+    request = rf.get("/")
+    request.user = focal_a
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(
+            editing.transaction, "get_connection", lambda: SimpleNamespace(in_atomic_block=False)
+        )
+        with pytest.raises(RuntimeError):
+            get_ficha_for_user(request, draft.pk, lock=True)
+    with transaction.atomic():
+        assert get_ficha_for_user(request, draft.pk, lock=True) == draft
