@@ -10,6 +10,7 @@ from typing import cast
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponseBase, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
@@ -53,6 +54,10 @@ def get_ficha_for_user(
     ``locked_version``).
     """
     fichas = fichas_visible_to(request.user)
+    if lock and not transaction.get_connection().in_atomic_block:
+        # SQLite ignores FOR UPDATE: without this, its smoke tests would not catch a caller
+        # whose lock ends with the statement.
+        raise RuntimeError("lock=True needs the caller's transaction")
     if lock:
         # A save needs the exercise (is it open?), not the actor: a smaller statement to build
         # on every autosave (docs/load-test.md §L7).

@@ -797,11 +797,6 @@ class InvitationForm(forms.Form):
         super().__init__(*args, **kwargs)
         cap_text_fields(self)
 
-    def validate_constraints(self) -> None:
-        """No query for the model's check constraints: this form cannot break them. The dates'
-        order is ``_check_dates`` (with its own message); the objective of an approved ficha is
-        not a field here (docs/load-test.md §L7)."""
-
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data

@@ -1,5 +1,8 @@
 """Rows read on every request, with one SQL statement prepared once per process.
 
+Only the default database is supported (the site has one): the statements run on
+``django.db.connection`` and ignore database routers.
+
 Django builds the SQL of a queryset again on every evaluation. For the membership that every
 signed-in request reads (``User.membership``: the membership, its actor and the actor's type
 through two joins, and whether the person has a confirmed authenticator) that took ~3.5 ms of
@@ -112,12 +115,14 @@ def _lists_statement(vendor: str, names: tuple[str, ...]) -> str:
 
     quote = connection.ops.quote_name
     parts = []
-    for name in names:
+    for index, name in enumerate(names):
         field = Ficha._meta.get_field(name)
         assert isinstance(field, models.ManyToManyField)
         through = field.remote_field.through._meta  # type: ignore[union-attr]
+        # The list's position as a literal (an untyped parameter in a UNION's select list is
+        # refused by PostgreSQL's server-side binding).
         parts.append(
-            f"SELECT %s, CAST({quote(field.m2m_reverse_name())} AS TEXT)"
+            f"SELECT {index:d}, CAST({quote(field.m2m_reverse_name())} AS TEXT)"
             f" FROM {quote(through.db_table)} WHERE {quote(field.m2m_column_name())} = %s"
         )
     return " UNION ALL ".join(parts)
@@ -131,10 +136,10 @@ def stored_lists(ficha_id: int, names: Sequence[str]) -> dict[str, set[str]]:
     with connection.cursor() as cursor:
         cursor.execute(
             _lists_statement(connection.vendor, tuple(names)),
-            [value for name in names for value in (name, ficha_id)],
+            [ficha_id for _name in names],
         )
-        for name, target in cursor.fetchall():
-            found[name].add(target)
+        for index, target in cursor.fetchall():
+            found[names[index]].add(target)
     return found
 
 

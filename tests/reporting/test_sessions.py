@@ -32,8 +32,9 @@ def test_a_live_session_reads_as_with_django():
     key = stored({"a": 1, "b": "ñandú"}, expires_in=datetime.timedelta(minutes=5))
     ours, django = SessionStore(key), DjangoStore(key)
     with CaptureQueriesContext(connection) as captured:
-        assert ours.load() == django.load() == {"a": 1, "b": "ñandú"}
-    assert len(captured) == 2
+        assert ours.load() == {"a": 1, "b": "ñandú"}
+    assert len(captured) == 1
+    assert django.load() == {"a": 1, "b": "ñandú"}
     assert ours.session_key == django.session_key == key
 
 
