@@ -39,7 +39,8 @@ from django.utils.translation import gettext as _
 
 register = template.Library()
 
-MAX_ENTRIES = 2048
+# Each remembered field takes two entries (its HTML and its block's): about 2,000 fields.
+MAX_ENTRIES = 4096
 SHORT_VALUE = 200  # characters: longer values are rendered each time, never remembered
 _rendered: OrderedDict[tuple, str] = OrderedDict()
 _lock = Lock()

@@ -29,7 +29,7 @@ PLACEHOLDER = 918273645546372819
 
 def _current_app(context) -> str | None:
     # As django.template.defaulttags.URLNode.
-    request = context.get("request")
+    request = getattr(context, "request", None) or context.get("request")
     if request is None:
         return None
     current_app = getattr(request, "current_app", None)

@@ -25,11 +25,11 @@ NAMES = [
 WITH_PK = ["reporting:ficha_edit", "reporting:ficha_print", "reporting:ficha_duplicate"]
 
 
-def render(source: str, **context) -> str:
+def render(source: str, autoescape: bool = True, **context) -> str:
     request = RequestFactory().get("/fichas/")
     request.resolver_match = resolve("/fichas/")
     return Template("{% load fixed_urls %}" + source).render(
-        Context({"request": request, **context})
+        Context({"request": request, **context}, autoescape=autoescape)
     )
 
 
@@ -53,7 +53,7 @@ def test_same_address_as_url(language, prefix):
                     f"{{% url '{name}' as u %}}[{{{{ u }}}}]"
                 )
             for name in WITH_PK:
-                for pk in (1, 42, 918273):
+                for pk in (1, 42, 918273645546372818):
                     assert render(f"{{% fixed_url '{name}' pk %}}", pk=pk) == render(
                         f"{{% url '{name}' pk %}}", pk=pk
                     )
@@ -84,3 +84,34 @@ def test_more_than_one_argument_is_refused():
 
     with pytest.raises(TemplateSyntaxError):
         render("{% fixed_url 'reporting:ficha_edit' 1 2 %}")
+
+
+@pytest.mark.parametrize(
+    "pk", [True, False, -1, 0, 10**30, "5", "abc", None, 5.0, fixed_urls.PLACEHOLDER]
+)
+def test_odd_numbers_behave_like_url(pk):
+    for _ in range(2):
+        for source in (
+            "{%% %s 'reporting:ficha_edit' pk %%}",
+            "{%% %s 'reporting:ficha_edit' pk as u %%}[{{ u }}]",
+        ):
+            try:
+                expected = render(source % "url", pk=pk)
+            except NoReverseMatch:
+                expected = "NoReverseMatch"
+            try:
+                found = render(source % "fixed_url", pk=pk)
+            except NoReverseMatch:
+                found = "NoReverseMatch"
+            assert found == expected, (pk, source)
+
+
+@pytest.mark.parametrize("prefix", [f"/{fixed_urls.PLACEHOLDER}/", "/a&b/", "/a b/", "/é/"])
+def test_odd_prefixes_and_autoescape_behave_like_url(prefix):
+    set_script_prefix(prefix)
+    for _ in range(2):
+        for autoescape in (True, False):
+            for name, args in (("reporting:ficha_edit", " 7"), ("login", "")):
+                assert render(f"{{% fixed_url '{name}'{args} %}}", autoescape=autoescape) == render(
+                    f"{{% url '{name}'{args} %}}", autoescape=autoescape
+                )
