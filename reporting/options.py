@@ -43,11 +43,39 @@ def read_options(field: ModelChoiceField) -> list[tuple[object, object]]:
     return options
 
 
-# The filter selects' options, remembered per process (docs/load-test.md §L1): at most
-# OPTIONS_MAX lists, the oldest forgotten first.
-OPTIONS_MAX = 64
-_options: OrderedDict[tuple, list] = OrderedDict()
-_options_lock = Lock()
+class Memory:
+    """A bounded memory of this process: at most ``size`` values, the least recently used
+    forgotten first; safe for gunicorn's threads (a value is made outside the lock, so two
+    threads may both make it once)."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self._values: OrderedDict[tuple, Any] = OrderedDict()
+        self._lock = Lock()
+
+    def get(self, key: tuple, make: Callable[[], Any]) -> Any:
+        with self._lock:
+            value = self._values.get(key)
+            if value is not None:
+                self._values.move_to_end(key)
+                return value
+        value = make()
+        with self._lock:
+            self._values[key] = value
+            while len(self._values) > self.size:
+                self._values.popitem(last=False)
+        return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+
+# The selects' options, remembered per process (docs/load-test.md §L1): at most 64 lists.
+_options = Memory(64)
 
 
 def stamps(querysets: list[QuerySet]) -> list[str | None] | None:
@@ -82,18 +110,7 @@ def remembered(key: tuple, stamp: str | None, read: Callable[[], list]) -> list:
     """
     if stamp is None:
         return read()
-    key = (get_language(), *key, stamp)
-    with _options_lock:
-        options = _options.get(key)
-        if options is not None:
-            _options.move_to_end(key)
-            return options
-    options = read()
-    with _options_lock:
-        _options[key] = options
-        if len(_options) > OPTIONS_MAX:
-            _options.popitem(last=False)
-    return options
+    return _options.get((get_language(), *key, stamp), read)
 
 
 def field_key(field: ModelChoiceField) -> tuple:
@@ -111,5 +128,4 @@ def field_key(field: ModelChoiceField) -> tuple:
 
 def clear_options() -> None:
     """Forget the remembered options (tests)."""
-    with _options_lock:
-        _options.clear()
+    _options.clear()

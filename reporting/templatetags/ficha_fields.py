@@ -18,10 +18,8 @@ rendered each time: the key holds the whole value and the HTML holds it again, s
 entries could hold tens of MB per process, and one textarea costs little to render.
 """
 
-from collections import OrderedDict
 from collections.abc import Callable
 from functools import cache, partial
-from threading import Lock
 from typing import cast
 
 from crispy_forms.templatetags.crispy_forms_filters import (  # type: ignore[import-untyped]
@@ -37,13 +35,14 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from reporting import options
+
 register = template.Library()
 
 # Each remembered field takes two entries (its HTML and its block's): about 2,000 fields.
 MAX_ENTRIES = 4096
 SHORT_VALUE = 200  # characters: longer values are rendered each time, never remembered
-_rendered: OrderedDict[tuple, str] = OrderedDict()
-_lock = Lock()
+_rendered = options.Memory(MAX_ENTRIES)
 
 
 def field_key(bound: BoundField) -> tuple:
@@ -107,7 +106,6 @@ def remember_choices(form) -> None:
     review.py, one owner); what this adds is the SQL of a plain list (a whole table in its
     model's order) built once per process: building it was as costly as running the stamp."""
     # Imported here: the views import the template machinery, not the other way round.
-    from reporting import options
 
     fields = [f for f in form.fields.values() if isinstance(f, ModelChoiceField)]
     rows = [_Rows(_rows_sql(cast(QuerySet, f.queryset))) for f in fields]
@@ -174,17 +172,7 @@ def worth_remembering(bound: BoundField) -> bool:
 def _remember(key: tuple, render: Callable[[], str]) -> str:
     """``render()``, or the HTML it gave for ``key`` in this process (at most ``MAX_ENTRIES``
     kept, the oldest forgotten first)."""
-    with _lock:
-        html = _rendered.get(key)
-        if html is not None:
-            _rendered.move_to_end(key)
-            return html
-    html = render()
-    with _lock:
-        _rendered[key] = html
-        if len(_rendered) > MAX_ENTRIES:
-            _rendered.popitem(last=False)
-    return html
+    return _rendered.get(key, render)
 
 
 @register.filter
@@ -417,7 +405,6 @@ def reto_row(form, number: int | None = None) -> SafeString:
 
 def clear() -> None:
     """Forget every remembered field (tests)."""
-    with _lock:
-        _rendered.clear()
+    _rendered.clear()
     _texts.clear()
     _reto_buttons.cache_clear()

@@ -275,7 +275,7 @@ def test_desk_options_are_remembered_but_never_stale(client_coord, ejercicio, ac
 
 
 def test_desk_options_memory_is_bounded(client_coord, ejercicio, actor_a, monkeypatch):
-    monkeypatch.setattr(options, "OPTIONS_MAX", 3)
+    monkeypatch.setattr(options._options, "size", 3)
     options.clear_options()
     for i in range(4):
         actor_a.name = f"Instituto {i}"
