@@ -131,3 +131,15 @@ def alternated_times(
     results = alternate(script, before, after, rounds, ["--repeat", str(repeat)])
     ratios(results, cases)
     return {case: [t for row in results for t in row["after"][case]] for case in cases}
+
+
+def measured_in_child(measure, repeat: int) -> bool:
+    """With ``--child`` (this process runs in one tree, for ``alternate``): set Django up,
+    print ``measure(repeat)`` as JSON and say so."""
+    if "--child" not in sys.argv:
+        return False
+    import _django
+
+    _django.setup(default_db=None)
+    print(json.dumps(measure(repeat)))
+    return True

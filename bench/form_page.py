@@ -91,9 +91,7 @@ def verdict(times: dict[str, list[float]]) -> str:
 
 def main() -> None:
     repeat, rounds = option("--repeat", 30), option("--rounds", 4)
-    if "--child" in sys.argv:
-        _django.setup(default_db=None)
-        print(json.dumps(measure(repeat)))
+    if alternate.measured_in_child(measure, repeat):
         return
     if "--setup" in sys.argv or "--queries" in sys.argv:
         _django.setup(default_db=None)
