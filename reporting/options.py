@@ -91,7 +91,7 @@ def stamps(querysets: list[QuerySet]) -> list[str | None] | None:
     parts: list[str] = []
     params: list[Any] = []
     for objects in querysets:
-        sql, query_params = objects.query.sql_with_params()
+        sql, query_params = _sql(objects)
         parts.append(
             f"(SELECT coalesce(md5(string_agg(r::text, E'\\n')), '') || count(*) FROM ({sql}) r)"
         )
@@ -99,6 +99,45 @@ def stamps(querysets: list[QuerySet]) -> list[str | None] | None:
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts), params)
         return list(cursor.fetchone())
+
+
+_plain_sql: dict[tuple, tuple[str, tuple]] = {}
+
+
+def _sql(objects: QuerySet) -> tuple[str, tuple]:
+    """``objects.query.sql_with_params()``, built once per process when the queryset is a whole
+    table in a given order (no filter, join, annotation, slice or deferral): its SQL depends
+    only on its model and order, and building it cost as much as running the stamp
+    (docs/load-test.md §L2c)."""
+    query = objects.query
+    plain = not (
+        query.where.children
+        or query.annotations
+        or query.extra
+        or query.distinct
+        or query.select_related
+        or query.select
+        or query.group_by
+        or query.select_for_update
+        or query.combinator
+        or query.values_select
+        or query.low_mark
+        or query.high_mark is not None
+        or query.deferred_loading != (frozenset(), True)
+    )
+    if not plain:
+        return query.sql_with_params()
+    key = (
+        query.model,
+        query.order_by,
+        query.extra_order_by,
+        query.default_ordering,
+        query.standard_ordering,
+    )
+    sql = _plain_sql.get(key)
+    if sql is None:
+        sql = _plain_sql[key] = query.sql_with_params()
+    return sql
 
 
 def remembered(key: tuple, stamp: str | None, read: Callable[[], list]) -> list:

@@ -18,7 +18,6 @@ rendered each time: the key holds the whole value and the HTML holds it again, s
 entries could hold tens of MB per process, and one textarea costs little to render.
 """
 
-from collections.abc import Callable
 from functools import cache, partial
 from typing import cast
 
@@ -51,8 +50,8 @@ def field_key(bound: BoundField) -> tuple:
     choices = getattr(field, "choices", ())
     if isinstance(choices, ModelChoiceIterator):
         # A model choice list is a fresh query at each read. All the form's lists (objectives,
-        # entidades) are stamped in ONE query and read only when their rows changed (the
-        # desk's lists: reporting/views/review.py); then the key and the rendering share them,
+        # entidades) are stamped in ONE query and read only when their rows changed (as the
+        # desk's: reporting/options.py); then the key and the rendering share them,
         # so a page runs the same queries whether its fields are remembered or not.
         remember_choices(bound.form)
         choices = getattr(field, "choices", ())
@@ -101,64 +100,14 @@ def remember_choices(form) -> None:
     their rows), and a list whose stamp this process knows is not read again. A renamed,
     added or removed objective or entidad is a new stamp, read on the next page in every
     process (docs/load-test.md §L2c). Without stamps (SQLite) each list is read each time.
-
-    The stamps, the remembered lists and their reading are the desk's (reporting/views/
-    review.py, one owner); what this adds is the SQL of a plain list (a whole table in its
-    model's order) built once per process: building it was as costly as running the stamp."""
-    # Imported here: the views import the template machinery, not the other way round.
-
+    The stamps, the memory and the reading are the desk's too (reporting/options.py)."""
     fields = [f for f in form.fields.values() if isinstance(f, ModelChoiceField)]
-    rows = [_Rows(_rows_sql(cast(QuerySet, f.queryset))) for f in fields]
-    stamps = options.stamps(cast(list[QuerySet], rows)) or [None] * len(fields)
+    querysets = [cast(QuerySet, f.queryset) for f in fields]
+    stamps = options.stamps(querysets) or [None] * len(fields)
     for field, stamp in zip(fields, stamps, strict=True):
         field.choices = options.remembered(
             options.field_key(field), stamp, partial(options.read_options, field)
         )
-
-
-class _Rows:
-    """What ``options.stamps`` reads of a queryset (``.query.sql_with_params()``), already built."""
-
-    def __init__(self, sql: tuple[str, tuple]):
-        self.query, self._sql = self, sql
-
-    def sql_with_params(self) -> tuple[str, tuple]:
-        return self._sql
-
-
-_plain_sql: dict[tuple, tuple[str, tuple]] = {}
-
-
-def _rows_sql(objects: QuerySet) -> tuple[str, tuple]:
-    """``objects.query.sql_with_params()``; remembered when the queryset is a whole table in a
-    given order (no filter, join, annotation, slice or deferral), whose SQL depends only on
-    its model and order."""
-    query = objects.query
-    plain = not (
-        query.where.children
-        or query.annotations
-        or query.extra
-        or query.distinct
-        or query.select_related
-        or query.combinator
-        or query.values_select
-        or query.low_mark
-        or query.high_mark is not None
-        or query.deferred_loading != (frozenset(), True)
-    )
-    if not plain:
-        return query.sql_with_params()
-    key = (
-        query.model,
-        query.order_by,
-        query.extra_order_by,
-        query.default_ordering,
-        query.standard_ordering,
-    )
-    sql = _plain_sql.get(key)
-    if sql is None:
-        sql = _plain_sql[key] = query.sql_with_params()
-    return sql
 
 
 def worth_remembering(bound: BoundField) -> bool:
@@ -169,18 +118,12 @@ def worth_remembering(bound: BoundField) -> bool:
     return value is None or isinstance(value, bool | int) or len(str(value)) <= SHORT_VALUE
 
 
-def _remember(key: tuple, render: Callable[[], str]) -> str:
-    """``render()``, or the HTML it gave for ``key`` in this process (at most ``MAX_ENTRIES``
-    kept, the oldest forgotten first)."""
-    return _rendered.get(key, render)
-
-
 @register.filter
 def ficha_field(bound: BoundField) -> str:
     """``as_crispy_field``, remembered (also the review desk's filters: docs/load-test.md §L1)."""
     if not worth_remembering(bound):
         return as_crispy_field(bound)
-    return _remember(field_key(bound), partial(as_crispy_field, bound))
+    return _rendered.get(field_key(bound), partial(as_crispy_field, bound))
 
 
 @register.simple_tag(takes_context=True)
@@ -211,10 +154,10 @@ def ficha_item(context, item: dict) -> SafeString:
     block_key = ("item", key, tuple(o["texto"] for o in observed), counter)
 
     def render() -> str:
-        field_html = _remember(key, partial(as_crispy_field, bound))
+        field_html = _rendered.get(key, partial(as_crispy_field, bound))
         return _item_html(context, item, observed, field_html)
 
-    return mark_safe(_remember(block_key, render))
+    return mark_safe(_rendered.get(block_key, render))
 
 
 @register.simple_tag(takes_context=True)

@@ -243,6 +243,17 @@ def _error_summary(form: FichaForm, formset) -> list[dict]:
     return items
 
 
+def _page_version(request: HttpRequest, ficha: Ficha, form: FichaForm, stale) -> int:
+    """The version the page sends back with the next save."""
+    if stale is not None:
+        return stale.current.version  # the differences were shown: save over the stored one
+    if form.is_bound and ficha.pk:
+        # A refused save keeps the version the person started from: the stored one may be
+        # newer (someone saved meanwhile), and the next save must then be refused.
+        return _posted_version(request, ficha)
+    return ficha.version
+
+
 def _render_form(
     request: HttpRequest,
     ficha: Ficha,
@@ -265,15 +276,7 @@ def _render_form(
         "form": form,
         "formset": formset,
         "ejercicio": form.ejercicio,
-        # A refused save's page keeps the version the person started from: the stored one
-        # may be newer (someone saved meanwhile), and the next save must then be refused.
-        "version": (
-            stale.current.version
-            if stale
-            else _posted_version(request, ficha)
-            if form.is_bound and ficha.pk
-            else ficha.version
-        ),
+        "version": _page_version(request, ficha, form, stale),
         "stale": stale,
         "errors": _error_summary(form, formset) if form.is_bound else [],
         "observaciones_generales": by_field.pop("", []),

@@ -110,9 +110,9 @@ def test_the_lists_are_read_once_and_the_fields_cost_no_query(client_a, returned
 
 
 def test_the_sql_of_a_filtered_list_is_never_taken_for_the_whole_table():
-    whole = ficha_fields._rows_sql(ObjetivoPMM.objects.all())
-    assert ficha_fields._rows_sql(ObjetivoPMM.objects.all()) is whole  # built once
-    some = ficha_fields._rows_sql(ObjetivoPMM.objects.filter(number__lte=3))
+    whole = options._sql(ObjetivoPMM.objects.all())
+    assert options._sql(ObjetivoPMM.objects.all()) is whole  # built once
+    some = options._sql(ObjetivoPMM.objects.filter(number__lte=3))
     assert some != whole and "WHERE" in some[0]
-    assert ficha_fields._rows_sql(ObjetivoPMM.objects.order_by("-number")) != whole
-    assert ficha_fields._rows_sql(ObjetivoPMM.objects.all()[:3]) != whole
+    assert options._sql(ObjetivoPMM.objects.order_by("-number")) != whole
+    assert options._sql(ObjetivoPMM.objects.all()[:3]) != whole
