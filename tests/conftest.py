@@ -8,10 +8,75 @@ import pytest
 from django.core.cache import caches
 
 from reporting.models import Role
-from tests import factories
+from tests import db_template, factories
 
 # Every SQL write of the suite is checked against its owner module (tests/write_owners.py).
 pytest_plugins = ["tests.write_owners"]
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request,
+    django_test_environment,
+    django_db_blocker,
+    django_db_use_migrations,
+    django_db_keepdb,
+    django_db_createdb,
+    django_db_modify_db_settings,
+    tmp_path_factory,
+):
+    """pytest-django's test database, migrated once per run under xdist (docs/testing.md §T1).
+
+    The same steps as pytest-django's own fixture (``pytest_django.fixtures.django_db_setup``),
+    except that an xdist process on PostgreSQL copies the run's migrated template
+    (tests/db_template.py) instead of running every migration itself.
+    """
+    from django.test.utils import setup_databases, teardown_databases
+    from pytest_django.fixtures import _disable_migrations, _get_databases_for_setup
+
+    verbosity = request.config.option.verbose
+    keepdb = django_db_keepdb and not django_db_createdb
+    if not django_db_use_migrations:
+        _disable_migrations()
+    aliases, serialized_aliases = _get_databases_for_setup(request.session.items)
+    worker = hasattr(request.config, "workerinput")
+    if db_template.applies(worker, keepdb, django_db_use_migrations):
+        from django.db import connections
+
+        run_dir = tmp_path_factory.getbasetemp().parent  # shared by the run's xdist processes
+        with django_db_blocker.unblock():
+            old_name = db_template.clone_from_template(
+                run_dir, verbosity, serialize="default" in (serialized_aliases or ())
+            )
+        yield
+        with django_db_blocker.unblock():
+            connections["default"].creation.destroy_test_db(old_name, verbosity)
+        return
+    with django_db_blocker.unblock():
+        db_cfg = setup_databases(
+            verbosity=verbosity,
+            interactive=False,
+            aliases=aliases,
+            serialized_aliases=serialized_aliases,
+            **({"keepdb": True} if keepdb else {}),
+        )
+    yield
+    if not django_db_keepdb:
+        with django_db_blocker.unblock():
+            teardown_databases(db_cfg, verbosity=verbosity)
+
+
+def pytest_sessionfinish(session):
+    """The xdist controller drops the run's template database (tests/db_template.py)."""
+    config = session.config
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        return
+    from django.db import connections
+    from pytest_django.plugin import blocking_manager_key
+
+    with config.stash[blocking_manager_key].unblock():
+        db_template.drop_templates(config._tmp_path_factory.getbasetemp())
+        connections.close_all()
 
 
 @pytest.fixture(scope="session")
