@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, Subquery
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET
 
-from reporting import invitations, workflow
+from reporting import invitations, page_rows, workflow
 from reporting.access import (
     AuthenticatedHttpRequest,
     deleted_drafts_of,
@@ -31,7 +31,6 @@ from reporting.access import (
     get_ficha_for_user,
     post_only,
     require_focal_point,
-    upmrip_users,
 )
 from reporting.carry_over import carry_over_fichas, duplicate_ficha
 from reporting.downloads import fichas_workbook
@@ -50,8 +49,6 @@ from reporting.models import (
     Ficha,
     FichaEventKind,
     FichaStatus,
-    Observacion,
-    User,
 )
 from reporting.text import WORD_LIMIT, count_words, field_label
 
@@ -145,41 +142,12 @@ def _history(ficha: Ficha) -> list[dict]:
     The institution's own recorded corrections are left out: autosave writes one every 30
     seconds while the ficha is «observada», and the reviewers are the ones who need them.
 
-    Plain values (docs/load-test.md §L2b): one query for the events, and one for their
-    observations when there are status changes (observations belong to a return).
+    Plain values (docs/load-test.md §L2b), events and their observations in one statement
+    prepared once per process (``page_rows.history_rows``, docs/load-test.md §L8).
     """
-    events: list[dict] = [
-        dict(row)
-        for row in ficha.events.filter(
-            Q(kind__in=[FichaEventKind.CREATED, FichaEventKind.TRANSITION])
-            | Q(kind=FichaEventKind.EDIT, by__in=User.objects.filter(upmrip_users()))
-            | Q(kind=FichaEventKind.EDIT, changes__has_key="deleted_at")
-        )
-        .order_by("at", "pk")
-        .values(
-            "pk",
-            "kind",
-            "at",
-            "from_status",
-            "to_status",
-            "note",
-            "changes",
-            "by__first_name",
-            "by__last_name",
-        )
-    ]
-    transitions = [e["pk"] for e in events if e["kind"] == FichaEventKind.TRANSITION]
-    observaciones: dict[int, list[dict]] = {}
-    if transitions:
-        for o in (
-            Observacion.objects.filter(event_id__in=transitions)
-            .order_by("created_at", "pk")
-            .values("event_id", "field", "texto")
-        ):
-            observaciones.setdefault(o["event_id"], []).append(dict(o))
+    events = page_rows.history_rows(ficha.pk)
     status = dict(FichaStatus.choices)
     for event in events:
-        event["observaciones"] = observaciones.get(event["pk"], [])
         # Read by _ficha_history.html: the label of each observed field, not its code name.
         event["observed"] = [
             {"label": field_label(o["field"]), "texto": o["texto"]}
@@ -366,6 +334,40 @@ def _autosave_response(
     )
 
 
+def _chosen(ejercicios: list[Ejercicio], anio: str | None) -> Ejercicio | None:
+    """``Ejercicio.objects.chosen(anio, user=…)`` for a focal point, among ``ejercicios`` (the
+    reportable ones, newest first) already read: the year ``anio``, else the open one, else
+    the newest. ``Ejercicio.DoesNotExist`` for a year that is not among them."""
+    if anio:
+        found = [e for e in ejercicios if anio.isdigit() and e.year == int(anio)]
+        if not found:
+            raise Ejercicio.DoesNotExist(anio)
+        return found[0]
+    return next((e for e in ejercicios if e.is_open), ejercicios[0] if ejercicios else None)
+
+
+def _ficha_rows(actor, ejercicio: Ejercicio) -> list[page_rows.FichaRow]:
+    """The rows of «Mis fichas» (page_rows.ficha_rows), with what each row shows worked out
+    here instead of in the template's conditions (docs/load-test.md §L8)."""
+    labels = dict(FichaStatus.choices)
+    rows = []
+    for pk, nombre, status, updated_at, first, last in page_rows.ficha_rows(actor.pk, ejercicio):
+        rows.append(
+            page_rows.FichaRow(
+                pk=pk,
+                # As Ficha.__str__ and User.get_full_name.
+                name=nombre or _("Ficha sin nombre (%(pk)s)") % {"pk": pk},
+                status=status,
+                status_label=str(labels.get(status, status)),
+                updated_at=updated_at,
+                by_name=f"{first or ''} {last or ''}".strip(),
+                editable=status in FichaStatus.EDITABLE and ejercicio.is_open,
+                draft=status == FichaStatus.BORRADOR,
+            )
+        )
+    return rows
+
+
 def _wants_json(request: HttpRequest) -> bool:
     return request.headers.get("X-Autosave") == "1"
 
@@ -380,40 +382,34 @@ def mis_fichas(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.user.is_coordinator:
         return redirect("home")
     actor = require_focal_point(request)
-    # ``?anio=`` chooses another year; never one «en preparación» (404, as for any other).
+    # The exercises of the selector, read once; the one shown is chosen among them
+    # (``_chosen``: Ejercicio.objects.chosen for a focal point). ``?anio=`` chooses another
+    # year; never one «en preparación» (404, as for any other).
+    ejercicios = list(Ejercicio.objects.reportable().order_by("-year"))
     try:
-        ejercicio = Ejercicio.objects.chosen(request.GET.get("anio"), user=request.user)
+        ejercicio = _chosen(ejercicios, request.GET.get("anio"))
     except Ejercicio.DoesNotExist:
         raise Http404 from None
-    fichas = list(
-        fichas_visible_to(request.user)
-        .filter(ejercicio=ejercicio)
-        .select_related("updated_by")
-        .order_by("-updated_at", "pk")
-    )
-    # The exercise already read: each row asks it whether the ficha is editable.
+    fichas = _ficha_rows(actor, ejercicio) if ejercicio else []
+    can_carry_over, deleted_count = False, 0
     if ejercicio is not None:
-        for ficha in fichas:
-            ficha.ejercicio = ejercicio
-    # «Traer fichas del ejercicio anterior»: the institution has fichas in the exercise before
-    # this one (Ejercicio's order is newest first); one query, only while this one is open.
-    previous = (
-        Ejercicio.objects.filter(year__lt=ejercicio.year).values("pk")[:1] if ejercicio else None
-    )
+        # «Traer fichas del ejercicio anterior» (only while this one is open) and «Fichas
+        # eliminadas»: one statement (docs/load-test.md §L8).
+        previous, deleted_count = page_rows.carry_over_and_deleted(
+            actor.pk, ejercicio.year, timezone.now() - RESTORE_WINDOW
+        )
+        can_carry_over = ejercicio.is_open and previous
+    else:
+        deleted_count = deleted_drafts_of(actor).count()
     context = {
         "actor": actor,
         "ejercicio": ejercicio,
-        "ejercicios": Ejercicio.objects.reportable().order_by("-year"),
+        "ejercicios": ejercicios,
         "fichas": fichas,
         "pending": sum(1 for f in fichas if f.status in FichaStatus.EDITABLE),
         "days_left": ejercicio.days_left() if ejercicio else None,
-        "can_carry_over": bool(
-            ejercicio
-            and ejercicio.is_open
-            and previous is not None
-            and Ficha.objects.filter(actor=actor, ejercicio=Subquery(previous)).exists()
-        ),
-        "deleted_count": deleted_drafts_of(actor).count(),
+        "can_carry_over": can_carry_over,
+        "deleted_count": deleted_count,
     }
     return render(request, "reporting/mis_fichas.html", context)
 

@@ -116,3 +116,90 @@ def test_the_sql_of_a_filtered_list_is_never_taken_for_the_whole_table():
     assert some != whole and "WHERE" in some[0]
     assert options._sql(ObjetivoPMM.objects.order_by("-number")) != whole
     assert options._sql(ObjetivoPMM.objects.all()[:3]) != whole
+
+
+def _history_by_the_orm(ficha) -> list[dict]:
+    """The history's rows as the ORM read them before page_rows (docs/load-test.md §L2b)."""
+    from django.db.models import Q
+
+    from reporting.access import upmrip_users
+    from reporting.models import FichaEventKind, Observacion, User
+
+    events = [
+        dict(row)
+        for row in ficha.events.filter(
+            Q(kind__in=[FichaEventKind.CREATED, FichaEventKind.TRANSITION])
+            | Q(kind=FichaEventKind.EDIT, by__in=User.objects.filter(upmrip_users()))
+            | Q(kind=FichaEventKind.EDIT, changes__has_key="deleted_at")
+        )
+        .order_by("at", "pk")
+        .values(
+            "pk",
+            "kind",
+            "at",
+            "from_status",
+            "to_status",
+            "note",
+            "changes",
+            "by__first_name",
+            "by__last_name",
+        )
+    ]
+    for event in events:
+        event["observaciones"] = (
+            [
+                dict(o)
+                for o in Observacion.objects.filter(event_id=event["pk"])
+                .order_by("created_at", "pk")
+                .values("field", "texto")
+            ]
+            if event["kind"] == FichaEventKind.TRANSITION
+            else []
+        )
+    return events
+
+
+def test_the_history_in_one_statement_is_the_orms(returned, focal_a, coordinator):
+    """page_rows.history_rows: creation, status changes with their observations (general and
+    per field), UPMRIP's corrections (a coordinator's, a superuser's), the draft deleted and
+    restored; left out: the institution's own recorded corrections and the other kinds."""
+    from reporting import audit, editing, page_rows
+    from reporting.models import FichaEventKind, FichaStatus, User
+
+    # A superuser without a UPMRIP membership is UPMRIP too (access.upmrip_users).
+    admin = User.objects.create_superuser(email="super@upmrip.gob.mx", password="x")
+    audit.record_event(
+        returned,
+        FichaEventKind.EDIT,
+        by=coordinator,
+        note="Ortografía.",
+        changes={"nombre": {"label": "Nombre", "old": "a", "new": "b"}},
+    )
+    audit.record_event(
+        returned,
+        FichaEventKind.EDIT,
+        by=focal_a,
+        changes={"unidad": {"label": "Unidad", "old": "x", "new": "y"}},
+    )
+    audit.record_event(returned, FichaEventKind.CLASSIFY, by=coordinator)
+    audit.record_event(returned, FichaEventKind.EDIT, by=admin, changes={})
+    workflow.submit(returned, by=focal_a)
+    workflow.return_for_changes(
+        returned, by=coordinator, note="Otra vez.", field_notes={"resultados": "Cifras."}
+    )
+    returned.refresh_from_db()
+    with CaptureQueriesContext(connection) as captured:
+        rows = page_rows.history_rows(returned.pk)
+    assert len(captured) == 1
+    assert rows == _history_by_the_orm(returned)
+    kinds = [e["kind"] for e in rows]
+    assert FichaEventKind.CLASSIFY not in kinds
+    assert kinds.count(FichaEventKind.EDIT) == 2
+    assert any(o["field"] == "" for e in rows for o in e["observaciones"])  # the general note
+    # A draft deleted and restored: both events are the institution's and shown.
+    draft = factories.ficha(returned.actor, returned.ejercicio)
+    assert draft.status == FichaStatus.BORRADOR
+    editing.restore_draft(editing.delete_draft(draft, by=focal_a), by=focal_a)
+    rows = page_rows.history_rows(draft.pk)
+    assert rows == _history_by_the_orm(draft)
+    assert sum("deleted_at" in e["changes"] for e in rows) == 2
