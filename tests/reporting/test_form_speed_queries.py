@@ -52,8 +52,9 @@ def test_form_of_a_returned_ficha(client_a, draft, focal_a, coordinator):
     )
     queries, status = count(client_a, "get", reverse("reporting:ficha_edit", args=[draft.pk]))
     assert status == 200
-    # the draft's, plus the observations of the history (which also give the latest ones)
-    assert queries == MIDDLEWARE + 7
+    # the draft's: the observations come with the history's events in one statement (which
+    # also gives the latest ones; reporting/page_rows.py, docs/load-test.md §L8)
+    assert queries == MIDDLEWARE + 6
 
 
 def test_autosave(client_a, draft):
@@ -75,8 +76,8 @@ def test_autosave(client_a, draft):
 
 def test_mis_fichas(client_a, draft, actor_a, ejercicio):
     factories.ficha(actor_a, ejercicio)
-    # the exercise chosen, the fichas (their exercise not read again per row), the
-    # carry-over check, the deleted drafts, the exercises of the selector
+    # the exercises of the selector (the one shown is chosen among them), the rows, the
+    # carry-over check and the deleted drafts in one statement (docs/load-test.md §L8)
     queries, status = count(client_a, "get", reverse("reporting:mis_fichas"))
     assert status == 200
-    assert queries == MIDDLEWARE + 5
+    assert queries == MIDDLEWARE + 3
