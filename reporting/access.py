@@ -17,6 +17,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from reporting import rows
 from reporting.editing import RESTORE_WINDOW
 from reporting.models import Actor, Ficha, FichaQuerySet, Membership, Role, User
 
@@ -31,15 +32,22 @@ class AuthenticatedHttpRequest(HttpRequest):
     user: User
 
 
+def _visible_scope(user: User) -> tuple[bool, int | None]:
+    """Whether ``user`` may open fichas at all and, if only one institution's (a focal point),
+    that actor's id; ``None`` is every institution's (UPMRIP)."""
+    if not user.is_authenticated:
+        return False, None
+    if user.is_coordinator:
+        return True, None
+    return (True, user.actor.pk) if user.actor is not None else (False, None)
+
+
 def fichas_visible_to(user: User) -> FichaQuerySet:
     """The fichas ``user`` may open. Deleted drafts are never among them (``Ficha.objects``)."""
-    if not user.is_authenticated:
+    visible, actor_id = _visible_scope(user)
+    if not visible:
         return Ficha.objects.none()
-    if user.is_coordinator:
-        return Ficha.objects.all()
-    if user.actor is not None:
-        return Ficha.objects.filter(actor=user.actor)
-    return Ficha.objects.none()
+    return Ficha.objects.all() if actor_id is None else Ficha.objects.filter(actor_id=actor_id)
 
 
 def get_ficha_for_user(
@@ -52,19 +60,24 @@ def get_ficha_for_user(
     ``lock=True`` (inside ``transaction.atomic``) reads the ficha's row ``FOR UPDATE``, so a
     save in the same transaction need not read it again (``editing.save_ficha_form``'s
     ``locked_version``).
+
+    The read is one statement prepared once per process (``rows.visible_ficha``: the same rows
+    as ``fichas_visible_to(user)``, with ``ejercicio`` and, without ``lock``, ``actor.tipo``
+    loaded): building it through the ORM cost a tenth of the web process's CPU under load
+    (docs/load-test.md §L8b).
     """
-    fichas = fichas_visible_to(request.user)
     if lock and not transaction.get_connection().in_atomic_block:
         # SQLite ignores FOR UPDATE: without this, its smoke tests would not catch a caller
         # whose lock ends with the statement.
         raise RuntimeError("lock=True needs the caller's transaction")
-    if lock:
-        # A save needs the exercise (is it open?), not the actor: a smaller statement to build
-        # on every autosave (docs/load-test.md §L7).
-        fichas = fichas.select_related("ejercicio").select_for_update(of=("self",))
-    else:
-        fichas = fichas.select_related("ejercicio", "actor__tipo")
-    ficha = get_object_or_404(fichas, pk=pk)
+    visible, actor_id = _visible_scope(request.user)
+    if not visible:
+        raise Http404
+    # A save needs the exercise (is it open?), not the actor: a smaller statement on every
+    # autosave (docs/load-test.md §L7).
+    ficha = rows.visible_ficha(int(pk), actor_id, lock=lock, with_actor=not lock)
+    if ficha is None:
+        raise Http404
     if write and not request.user.is_coordinator and not ficha.is_editable_by_institution:
         raise PermissionDenied
     return ficha

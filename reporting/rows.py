@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import connection, models
 
-from reporting.models import Actor, ActorType, Membership
+from reporting.models import Actor, ActorType, Ejercicio, Ficha, Membership
 
 Converter = Callable[[Any, Any, Any], Any]
 
@@ -91,28 +91,98 @@ def membership_of(user_id: int) -> Membership | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    sizes = [len(_columns(m, a, connection.vendor)[0]) for m, a in _PARTS]
-    member_values, rest = row[: sizes[0]], row[sizes[0] :]
-    actor_values, rest = rest[: sizes[1]], rest[sizes[1] :]
-    tipo_values, authenticator = rest[: sizes[2]], rest[sizes[2]]
+    (member_values, actor_values, tipo_values), rest = _split(row, _PARTS)
     membership = _instance(Membership, "m", member_values)
     assert isinstance(membership, Membership)
     if membership.actor_id is not None:
-        actor = _instance(Actor, "a", actor_values)
-        assert isinstance(actor, Actor)
-        actor.tipo = _instance(ActorType, "t", tipo_values)  # type: ignore[assignment]
-        membership.actor = actor
-    membership.has_authenticator = bool(authenticator)  # type: ignore[attr-defined]
+        membership.actor = _actor(actor_values, tipo_values)
+    membership.has_authenticator = bool(rest[0])  # type: ignore[attr-defined]
     return membership
 
 
 _PARTS = ((Membership, "m"), (Actor, "a"), (ActorType, "t"))
 
 
+def _split(row: Sequence[Any], parts) -> tuple[list[Sequence[Any]], Sequence[Any]]:
+    """A joined row cut into each model's values (``parts``: (model, alias) in select order),
+    and what follows them."""
+    pieces = []
+    for model, alias in parts:
+        size = len(_columns(model, alias, connection.vendor)[0])
+        pieces.append(row[:size])
+        row = row[size:]
+    return pieces, row
+
+
+def _actor(actor_values: Sequence[Any], tipo_values: Sequence[Any]) -> Actor:
+    actor = _instance(Actor, "a", actor_values)
+    assert isinstance(actor, Actor)
+    actor.tipo = _instance(ActorType, "t", tipo_values)  # type: ignore[assignment]
+    return actor
+
+
+@functools.cache
+def _ficha_statement(vendor: str, *, mine: bool, lock: bool, with_actor: bool) -> str:
+    quote = connection.ops.quote_name
+    meta = Ficha._meta
+    parts = _ficha_parts(with_actor)
+    select = ", ".join(
+        column for model, alias in parts for column in _columns(model, alias, vendor)[1]
+    )
+    column = lambda name: _quoted(meta.get_field(name).column)  # noqa: E731
+    sql = (
+        f"SELECT {select} FROM {quote(meta.db_table)} f"
+        f" INNER JOIN {quote(Ejercicio._meta.db_table)} e"
+        f" ON e.{_quoted(Ejercicio._meta.pk.column)} = f.{column('ejercicio')}"
+    )
+    if with_actor:
+        sql += (
+            f" INNER JOIN {quote(Actor._meta.db_table)} a"
+            f" ON a.{_quoted(Actor._meta.pk.column)} = f.{column('actor')}"
+            f" INNER JOIN {quote(ActorType._meta.db_table)} t"
+            f" ON t.{_quoted(ActorType._meta.pk.column)}"
+            f" = a.{_quoted(Actor._meta.get_field('tipo').column)}"
+        )
+    # Ficha.objects' own condition: a deleted draft is nobody's to open (FichaManager).
+    sql += f" WHERE f.{_quoted(meta.pk.column)} = %s AND f.{column('deleted_at')} IS NULL"
+    if mine:
+        sql += f" AND f.{column('actor')} = %s"
+    if lock and connection.features.has_select_for_update:
+        # As select_for_update(of=("self",)); SQLite has no row locks (and needs none).
+        sql += " FOR UPDATE OF f" if connection.features.has_select_for_update_of else " FOR UPDATE"
+    return sql
+
+
+def _ficha_parts(with_actor: bool):
+    parts = [(Ficha, "f"), (Ejercicio, "e")]
+    return parts + [(Actor, "a"), (ActorType, "t")] if with_actor else parts
+
+
+def visible_ficha(pk: int, actor_id: int | None, *, lock: bool, with_actor: bool):
+    """The ficha ``pk`` if it is not deleted and, with ``actor_id``, belongs to that actor; its
+    ``ejercicio`` loaded, and with ``with_actor`` its ``actor.tipo`` too; ``lock`` reads its
+    row ``FOR UPDATE``. As ``Ficha.objects.filter(actor_id=…).select_related(…).get(pk=pk)``
+    (``access.get_ficha_for_user``, the read of every ficha page, autosave and save:
+    docs/load-test.md §L8b). None when there is no such ficha."""
+    statement = _ficha_statement(
+        connection.vendor, mine=actor_id is not None, lock=lock, with_actor=with_actor
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, [pk] if actor_id is None else [pk, actor_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values, _rest = _split(row, _ficha_parts(with_actor))
+    ficha = _instance(Ficha, "f", values[0])
+    assert isinstance(ficha, Ficha)
+    ficha.ejercicio = _instance(Ejercicio, "e", values[1])  # type: ignore[assignment]
+    if with_actor:
+        ficha.actor = _actor(values[2], values[3])
+    return ficha
+
+
 @functools.cache
 def _lists_statement(vendor: str, names: tuple[str, ...]) -> str:
-    from reporting.models import Ficha
-
     quote = connection.ops.quote_name
     parts = []
     for index, name in enumerate(names):

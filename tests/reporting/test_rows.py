@@ -6,12 +6,13 @@ step applies. Compared field by field with the ORM, for each kind of account.
 """
 
 import pytest
-from django.db import connection, models
+from django.db import connection, models, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from reporting.models import Membership, Role, User
-from reporting.rows import membership_of
+from reporting.models import Ficha, Membership, Role, User
+from reporting.rows import membership_of, visible_ficha
 from tests import factories
 
 pytestmark = [pytest.mark.django_db, pytest.mark.smoke]
@@ -84,3 +85,63 @@ def test_user_membership_reads_one_statement(actor_a):
         assert user.actor == actor_a and not user.is_coordinator
         assert user.membership.user is user
     assert len(captured) == 1
+
+
+# ``rows.visible_ficha``: the read of every ficha page, autosave and save
+# (``access.get_ficha_for_user``, docs/load-test.md §L8b).
+
+
+def orm_ficha(pk: int, actor_id: int | None, *, with_actor: bool) -> Ficha | None:
+    fichas = Ficha.objects.all() if actor_id is None else Ficha.objects.filter(actor_id=actor_id)
+    related = ("ejercicio", "actor__tipo") if with_actor else ("ejercicio",)
+    return fichas.select_related(*related).filter(pk=pk).first()
+
+
+def assert_same_ficha(pk: int, actor_id: int | None, *, with_actor: bool) -> Ficha | None:
+    expected = orm_ficha(pk, actor_id, with_actor=with_actor)
+    with transaction.atomic():
+        found = visible_ficha(pk, actor_id, lock=not with_actor, with_actor=with_actor)
+    assert values(found) == values(expected)
+    if expected is None:
+        return found
+    assert found is not None and found._state.adding is False and found._state.db == "default"
+    # Loaded with the ficha: reading them asks nothing more.
+    with CaptureQueriesContext(connection) as captured:
+        assert values(found.ejercicio) == values(expected.ejercicio)
+        if with_actor:
+            assert values(found.actor) == values(expected.actor)
+            assert values(found.actor.tipo) == values(expected.actor.tipo)
+    assert len(captured) == 0
+    return found
+
+
+@pytest.mark.parametrize("with_actor", [True, False])
+def test_a_ficha_as_the_orm_reads_it(actor_a, actor_b, with_actor):
+    mine = factories.ficha(actor_a, nombre="Programa «uno» & dos", personas_atendidas=12)
+    theirs = factories.ficha(actor_b, ejercicio_obj=mine.ejercicio)
+    # The focal point of actor_a: their own ficha, not the other institution's.
+    assert assert_same_ficha(mine.pk, actor_a.pk, with_actor=with_actor) is not None
+    assert assert_same_ficha(theirs.pk, actor_a.pk, with_actor=with_actor) is None
+    # UPMRIP: every institution's.
+    assert assert_same_ficha(theirs.pk, None, with_actor=with_actor) is not None
+    assert assert_same_ficha(mine.pk + theirs.pk + 1000, None, with_actor=with_actor) is None
+
+
+def test_a_deleted_draft_is_nobodys(actor_a):
+    ficha = factories.ficha(actor_a)
+    Ficha.all_objects.filter(pk=ficha.pk).update(deleted_at=timezone.now())
+    assert assert_same_ficha(ficha.pk, actor_a.pk, with_actor=True) is None
+    assert assert_same_ficha(ficha.pk, None, with_actor=False) is None
+
+
+def test_the_ficha_is_one_statement_and_locks_its_row_only(actor_a):
+    ficha = factories.ficha(actor_a)
+    with transaction.atomic(), CaptureQueriesContext(connection) as captured:
+        assert visible_ficha(ficha.pk, actor_a.pk, lock=True, with_actor=False) is not None
+    assert len(captured) == 1
+    sql = captured[0]["sql"]
+    if connection.features.has_select_for_update_of:
+        assert sql.endswith("FOR UPDATE OF f")
+    with CaptureQueriesContext(connection) as captured:
+        visible_ficha(ficha.pk, actor_a.pk, lock=False, with_actor=True)
+    assert "FOR UPDATE" not in captured[0]["sql"]
