@@ -166,28 +166,51 @@ def ficha_section(context, section: dict) -> SafeString:
     its groups of fields (``ficha_item``). Was the body of the template's loop over sections;
     the loops and tags cost more than the remembered blocks (docs/load-test.md §L2c). Same
     HTML up to whitespace."""
-    slug = section["slug"]
-    parts = [
-        format_html(
+    parts = [_section_head(section["slug"], _text(section["title"]), section.get("instruction"))]
+    for group in section["groups"]:
+        if group["title"]:
+            parts.append(_group_head(_text(group["title"])))
+        parts.extend(ficha_item(context, item) for item in group["items"])
+    parts.append(mark_safe("  </section>\n"))
+    return mark_safe("".join(parts))
+
+
+# Keyed by the language and every text they show: a few dozen entries per language.
+HEADS_MAX = 256
+_heads: dict[tuple, SafeString] = {}
+
+
+def _remembered_head(key: tuple, render) -> SafeString:
+    html = _heads.get(key)
+    if html is None:
+        html = render()
+        if len(_heads) < HEADS_MAX:
+            _heads[key] = html
+    return html
+
+
+def _section_head(slug: str, title: str, instruction) -> SafeString:
+    """A section's heading, its guidance and (objectives) the note on the final objective:
+    translated and written once per language and text (docs/load-test.md §L8)."""
+    instruction = _text(instruction) if instruction else ""
+
+    def render() -> SafeString:
+        head = format_html(
             '<section class="ficha-seccion" id="seccion-{}">\n'
             '    <h2 class="h5 mt-4" id="s-{}">{}</h2>\n',
             slug,
             slug,
-            section["title"],
+            title,
         )
-    ]
-    if section.get("instruction"):
-        parts.append(
-            format_html(
+        if instruction:
+            head += format_html(
                 '    <details class="mb-3"><summary>{}</summary><p class="form-text mb-0">{}</p>'
                 "</details>\n",
                 _("Cómo llenar esta sección"),
-                section["instruction"],
+                instruction,
             )
-        )
-    if slug == "objetivo":
-        parts.append(
-            format_html(
+        if slug == "objetivo":
+            head += format_html(
                 '    <p class="alert alert-light border py-2">{}</p>\n',
                 _(
                     "La UPMRIP asigna el Objetivo final: uno solo por ficha, para no duplicar el "
@@ -195,13 +218,16 @@ def ficha_section(context, section: dict) -> SafeString:
                     "programa."
                 ),
             )
-        )
-    for group in section["groups"]:
-        if group["title"]:
-            parts.append(format_html('      <h3 class="h6 mt-3">{}</h3>\n', group["title"]))
-        parts.extend(ficha_item(context, item) for item in group["items"])
-    parts.append(mark_safe("  </section>\n"))
-    return mark_safe("".join(parts))
+        return mark_safe(head)
+
+    return _remembered_head((get_language(), slug, title, instruction), render)
+
+
+def _group_head(title: str) -> SafeString:
+    return _remembered_head(
+        ("group", title),
+        lambda: format_html('      <h3 class="h6 mt-3">{}</h3>\n', title),
+    )
 
 
 def _item_html(context, item: dict, observed, field_html: str) -> str:
@@ -346,8 +372,57 @@ def reto_row(form, number: int | None = None) -> SafeString:
     )
 
 
+class ConstantTextNode(template.Node):
+    """``{% constant_text %}…{% endconstant_text %}``: text and ``{% translate "…" %}`` of
+    constant strings only, rendered once per language (and autoescaping) in this process.
+
+    A page's fixed texts (headings, guidance, buttons) cost a gettext lookup each on every
+    request, ~50 on the form page (docs/load-test.md §L8). What may go inside is checked when
+    the template is read, so the block can depend on nothing but the language: plain text,
+    comments and ``{% translate %}`` of a literal without filters, ``as`` or a variable context.
+    makemessages still finds the texts (they are ordinary ``{% translate %}`` tags).
+    """
+
+    def __init__(self, nodelist):
+        for node in nodelist:
+            if not _constant(node):
+                raise template.TemplateSyntaxError(
+                    f"constant_text takes text and {{% translate 'literal' %}} only, not {node!r}"
+                )
+        self.nodelist = nodelist
+        self.rendered: dict[tuple, SafeString] = {}
+
+    def render(self, context) -> SafeString:
+        key = (get_language(), context.autoescape)
+        html = self.rendered.get(key)
+        if html is None:
+            html = self.rendered[key] = mark_safe(self.nodelist.render(context))
+        return html
+
+
+def _constant(node) -> bool:
+    from django.template.base import TextNode
+    from django.template.defaulttags import CommentNode
+    from django.templatetags.i18n import TranslateNode
+
+    if isinstance(node, TextNode | CommentNode):
+        return True
+    if not isinstance(node, TranslateNode) or node.asvar or node.message_context:
+        return False
+    expression = node.filter_expression
+    return not expression.filters and getattr(expression.var, "literal", None) is not None
+
+
+@register.tag
+def constant_text(parser, token) -> ConstantTextNode:
+    nodelist = parser.parse(("endconstant_text",))
+    parser.delete_first_token()
+    return ConstantTextNode(nodelist)
+
+
 def clear() -> None:
     """Forget every remembered field (tests)."""
     _rendered.clear()
     _texts.clear()
+    _heads.clear()
     _reto_buttons.cache_clear()
