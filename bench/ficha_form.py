@@ -21,6 +21,7 @@ import json
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -28,6 +29,7 @@ import _django  # noqa: E402
 import alternate  # noqa: E402
 
 FOCAL = "enlace.inm@demo.gob.mx"
+URLENCODED = "application/x-www-form-urlencoded"
 PAGES = ["form: draft", "form: observada", "autosave: draft", "save: draft", "mis fichas"]
 CASES = [*PAGES, *(f"{page} (CPU)" for page in PAGES)]
 # docs/load-test.md §L2b: on 2 cores shared with PostgreSQL, 50 requests/s leave the web
@@ -90,13 +92,19 @@ def requests():
     data = autosave_data(draft)
     get = getter(client)
 
+    def form(values: dict) -> str:
+        # Url-encoded, as the browser posts both (static/js/ficha_form.js, the form itself).
+        return urlencode(values, doseq=True)
+
     def autosave():
-        response = client.post(f"/fichas/{draft.pk}/autoguardado/", data, HTTP_X_AUTOSAVE="1")
+        response = client.post(
+            f"/fichas/{draft.pk}/autoguardado/", form(data), URLENCODED, HTTP_X_AUTOSAVE="1"
+        )
         assert response.status_code == 200, response.content[:300]
         data["version"] = response.json()["version"]
 
     def save():
-        response = client.post(f"/fichas/{draft.pk}/", data)
+        response = client.post(f"/fichas/{draft.pk}/", form(data), URLENCODED)
         assert response.status_code == 302, response.content[:300]
         # Not timed apart: one small query, as the next page view would read it.
         data["version"] = Ficha.objects.values_list("version", flat=True).get(pk=draft.pk)
