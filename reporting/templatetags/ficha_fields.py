@@ -44,8 +44,13 @@ SHORT_VALUE = 200  # characters: longer values are rendered each time, never rem
 _rendered = options.Memory(MAX_ENTRIES)
 
 
-def field_key(bound: BoundField) -> tuple:
-    """Everything the crispy bootstrap5 field templates read from a bound field."""
+def field_key(bound: BoundField, language: str | None = None) -> tuple:
+    """Everything the crispy bootstrap5 field templates read from a bound field.
+
+    ``language``: the active one (``get_language()``), when the caller has it already: each
+    look-up of the active language goes through asgiref's thread-local (docs/load-test.md §L8).
+    """
+    language = language or get_language()
     field, widget = bound.field, bound.field.widget
     choices = getattr(field, "choices", ())
     if isinstance(choices, ModelChoiceIterator):
@@ -56,7 +61,7 @@ def field_key(bound: BoundField) -> tuple:
         remember_choices(bound.form)
         choices = getattr(field, "choices", ())
     return (
-        get_language(),
+        language,
         type(bound.form).__qualname__,
         bound.html_name,
         bound.auto_id,
@@ -64,8 +69,8 @@ def field_key(bound: BoundField) -> tuple:
         repr(sorted((k, str(v)) for k, v in widget.attrs.items())),
         repr(bound.value()),
         tuple(str(e) for e in bound.errors),
-        _text(bound.label),
-        _text(bound.help_text),
+        _text(bound.label, language),
+        _text(bound.help_text, language),
         field.required,
         field.disabled,
         bound.css_classes(),
@@ -81,11 +86,11 @@ TEXTS_MAX = 1024
 _texts: dict[tuple, tuple[object, str]] = {}
 
 
-def _text(value) -> str:
+def _text(value, language: str | None = None) -> str:
     """``str(value)``, remembered per language for a lazy translation (see above)."""
     if value is None or isinstance(value, str):
         return str(value)
-    key = (get_language(), id(value))
+    key = (language or get_language(), id(value))
     known = _texts.get(key)
     if known is not None and known[0] is value:
         return known[1]
@@ -127,7 +132,7 @@ def ficha_field(bound: BoundField) -> str:
 
 
 @register.simple_tag(takes_context=True)
-def ficha_item(context, item: dict) -> SafeString:
+def ficha_item(context, item: dict, language: str | None = None) -> SafeString:
     """One field of the ficha form: the UPMRIP's observation on it, the field (``ficha_field``)
     and its word counter.
 
@@ -144,7 +149,7 @@ def ficha_item(context, item: dict) -> SafeString:
     observed = context.get("observaciones", {}).get(bound.name) or ()
     if not worth_remembering(bound):
         return mark_safe(_item_html(context, item, observed, as_crispy_field(bound)))
-    key = field_key(bound)
+    key = field_key(bound, language)
     words = item.get("words")
     counter = (
         (words, item["count"], item["section_label"], context.get("word_limit", 0))
@@ -166,11 +171,16 @@ def ficha_section(context, section: dict) -> SafeString:
     its groups of fields (``ficha_item``). Was the body of the template's loop over sections;
     the loops and tags cost more than the remembered blocks (docs/load-test.md §L2c). Same
     HTML up to whitespace."""
-    parts = [_section_head(section["slug"], _text(section["title"]), section.get("instruction"))]
+    language = get_language()
+    parts = [
+        _section_head(
+            section["slug"], _text(section["title"], language), section.get("instruction"), language
+        )
+    ]
     for group in section["groups"]:
         if group["title"]:
-            parts.append(_group_head(_text(group["title"])))
-        parts.extend(ficha_item(context, item) for item in group["items"])
+            parts.append(_group_head(_text(group["title"], language)))
+        parts.extend(ficha_item(context, item, language) for item in group["items"])
     parts.append(mark_safe("  </section>\n"))
     return mark_safe("".join(parts))
 
@@ -189,10 +199,10 @@ def _remembered_head(key: tuple, render) -> SafeString:
     return html
 
 
-def _section_head(slug: str, title: str, instruction) -> SafeString:
+def _section_head(slug: str, title: str, instruction, language: str) -> SafeString:
     """A section's heading, its guidance and (objectives) the note on the final objective:
     translated and written once per language and text (docs/load-test.md §L8)."""
-    instruction = _text(instruction) if instruction else ""
+    instruction = _text(instruction, language) if instruction else ""
 
     def render() -> SafeString:
         head = format_html(
@@ -220,7 +230,7 @@ def _section_head(slug: str, title: str, instruction) -> SafeString:
             )
         return mark_safe(head)
 
-    return _remembered_head((get_language(), slug, title, instruction), render)
+    return _remembered_head((language, slug, title, instruction), render)
 
 
 def _group_head(title: str) -> SafeString:
@@ -372,52 +382,20 @@ def reto_row(form, number: int | None = None) -> SafeString:
     )
 
 
-class ConstantTextNode(template.Node):
-    """``{% constant_text %}…{% endconstant_text %}``: text and ``{% translate "…" %}`` of
-    constant strings only, rendered once per language (and autoescaping) in this process.
-
-    A page's fixed texts (headings, guidance, buttons) cost a gettext lookup each on every
-    request, ~50 on the form page (docs/load-test.md §L8). What may go inside is checked when
-    the template is read, so the block can depend on nothing but the language: plain text,
-    comments and ``{% translate %}`` of a literal without filters, ``as`` or a variable context.
-    makemessages still finds the texts (they are ordinary ``{% translate %}`` tags).
-    """
-
-    def __init__(self, nodelist):
-        for node in nodelist:
-            if not _constant(node):
-                raise template.TemplateSyntaxError(
-                    f"constant_text takes text and {{% translate 'literal' %}} only, not {node!r}"
-                )
-        self.nodelist = nodelist
-        self.rendered: dict[tuple, SafeString] = {}
-
-    def render(self, context) -> SafeString:
-        key = (get_language(), context.autoescape)
-        html = self.rendered.get(key)
-        if html is None:
-            html = self.rendered[key] = mark_safe(self.nodelist.render(context))
-        return html
-
-
-def _constant(node) -> bool:
-    from django.template.base import TextNode
-    from django.template.defaulttags import CommentNode
-    from django.templatetags.i18n import TranslateNode
-
-    if isinstance(node, TextNode | CommentNode):
-        return True
-    if not isinstance(node, TranslateNode) or node.asvar or node.message_context:
-        return False
-    expression = node.filter_expression
-    return not expression.filters and getattr(expression.var, "literal", None) is not None
-
-
-@register.tag
-def constant_text(parser, token) -> ConstantTextNode:
-    nodelist = parser.parse(("endconstant_text",))
-    parser.delete_first_token()
-    return ConstantTextNode(nodelist)
+@register.simple_tag
+def empty_reto_row(formset) -> SafeString:
+    """``reto_row`` of the formset's empty form (the row static/js/ficha_form.js copies),
+    remembered: it shows no value and no error, only the language's texts, the formset's
+    prefix and the ficha it belongs to, so that is its key; building the empty form and
+    writing it cost ~1 ms a page (docs/load-test.md §L8)."""
+    key = (
+        "empty-reto",
+        get_language(),
+        type(formset).__qualname__,
+        formset.prefix,
+        formset.instance.pk,
+    )
+    return _rendered.get(key, lambda: reto_row(formset.empty_form))
 
 
 def clear() -> None:

@@ -10,12 +10,16 @@ key of a small per-process memory, so the address is the one ``{% url %}`` gives
 a number, the address is reversed once with a placeholder number (``PLACEHOLDER``, which no
 address contains otherwise) that is replaced by the row's: a list of fichas reverses six
 addresses per row.
+
+``{% constant_text %}…{% endconstant_text %}``: the page's fixed texts, translated once per
+language (docs/load-test.md §L8).
 """
 
 from django import template
 from django.template import defaulttags
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()
@@ -82,3 +86,51 @@ def fixed_url(parser, token) -> FixedURLNode:
     if len(node.args) > 1 or node.kwargs:
         raise template.TemplateSyntaxError("fixed_url takes a URL name and at most one number")
     return FixedURLNode(node)
+
+
+class ConstantTextNode(template.Node):
+    """``{% constant_text %}…{% endconstant_text %}``: text and ``{% translate "…" %}`` of
+    constant strings only, rendered once per language (and autoescaping) in this process.
+
+    A page's fixed texts (headings, guidance, buttons) cost a gettext lookup each on every
+    request, ~50 on the form page (docs/load-test.md §L8). What may go inside is checked when
+    the template is read, so the block can depend on nothing but the language: plain text,
+    comments and ``{% translate %}`` of a literal without filters, ``as`` or a variable context.
+    makemessages still finds the texts (they are ordinary ``{% translate %}`` tags).
+    """
+
+    def __init__(self, nodelist):
+        for node in nodelist:
+            if not _constant(node):
+                raise template.TemplateSyntaxError(
+                    f"constant_text takes text and {{% translate 'literal' %}} only, not {node!r}"
+                )
+        self.nodelist = nodelist
+        self.rendered: dict[tuple, SafeString] = {}
+
+    def render(self, context) -> SafeString:
+        key = (get_language(), context.autoescape)
+        html = self.rendered.get(key)
+        if html is None:
+            html = self.rendered[key] = mark_safe(self.nodelist.render(context))
+        return html
+
+
+def _constant(node) -> bool:
+    from django.template.base import TextNode
+    from django.template.defaulttags import CommentNode
+    from django.templatetags.i18n import TranslateNode
+
+    if isinstance(node, TextNode | CommentNode):
+        return True
+    if not isinstance(node, TranslateNode) or node.asvar or node.message_context:
+        return False
+    expression = node.filter_expression
+    return not expression.filters and getattr(expression.var, "literal", None) is not None
+
+
+@register.tag
+def constant_text(parser, token) -> ConstantTextNode:
+    nodelist = parser.parse(("endconstant_text",))
+    parser.delete_first_token()
+    return ConstantTextNode(nodelist)

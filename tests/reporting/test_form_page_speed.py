@@ -203,3 +203,39 @@ def test_the_history_in_one_statement_is_the_orms(returned, focal_a, coordinator
     rows = page_rows.history_rows(draft.pk)
     assert rows == _history_by_the_orm(draft)
     assert sum("deleted_at" in e["changes"] for e in rows) == 2
+
+
+def test_constant_text_is_rendered_once_per_language_and_refuses_anything_else():
+    """{% constant_text %} (docs/load-test.md §L8): only text and literal translations, so
+    what it remembers depends on nothing but the language."""
+    from django.template import TemplateSyntaxError, engines
+    from django.utils import translation
+
+    engine = engines["django"]
+    source = (
+        "{% load i18n fixed_urls %}{% constant_text %}<b>{% translate 'Mis fichas' %}"
+        "</b>{% endconstant_text %}"
+    )
+    fixed = engine.from_string(source)
+    with translation.override("en"):
+        english = fixed.render({})
+    with translation.override("es-mx"):
+        spanish = fixed.render({})
+    assert spanish == "<b>Mis fichas</b>"
+    assert english != spanish and english.startswith("<b>")
+    with translation.override("en"):
+        assert fixed.render({}) == english
+    for inside in [
+        "{{ ficha }}",
+        "{% translate texto %}",
+        "{% translate 'Ver' as t %}",
+        "{% translate 'Ver'|upper %}",
+        "{% if x %}a{% endif %}",
+        "{% url 'home' %}",
+    ]:
+        with pytest.raises(TemplateSyntaxError):
+            engine.from_string(
+                "{% load i18n fixed_urls %}{% constant_text %}"
+                + inside
+                + "{% endconstant_text %}"
+            )
