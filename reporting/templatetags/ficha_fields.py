@@ -29,7 +29,9 @@ from django.db.models import QuerySet
 from django.forms import BoundField, HiddenInput, ModelChoiceField
 from django.forms.models import ModelChoiceIterator
 from django.template.defaultfilters import linebreaksbr
-from django.utils.html import format_html
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -380,6 +382,108 @@ def reto_row(form, number: int | None = None) -> SafeString:
         delete_label=_("Quitar este reto"),
         buttons=buttons,
     )
+
+
+def _fixed(text: str) -> SafeString:
+    """``{% translate "text" %}``: a literal's translation is trusted, never escaped."""
+    return mark_safe(_(text))
+
+
+def _with_value(text: str, campo) -> SafeString:
+    """``{% blocktranslate with campo=… %}``: the value escaped, the translation not."""
+    return mark_safe(_(text) % {"campo": conditional_escape(campo)})
+
+
+HISTORY_DATE = "j \\d\\e F \\d\\e Y, H:i"
+
+
+def _history_event(event: dict) -> str:
+    """One event of ``ficha_history``: as the loop of the template it replaces wrote it."""
+    at = timezone.localtime(event["at"]) if timezone.is_aware(event["at"]) else event["at"]
+    parts = [
+        format_html(
+            '    <li class="mb-2">\n      <time datetime="{}">{}</time> ·\n      ',
+            date_format(at, "c"),
+            date_format(at, HISTORY_DATE),
+        )
+    ]
+    kind, editorial, note = event["kind"], event["editorial"], event["note"]
+    if kind == "creada":
+        parts.append(_fixed("Creada"))
+    elif editorial:
+        parts.append(format_html("<strong>{}</strong> · UPMRIP", _fixed("Corrección editorial")))
+    elif kind == "edicion":
+        parts.append(escape(note))
+    else:
+        if event["from_status"]:
+            parts.append(format_html("{} → ", event["from_label"]))
+        parts.append(format_html("<strong>{}</strong>", event["to_label"]))
+    parts.append("\n      ")
+    if not editorial and event["by_name"]:
+        parts.append(format_html("· {}", event["by_name"]))
+    parts.append("\n      ")
+    if note and kind != "edicion":
+        parts.append(
+            format_html(
+                '<div class="small text-body-secondary ms-3">{} {}</div>',
+                _fixed("Nota:"),
+                linebreaksbr(note, autoescape=True),
+            )
+        )
+    parts.append("\n      ")
+    if editorial:
+        if note:
+            parts.append(
+                format_html(
+                    '\n        <div class="small text-body-secondary ms-3">{} {}</div>',
+                    _fixed("Nota de la UPMRIP:"),
+                    linebreaksbr(note, autoescape=True),
+                )
+            )
+        parts.append('\n        <ul class="small ms-3 mb-0 cambios-editoriales">\n')
+        for change in event["changes"].values():
+            parts.append(
+                format_html(
+                    "          <li><details><summary>{}</summary>\n"
+                    '            <dl class="mb-1"><dt>{}</dt><dd>{}</dd>'
+                    "<dt>{}</dt><dd>{}</dd></dl>\n"
+                    "          </details></li>\n",
+                    _with_value("Cambió «%(campo)s»", change["label"]),
+                    _fixed("Antes"),
+                    linebreaksbr(change["old"] or "—", autoescape=True),
+                    _fixed("Ahora"),
+                    linebreaksbr(change["new"] or "—", autoescape=True),
+                )
+            )
+        parts.append("        </ul>\n      ")
+    for o in event["observed"]:
+        parts.append(
+            format_html(
+                '<div class="small text-body-secondary ms-3">{} {}</div>',
+                _with_value("Observación sobre «%(campo)s»:", o["label"]),
+                linebreaksbr(o["texto"], autoescape=True),
+            )
+        )
+    parts.append("\n    </li>\n")
+    return "".join(parts)
+
+
+@register.simple_tag
+def ficha_history(history: list[dict]) -> SafeString:
+    """The history the institution reads (``views.fichas._history``'s plain values): was the
+    loop of ``reporting/_ficha_history.html``, whose tags, filters and translations cost ~1-2
+    ms a page (docs/load-test.md §L8). Same HTML up to whitespace; every value escaped."""
+    head = format_html(
+        '<section aria-labelledby="historial-titulo" class="mt-5">\n'
+        '  <h2 id="historial-titulo" class="h4">{}</h2>\n',
+        _("Historial de la ficha"),
+    )
+    if not history:
+        body = format_html("  <p>{}</p>\n", _("Todavía no hay movimientos."))
+    else:
+        events = "".join(_history_event(event) for event in history)
+        body = mark_safe(f'  <ol class="list-unstyled historial">\n{events}  </ol>\n')
+    return mark_safe(f"{head}{body}</section>\n")
 
 
 @register.simple_tag

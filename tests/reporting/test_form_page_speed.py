@@ -235,7 +235,28 @@ def test_constant_text_is_rendered_once_per_language_and_refuses_anything_else()
     ]:
         with pytest.raises(TemplateSyntaxError):
             engine.from_string(
-                "{% load i18n fixed_urls %}{% constant_text %}"
-                + inside
-                + "{% endconstant_text %}"
+                "{% load i18n fixed_urls %}{% constant_text %}" + inside + "{% endconstant_text %}"
             )
+
+
+def test_the_history_escapes_every_value(returned, coordinator):
+    """ficha_history (docs/load-test.md §L8) writes the history without the template engine:
+    notes, labels, observations and corrections typed by people are escaped, line breaks kept."""
+    from reporting import audit
+    from reporting.models import FichaEventKind
+    from reporting.views.fichas import _history
+
+    audit.record_event(
+        returned,
+        FichaEventKind.EDIT,
+        by=coordinator,
+        note="<script>uno</script>\ndos",
+        changes={"nombre": {"label": "<i>Nombre</i>", "old": "a\n<b>", "new": ""}},
+    )
+    html = ficha_fields.ficha_history(_history(returned))
+    assert "<script>" not in html and "<i>" not in html and "<b>" not in html
+    assert "&lt;script&gt;uno&lt;/script&gt;<br>dos" in html
+    assert "Cambió «&lt;i&gt;Nombre&lt;/i&gt;»" in html
+    assert "<dd>a<br>&lt;b&gt;</dd>" in html and "<dd>—</dd>" in html
+    assert "Falta &lt;Sonora&gt;." in html  # an observation, from the fixture
+    assert ficha_fields.ficha_history([]).count("Todavía no hay movimientos.") == 1
