@@ -6,6 +6,7 @@ types and sizes; ``submitting=True`` adds the completeness rules and the 180-wor
 (docs/ficha.md §R2, §R11) that «Enviar a revisión» requires.
 """
 
+import copy
 import re
 from typing import TYPE_CHECKING, Any, cast
 
@@ -77,6 +78,78 @@ def _help(guidance: "StrOrPromise", examples: "tuple[StrOrPromise, ...]" = ()) -
     )
 
 
+def _shallow(obj):
+    """``copy.copy(obj)`` for a plain object (a form field or widget): a new instance with the
+    same ``__dict__``, without ``copy``'s generic ``__reduce_ex__`` round trip."""
+    new = object.__new__(type(obj))
+    new.__dict__.update(obj.__dict__)
+    return new
+
+
+# Django's own __deepcopy__ methods that _copy_field repeats; a class with any other (its own
+# copy rules) is copied by copy.deepcopy, as Django would.
+_FIELD_COPIES = (
+    forms.Field.__deepcopy__,
+    forms.ChoiceField.__deepcopy__,
+    forms.ModelChoiceField.__deepcopy__,
+)
+_WIDGET_COPIES = (forms.Widget.__deepcopy__, forms.widgets.ChoiceWidget.__deepcopy__)
+
+
+def _plain(obj) -> bool:
+    return "__slots__" not in type(obj).__dict__ and not hasattr(type(obj), "__copy__")
+
+
+def _copy_field(field: forms.Field, memo: dict) -> forms.Field:
+    """What ``copy.deepcopy(field)`` gives: Django's ``Field.__deepcopy__`` (and ChoiceField's,
+    ModelChoiceField's, Widget's, ChoiceWidget's) step by step, with ``_shallow`` for their
+    ``copy.copy``."""
+    copier = type(field).__deepcopy__
+    widget = field.widget
+    widget_copier = type(widget).__deepcopy__
+    if not (
+        copier in _FIELD_COPIES
+        and widget_copier in _WIDGET_COPIES
+        and _plain(field)
+        and _plain(widget)
+    ):
+        return copy.deepcopy(field, memo)
+    result = _shallow(field)
+    memo[id(field)] = result
+    new_widget = _shallow(widget)
+    new_widget.attrs = widget.attrs.copy()
+    if widget_copier is forms.widgets.ChoiceWidget.__deepcopy__:
+        new_widget.choices = copy.copy(widget.choices)
+    memo[id(widget)] = new_widget
+    result.widget = new_widget
+    result.error_messages = field.error_messages.copy()
+    result.validators = field.validators[:]
+    if copier is forms.ChoiceField.__deepcopy__:
+        result._choices = copy.deepcopy(field._choices, memo)  # type: ignore[attr-defined]
+    elif copier is forms.ModelChoiceField.__deepcopy__:
+        queryset = cast(forms.ModelChoiceField, field).queryset
+        if queryset is not None:
+            cast(forms.ModelChoiceField, result).queryset = queryset.all()
+    return result
+
+
+class CheaplyCopiedFields(dict):
+    """A form class's ``base_fields``, copied for each form as Django copies them
+    (``BaseForm.__init__``: ``copy.deepcopy(self.base_fields)``) but without ``copy``'s generic
+    machinery: for the ficha form's 31 fields that machinery was most of building the form,
+    ~2 ms of CPU on every autosave, save and form page (docs/load-test.md §L8b).
+    ``tests/reporting/test_field_copies.py`` compares the copies with ``copy.deepcopy``'s."""
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return {name: _copy_field(field, memo) for name, field in self.items()}
+
+
+def copied_cheaply[F: type[forms.BaseForm]](form_class: F) -> F:
+    """Class decorator: the form's fields are copied with ``CheaplyCopiedFields``."""
+    form_class.base_fields = CheaplyCopiedFields(form_class.base_fields)
+    return form_class
+
+
 class CountField(forms.IntegerField):
     """A whole number of people or actions: 0 to 100 million; accepts «2,500» and «2 500»."""
 
@@ -140,6 +213,7 @@ def _textarea(rows: int = 5, section: str | None = None) -> forms.Textarea:
 LISTS = ("objetivos_propuestos", "entidades")
 
 
+@copied_cheaply
 class FichaForm(forms.ModelForm):
     """The ficha técnica as an institution fills it, in official order (docs/ficha.md §F1-F8)."""
 
@@ -745,6 +819,9 @@ RetoFormSet = cast(
         validate_max=True,
     ),
 )
+# The factory made its own form class (RetoForm's fields, plus the formset's): copied cheaply
+# too, as each reto row is a form (docs/load-test.md §L8b).
+copied_cheaply(RetoFormSet.form)
 
 
 class CarryOverForm(forms.Form):
