@@ -9,6 +9,8 @@ each; every thread may hold a database connection (CONN_MAX_AGE), so PostgreSQL'
 max_connections must cover WEB_WORKERS x WEB_THREADS plus the worker and the admin.
 """
 
+import gc
+import itertools
 import os
 
 bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
@@ -27,13 +29,32 @@ accesslog = os.environ.get("WEB_ACCESS_LOG") or None
 errorlog = "-"
 
 
+# The young generation's threshold (Python's default 700). A focal point's request allocates
+# tens of thousands of objects, nearly all freed by reference counting; at 700 the collector
+# ran ~100 times per request and a full collection about once per request, ~10% of the
+# request's CPU (bench: docs/load-test.md §L8b).
+GC_THRESHOLD = (10_000, 10, 10)
+# After this many requests a worker has compiled its templates and filled its per-process
+# memories (options, form blocks, fixed URLs): they are frozen too, once.
+FREEZE_AGAIN_AFTER = int(os.environ.get("WEB_GC_FREEZE_AFTER", "200"))
+_served = itertools.count(1)
+
+
 def post_worker_init(worker) -> None:
     """Once the worker has loaded the site: collect, then move every object alive now (modules,
     settings, URL patterns, templates compiled so far) out of the garbage collector's reach.
     A full collection of a warm worker scanned ~130,000 objects and took ~100 ms of CPU inside
     whichever request triggered it: the desk's rare 200 ms spikes (docs/load-test.md §L1).
-    Objects made by requests are still collected as usual."""
-    import gc
-
+    Objects made by requests are still collected as usual, less often (``GC_THRESHOLD``)."""
     gc.collect()
     gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
+
+
+def post_request(worker, req, environ, resp) -> None:
+    """The ``FREEZE_AGAIN_AFTER``-th request of a worker freezes what the first ones loaded
+    (templates are compiled at their first use, after ``post_worker_init``): otherwise every
+    full collection scans them again (docs/load-test.md §L8b)."""
+    if next(_served) == FREEZE_AGAIN_AFTER:
+        gc.collect()
+        gc.freeze()

@@ -24,3 +24,27 @@ def test_a_worker_freezes_what_it_loaded_out_of_the_collectors_reach():
         assert gc.isenabled()  # requests' objects are still collected
     finally:
         gc.unfreeze()
+        gc.set_threshold(700, 10, 10)
+
+
+def test_collections_are_rarer_and_a_warm_worker_freezes_once_more():
+    settings = runpy.run_path(str(CONFIG))
+    before = gc.get_threshold()
+    try:
+        settings["post_worker_init"](worker=None)
+        assert gc.get_threshold() == settings["GC_THRESHOLD"]
+        assert settings["GC_THRESHOLD"][0] > 700
+        frozen = gc.get_freeze_count()
+        warmed = [object() for _ in range(3)]  # stand-ins for what requests compiled
+        kept = [[x] for x in warmed]  # tracked containers
+        for served in range(1, settings["FREEZE_AGAIN_AFTER"]):
+            settings["post_request"](None, None, {}, None)
+            assert gc.get_freeze_count() == frozen, served
+        settings["post_request"](None, None, {}, None)  # the FREEZE_AGAIN_AFTER-th
+        assert gc.get_freeze_count() >= frozen + len(kept)
+        after_second = gc.get_freeze_count()
+        settings["post_request"](None, None, {}, None)  # once only
+        assert gc.get_freeze_count() == after_second
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*before)
