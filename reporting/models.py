@@ -320,6 +320,23 @@ class UserManager(BaseUserManager["User"]):
     def get_by_natural_key(self, email: str | None) -> "User":
         return self.get(email__iexact=email)
 
+    def get(self, *args, **kwargs) -> "User":
+        """``User.objects.get(pk=<int>)``, how Django's ``ModelBackend`` loads the person signed
+        in on every request, reads the user and their membership (``User.membership``) in one
+        statement prepared once per process (``reporting.rows.user_with_membership``;
+        docs/load-test.md §L8b). Any other lookup is the ORM's."""
+        pk = kwargs.get("pk")
+        if args or len(kwargs) != 1 or type(pk) is not int or self._db not in (None, "default"):
+            return super().get(*args, **kwargs)
+        from reporting.rows import user_with_membership
+
+        user = user_with_membership(pk)
+        if user is None:
+            raise self.model.DoesNotExist(
+                f"{self.model._meta.object_name} matching query does not exist."
+            )
+        return user
+
 
 class User(AbstractUser):
     """A person who logs in with their email address."""

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.db import connection, models
 
-from reporting.models import Actor, ActorType, Ejercicio, Ficha, Membership
+from reporting.models import Actor, ActorType, Ejercicio, Ficha, Membership, User
 
 Converter = Callable[[Any, Any, Any], Any]
 
@@ -56,30 +56,51 @@ def _instance(model: type[models.Model], alias: str, values: Sequence[Any]) -> m
 
 
 @functools.cache
-def _membership_statement(vendor: str) -> str:
+def _membership_statement(vendor: str, with_user: bool = False) -> str:
+    """The membership, its actor and type, and whether a confirmed authenticator exists; with
+    ``with_user``, the user's row first and the membership joined to it (None when absent)."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     quote = connection.ops.quote_name
     device = TOTPDevice._meta
     member = Membership._meta
     actor = Actor._meta
+    parts = _USER_PARTS if with_user else _PARTS
     select = ", ".join(
-        column
-        for model, alias in ((Membership, "m"), (Actor, "a"), (ActorType, "t"))
-        for column in _columns(model, alias, vendor)[1]
+        column for model, alias in parts for column in _columns(model, alias, vendor)[1]
     )
     user_column = _quoted(member.get_field("user").column)
+    if with_user:
+        source = (
+            f" FROM {quote(User._meta.db_table)} u LEFT JOIN {quote(member.db_table)} m"
+            f" ON m.{user_column} = u.{_quoted(User._meta.pk.column)}"
+        )
+        condition = f" WHERE u.{_quoted(User._meta.pk.column)} = %s"
+    else:
+        source = f" FROM {quote(member.db_table)} m"
+        condition = f" WHERE m.{user_column} = %s"
     return (
         f"SELECT {select}, EXISTS (SELECT 1 FROM {quote(device.db_table)} d"
         f" WHERE d.{_quoted(device.get_field('user').column)} = m.{user_column}"
         f" AND d.{_quoted(device.get_field('confirmed').column)})"
-        f" FROM {quote(member.db_table)} m"
+        f"{source}"
         f" LEFT JOIN {quote(actor.db_table)} a"
         f" ON a.{_quoted(actor.pk.column)} = m.{_quoted(member.get_field('actor').column)}"
         f" LEFT JOIN {quote(ActorType._meta.db_table)} t"
         f" ON t.{_quoted(ActorType._meta.pk.column)} = a.{_quoted(actor.get_field('tipo').column)}"
-        f" WHERE m.{user_column} = %s"
+        f"{condition}"
     )
+
+
+def _membership(
+    member_values: Sequence[Any], actor_values: Sequence[Any], tipo_values, authenticator
+) -> Membership:
+    membership = _instance(Membership, "m", member_values)
+    assert isinstance(membership, Membership)
+    if membership.actor_id is not None:
+        membership.actor = _actor(actor_values, tipo_values)
+    membership.has_authenticator = bool(authenticator)  # type: ignore[attr-defined]
+    return membership
 
 
 def membership_of(user_id: int) -> Membership | None:
@@ -92,15 +113,32 @@ def membership_of(user_id: int) -> Membership | None:
     if row is None:
         return None
     (member_values, actor_values, tipo_values), rest = _split(row, _PARTS)
-    membership = _instance(Membership, "m", member_values)
-    assert isinstance(membership, Membership)
-    if membership.actor_id is not None:
-        membership.actor = _actor(actor_values, tipo_values)
-    membership.has_authenticator = bool(rest[0])  # type: ignore[attr-defined]
-    return membership
+    return _membership(member_values, actor_values, tipo_values, rest[0])
+
+
+def user_with_membership(user_id: int) -> User | None:
+    """The user ``user_id`` (or None) with ``User.membership`` already read (``membership_of``'s
+    answer): what every signed-in request loads (``UserManager.get``), in one statement
+    instead of two (docs/load-test.md §L8b)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_membership_statement(connection.vendor, True), [user_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    (user_values, member_values, actor_values, tipo_values), rest = _split(row, _USER_PARTS)
+    user = _instance(User, "u", user_values)
+    assert isinstance(user, User)
+    membership = None
+    if member_values[_MEMBERSHIP_PK] is not None:
+        membership = _membership(member_values, actor_values, tipo_values, rest[0])
+        membership.user = user
+    user.__dict__["membership"] = membership  # the cached_property, filled
+    return user
 
 
 _PARTS = ((Membership, "m"), (Actor, "a"), (ActorType, "t"))
+_USER_PARTS = ((User, "u"), *_PARTS)
+_MEMBERSHIP_PK = list(Membership._meta.concrete_fields).index(Membership._meta.pk)
 
 
 def _split(row: Sequence[Any], parts) -> tuple[list[Sequence[Any]], Sequence[Any]]:
@@ -239,3 +277,40 @@ def live_session(session_key: str, now) -> models.Model | None:
         )
         row = cursor.fetchone()
     return None if row is None else _instance(Session, "s", row)
+
+
+@functools.cache
+def _rows_statement(model: type[models.Model], vendor: str) -> tuple[str, str] | None:
+    """The start and end of ``SELECT <every column> FROM <table> WHERE <pk> IN (…) ORDER BY
+    <the model's ordering>``; None when the ordering is not plain local fields."""
+    meta = model._meta
+    order = []
+    for name in meta.ordering:
+        if not isinstance(name, str) or "__" in name or name.lstrip("-") == "?":
+            return None
+        try:
+            field = meta.get_field(name.lstrip("-"))
+        except Exception:
+            return None
+        if not getattr(field, "concrete", False) or field.many_to_many:
+            return None
+        order.append(f"r.{_quoted(field.column)}{' DESC' if name.startswith('-') else ''}")
+    select = ", ".join(_columns(model, "r", vendor)[1])
+    start = (
+        f"SELECT {select} FROM {connection.ops.quote_name(meta.db_table)} r"
+        f" WHERE r.{_quoted(meta.pk.column)} IN ("
+    )
+    return start, ")" + (f" ORDER BY {', '.join(order)}" if order else "")
+
+
+def rows_with_pks(model: type[models.Model], pks: Sequence[Any]) -> list[models.Model] | None:
+    """The rows of ``model`` whose primary key is one of ``pks`` (already of the key's type), in
+    the model's order, as ``model.objects.filter(pk__in=pks)`` gives them; None when the model's
+    ordering is not plain columns (then ask the ORM). ``forms.ListedChoicesField``."""
+    statement = _rows_statement(model, connection.vendor)
+    if statement is None:
+        return None
+    start, end = statement
+    with connection.cursor() as cursor:
+        cursor.execute(start + ", ".join(["%s"] * len(pks)) + end, list(pks))
+        return [_instance(model, "r", row) for row in cursor.fetchall()]

@@ -18,9 +18,9 @@ from tests.reporting.test_fichas_views import form_data
 
 pytestmark = pytest.mark.django_db
 
-# session, user, membership (with its actor and has_authenticator: one statement, no device
-# query; reporting/rows.py)
-MIDDLEWARE = 3
+# session; the user with the membership, its actor and has_authenticator (one statement, no
+# device query: reporting/rows.py user_with_membership)
+MIDDLEWARE = 2
 
 
 def count(client, method: str, path: str, data=None, **extra) -> tuple[int, int]:

@@ -79,7 +79,8 @@ def test_an_authenticator_counts_only_once_confirmed(actor_a):
 
 
 def test_user_membership_reads_one_statement(actor_a):
-    user = User.objects.get(pk=factories.user(actor=actor_a).pk)
+    # Not User.objects.get(pk=…): that reads the membership with the user (below).
+    user = User.objects.filter(pk=factories.user(actor=actor_a).pk).get()
     with CaptureQueriesContext(connection) as captured:
         assert user.membership is not None
         assert user.actor == actor_a and not user.is_coordinator
@@ -145,3 +146,52 @@ def test_the_ficha_is_one_statement_and_locks_its_row_only(actor_a):
     with CaptureQueriesContext(connection) as captured:
         visible_ficha(ficha.pk, actor_a.pk, lock=False, with_actor=True)
     assert "FOR UPDATE" not in captured[0]["sql"]
+
+
+# ``rows.user_with_membership``: ``User.objects.get(pk=…)``, how Django's ModelBackend loads the
+# person signed in on every request (docs/load-test.md §L8b).
+
+
+def assert_same_user(user: User) -> User:
+    expected = User.objects.filter(pk=user.pk).get()  # the ORM's own get
+    with CaptureQueriesContext(connection) as captured:
+        found = User.objects.get(pk=user.pk)
+        membership = found.membership
+    assert len(captured) == 1
+    assert values(found) == values(expected)
+    assert found._state.adding is False and found._state.db == "default"
+    assert values(membership) == values(membership_of(user.pk))
+    if membership is not None:
+        assert membership.user is found
+        assert membership.has_authenticator is membership_of(user.pk).has_authenticator  # type: ignore[union-attr]
+        assert values(membership.actor) == values(membership_of(user.pk).actor)  # type: ignore[union-attr]
+    return found
+
+
+def test_the_signed_in_user_and_membership_in_one_statement(actor_a):
+    focal = assert_same_user(factories.user(actor=actor_a))
+    assert focal.actor == actor_a and focal.actor.tipo.chapter  # type: ignore[union-attr]
+    assert assert_same_user(factories.user(role=Role.COORDINADOR)).is_coordinator
+    bare = User.objects.create_user("sin.membresia.2@prueba.gob.mx", "x" * 16)
+    assert assert_same_user(bare).membership is None
+    TOTPDevice.objects.create(user=focal, name="teléfono", confirmed=True)
+    assert assert_same_user(focal).membership.has_authenticator is True  # type: ignore[union-attr]
+
+
+def test_other_lookups_of_users_are_the_orms(actor_a):
+    user = factories.user(actor=actor_a)
+    with pytest.raises(User.DoesNotExist):
+        User.objects.get(pk=user.pk + 1000)
+    assert User.objects.get(email=user.email) == user
+    assert User.objects.get(pk=str(user.pk)) == user  # not an int: the ORM
+    assert "membership" not in User.objects.get(pk=str(user.pk)).__dict__
+    assert "membership" in User.objects.get(pk=user.pk).__dict__
+
+
+def test_a_signed_in_request_reads_session_and_user_with_membership(client, actor_a):
+    user = factories.user(actor=actor_a)
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/cuentas/sesion/").status_code == 200
+    # The session, then the user with the membership: nothing else before the view.
+    assert len(captured) == 2, [q["sql"][:80] for q in captured]
