@@ -7,8 +7,10 @@ queryset again on every evaluation, and for the history of the form page (a filt
 query for the observations) that cost more CPU than running it (docs/load-test.md §L8). The
 statement here is written from the models' metadata (tables, columns, the connection's
 quoting) and its values pass through the database converters the ORM applies (SQLite's
-dates, the JSON of ``changes``). ``tests/reporting/test_form_page_speed.py`` compares the
-result with the ORM's.
+dates, the JSON of ``changes``). «Mis fichas» reads its rows, and its carry-over check with
+its count of deleted drafts, the same way. ``tests/reporting/test_form_page_speed.py`` and
+``tests/reporting/test_mis_fichas_speed.py`` compare the results with the ORM's. Only the
+default database is supported (the site has one), as in ``rows.py``.
 """
 
 import datetime
@@ -122,11 +124,7 @@ def history_rows(ficha_id: int) -> list[dict]:
         rows = cursor.fetchall()
     events: list[dict] = []
     for row in rows:
-        values = []
-        for value, (col, found) in zip(row, converters, strict=True):
-            for convert in found:
-                value = convert(value, col, connection)
-            values.append(value)
+        values = _converted(row, converters)
         pk = values[0]
         if not events or events[-1]["pk"] != pk:
             events.append(
