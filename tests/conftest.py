@@ -50,7 +50,12 @@ def django_db_setup(
             )
         yield
         with django_db_blocker.unblock():
-            connections["default"].creation.destroy_test_db(old_name, verbosity)
+            try:
+                connections["default"].creation.destroy_test_db(old_name, verbosity)
+            except Exception as exc:  # as pytest-django: a connection left open by a thread
+                request.node.warn(
+                    pytest.PytestWarning(f"Error when trying to teardown test databases: {exc!r}")
+                )
         return
     with django_db_blocker.unblock():
         db_cfg = setup_databases(
@@ -63,7 +68,12 @@ def django_db_setup(
     yield
     if not django_db_keepdb:
         with django_db_blocker.unblock():
-            teardown_databases(db_cfg, verbosity=verbosity)
+            try:
+                teardown_databases(db_cfg, verbosity=verbosity)
+            except Exception as exc:
+                request.node.warn(
+                    pytest.PytestWarning(f"Error when trying to teardown test databases: {exc!r}")
+                )
 
 
 def pytest_sessionfinish(session):
@@ -136,33 +146,36 @@ def _reference_data_after_flush(request):
         load_reference_data()
 
 
-# The files that take longest, longest first: each file measured on its own, 2026-11-30
-# 02:12-02:50 UTC (load 2-8; /work/team/suite_durations_s24.txt), with the 29 November full
-# run's table for the files not measured then. `make test` hands whole files to the pytest-xdist
-# processes (`--dist loadfile`) in collection order (`--no-loadscope-reorder`; xdist would
-# otherwise send the files with most tests first and these one- or two-test files last, so the
-# run ended with one of them running alone). The access matrix is three files of about the same
-# length (its ``PARTS``).
+# The files that take longest, longest first (docs/testing.md §T2): the sums of each file's test
+# times in the full run of 2026-11-30 05:06-05:27 UTC (2 xdist processes, load 4.6-9.9, other
+# agents working; /work/team/suite_durations_s25.txt). `make test` hands whole files to the
+# pytest-xdist processes (`--dist loadfile`) in collection order (`--no-loadscope-reorder`; xdist
+# would otherwise send the files with most tests first and these one- or two-test files last, so
+# the run ended with one of them running alone).
 LONGEST_FIRST = (
     "tests/browser/test_accessibility.py",
     "tests/compendium/test_fidelity.py",
     "tests/test_form_fuzz.py",
-    "tests/test_access_matrix_fichas.py",
-    "tests/test_access_matrix_admin.py",
     "tests/test_access_matrix.py",
-    "tests/browser/test_year.py",
-    "tests/compendium/test_pdf_parallel.py",
     "tests/compendium/test_builds.py",
-    "tests/compendium/test_edition_views.py",
-    "tests/compendium/test_informe.py",
-    "tests/browser/test_keyboard.py",
-    "tests/test_run_script.py",
-    "tests/reporting/test_invitations.py",
-    "tests/compendium/test_informe_workspace.py",
-    "tests/browser/test_publications.py",
-    "tests/reporting/test_review_queries.py",
-    "tests/compendium/test_public_views.py",
+    "tests/reporting/test_fichas_views.py",
+    "tests/test_access_matrix_admin.py",
+    "tests/browser/test_year.py",
     "tests/reporting/test_review_views.py",
+    "tests/test_access_matrix_fichas.py",
+    "tests/reporting/test_exercises.py",
+    "tests/reporting/test_workflow.py",
+    "tests/compendium/test_informe.py",
+    "tests/browser/test_editions.py",
+    "tests/reporting/test_docx_roundtrip.py",
+    "tests/compendium/test_public_record_freeze.py",
+    "tests/compendium/test_public_views.py",
+    "tests/reporting/test_twofactor.py",
+    "tests/browser/test_publications.py",
+    "tests/compendium/test_pdf_parallel.py",
+    "tests/test_run_script.py",
+    "tests/compendium/test_build_commands.py",
+    "tests/browser/test_keyboard.py",
 )
 
 

@@ -78,6 +78,8 @@ def violations(page: Page, label: str) -> list[str]:
     """One line per violation of ``page`` as it is now: page, rule, impact, node targets; and
     a line if, at 320 CSS px, the page scrolls sideways (WCAG 1.4.10 reflow)."""
     page.wait_for_load_state("load")
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.evaluate(AXE_SCRIPT)  # a page of a context without the init script (other modules)
     result = page.evaluate("options => axe.run(options)", AXE_OPTIONS)  # as Axe.run does
     viewport = page.viewport_size
     page.set_viewport_size({"width": 320, "height": 640})
