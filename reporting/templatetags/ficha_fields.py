@@ -400,7 +400,7 @@ HISTORY_DATE = "j \\d\\e F \\d\\e Y, H:i"
 def _history_event(event: dict) -> str:
     """One event of ``ficha_history``: as the loop of the template it replaces wrote it."""
     at = timezone.localtime(event["at"]) if timezone.is_aware(event["at"]) else event["at"]
-    parts = [
+    parts: list[str] = [
         format_html(
             '    <li class="mb-2">\n      <time datetime="{}">{}</time> ·\n      ',
             date_format(at, "c"),
