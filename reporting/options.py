@@ -110,7 +110,26 @@ def _sql(objects: QuerySet) -> tuple[str, tuple]:
     only on its model and order, and building it cost as much as running the stamp
     (docs/load-test.md §L2c)."""
     query = objects.query
-    plain = not (
+    if not whole_table(objects):
+        return query.sql_with_params()
+    key = (
+        query.model,
+        query.order_by,
+        query.extra_order_by,
+        query.default_ordering,
+        query.standard_ordering,
+    )
+    sql = _plain_sql.get(key)
+    if sql is None:
+        sql = _plain_sql[key] = query.sql_with_params()
+    return sql
+
+
+def whole_table(objects: QuerySet) -> bool:
+    """Whether ``objects`` is a whole table in some order: no filter, join, annotation, slice
+    or deferral (its rows are the table's rows)."""
+    query = objects.query
+    return not (
         query.where.children
         or query.annotations
         or query.extra
@@ -125,19 +144,6 @@ def _sql(objects: QuerySet) -> tuple[str, tuple]:
         or query.high_mark is not None
         or query.deferred_loading != (frozenset(), True)
     )
-    if not plain:
-        return query.sql_with_params()
-    key = (
-        query.model,
-        query.order_by,
-        query.extra_order_by,
-        query.default_ordering,
-        query.standard_ordering,
-    )
-    sql = _plain_sql.get(key)
-    if sql is None:
-        sql = _plain_sql[key] = query.sql_with_params()
-    return sql
 
 
 def remembered(key: tuple, stamp: str | None, read: Callable[[], list]) -> list:

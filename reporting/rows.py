@@ -16,8 +16,9 @@ ORM's for every kind of account.
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db import connection, models
 
 from reporting.models import Actor, ActorType, Ejercicio, Ficha, Membership, User
@@ -43,6 +44,11 @@ def _columns(model: type[models.Model], alias: str, vendor: str):
         found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
         converters.append((col, found))
     return fields, columns, converters
+
+
+def _column_of(meta, name: str) -> str:
+    """The quoted column of the concrete field ``name``."""
+    return _quoted(cast(models.Field, meta.get_field(name)).column)
 
 
 def _instance(model: type[models.Model], alias: str, values: Sequence[Any]) -> models.Model:
@@ -167,7 +173,7 @@ def _ficha_statement(vendor: str, *, mine: bool, lock: bool, with_actor: bool) -
     select = ", ".join(
         column for model, alias in parts for column in _columns(model, alias, vendor)[1]
     )
-    column = lambda name: _quoted(meta.get_field(name).column)  # noqa: E731
+    column = functools.partial(_column_of, meta)
     sql = (
         f"SELECT {select} FROM {quote(meta.db_table)} f"
         f" INNER JOIN {quote(Ejercicio._meta.db_table)} e"
@@ -285,12 +291,12 @@ def _rows_statement(model: type[models.Model], vendor: str) -> tuple[str, str] |
     <the model's ordering>``; None when the ordering is not plain local fields."""
     meta = model._meta
     order = []
-    for name in meta.ordering:
+    for name in meta.ordering or ():
         if not isinstance(name, str) or "__" in name or name.lstrip("-") == "?":
             return None
         try:
-            field = meta.get_field(name.lstrip("-"))
-        except Exception:
+            field = cast(models.Field, meta.get_field(name.lstrip("-")))
+        except FieldDoesNotExist:
             return None
         if not getattr(field, "concrete", False) or field.many_to_many:
             return None
@@ -314,3 +320,35 @@ def rows_with_pks(model: type[models.Model], pks: Sequence[Any]) -> list[models.
     with connection.cursor() as cursor:
         cursor.execute(start + ", ".join(["%s"] * len(pks)) + end, list(pks))
         return [_instance(model, "r", row) for row in cursor.fetchall()]
+
+
+@functools.cache
+def _update_statement(model: type[models.Model], vendor: str, names: tuple[str, ...]) -> str:
+    meta = model._meta
+    columns = ", ".join(f"{_column_of(meta, name)} = %s" for name in names)
+    return (
+        f"UPDATE {connection.ops.quote_name(meta.db_table)} SET {columns}"
+        f" WHERE {_quoted(meta.pk.column)} = %s"
+    )
+
+
+def update_of(instance: models.Model, names: Sequence[str]) -> tuple[str, list[Any]] | None:
+    """The statement and parameters of ``instance.save(update_fields=names)``: each field's
+    ``pre_save`` value prepared for the database as Django prepares it, the statement written
+    once per process and set of fields. None when Django would do more than that (signal
+    receivers, a field with a placeholder of its own): then save through the ORM. The caller
+    executes it, so the write stays in its owner module (tests/write_owners.py)."""
+    model = type(instance)
+    if models.signals.pre_save.has_listeners(model) or models.signals.post_save.has_listeners(
+        model
+    ):
+        return None
+    fields = [cast(models.Field, model._meta.get_field(name)) for name in names]
+    if any(
+        not getattr(f, "concrete", False) or f.primary_key or hasattr(f, "get_placeholder")
+        for f in fields
+    ):
+        return None
+    params = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in fields]
+    params.append(instance.pk)
+    return _update_statement(model, connection.vendor, tuple(names)), params

@@ -221,3 +221,82 @@ def test_a_locked_read_needs_a_transaction(rf, focal_a, draft):
             get_ficha_for_user(request, draft.pk, lock=True)
     with transaction.atomic():
         assert get_ficha_for_user(request, draft.pk, lock=True) == draft
+
+
+# ``editing._update``: the UPDATE of a save, prepared once per process (docs/load-test.md §L8b).
+
+UPDATED = [
+    "nombre",
+    "descripcion",
+    "personas_atendidas",
+    "fecha_inicio",
+    "alcance_nacional",
+    "temporalidad",
+    "version",
+    "updated_at",
+    "updated_by",
+]
+
+
+def _changed(ficha: Ficha, by) -> Ficha:
+    import datetime
+
+    from django.utils import timezone
+
+    ficha.nombre = "Programa «Ñandú» & <b>"
+    ficha.descripcion = ""
+    ficha.personas_atendidas = None
+    ficha.fecha_inicio = datetime.date(2024, 2, 29)
+    ficha.alcance_nacional = True
+    ficha.temporalidad = "permanente"
+    ficha.version += 1
+    ficha.updated_at = timezone.now()
+    ficha.updated_by = by
+    return ficha
+
+
+def _stored(ficha: Ficha) -> dict:
+    row = Ficha.objects.get(pk=ficha.pk)
+    return {f.attname: getattr(row, f.attname) for f in Ficha._meta.concrete_fields}
+
+
+@pytest.mark.django_db
+def test_the_prepared_update_stores_what_djangos_save_stores(actor_a, ejercicio, focal_a):
+    ours, django = factories.ficha(actor_a, ejercicio), factories.ficha(actor_a, ejercicio)
+    with CaptureQueriesContext(connection) as captured:
+        editing._update(_changed(ours, focal_a), UPDATED)
+    assert len(captured) == 1 and captured[0]["sql"].startswith("UPDATE")
+    _changed(django, focal_a).updated_at = ours.updated_at
+    django.save(update_fields=UPDATED)
+    mine, theirs = _stored(ours), _stored(django)
+    for name in ("id", "created_at"):
+        mine.pop(name), theirs.pop(name)
+    assert mine == theirs
+
+
+@pytest.mark.django_db
+def test_a_receiver_of_save_signals_gets_djangos_save(actor_a, ejercicio, focal_a):
+    from django.db.models.signals import pre_save
+
+    seen = []
+
+    def receiver(sender, instance, update_fields, **kwargs):
+        seen.append(set(update_fields))
+
+    ficha = factories.ficha(actor_a, ejercicio)
+    pre_save.connect(receiver, sender=Ficha)
+    try:
+        editing._update(_changed(ficha, focal_a), UPDATED)
+    finally:
+        pre_save.disconnect(receiver, sender=Ficha)
+    assert seen == [set(UPDATED)]
+
+
+@pytest.mark.django_db
+def test_an_update_of_a_vanished_row_fails_as_djangos(actor_a, ejercicio, focal_a):
+    from django.db import DatabaseError
+
+    ficha = factories.ficha(actor_a, ejercicio)
+    Ficha.all_objects.filter(pk=ficha.pk).delete()
+    with pytest.raises(DatabaseError, match="did not affect any rows"):
+        editing._update(_changed(ficha, focal_a), UPDATED)
