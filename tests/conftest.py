@@ -147,7 +147,7 @@ def _reference_data_after_flush(request):
 
 
 # The files that take longest, longest first (docs/testing.md §T2): the sums of each file's test
-# times in the full run of 2026-11-30 05:06-05:27 UTC (2 xdist processes, load 4.6-9.9, other
+# times in the full run of 2026-11-30 05:29-05:42 UTC (2 xdist processes, load 4.4-3.4, other
 # agents working; /work/team/suite_durations_s25.txt). `make test` hands whole files to the
 # pytest-xdist processes (`--dist loadfile`) in collection order (`--no-loadscope-reorder`; xdist
 # would otherwise send the files with most tests first and these one- or two-test files last, so
@@ -156,26 +156,21 @@ LONGEST_FIRST = (
     "tests/browser/test_accessibility.py",
     "tests/compendium/test_fidelity.py",
     "tests/test_form_fuzz.py",
-    "tests/test_access_matrix.py",
     "tests/compendium/test_builds.py",
-    "tests/reporting/test_fichas_views.py",
+    "tests/test_access_matrix.py",
     "tests/test_access_matrix_admin.py",
     "tests/browser/test_year.py",
-    "tests/reporting/test_review_views.py",
     "tests/test_access_matrix_fichas.py",
-    "tests/reporting/test_exercises.py",
-    "tests/reporting/test_workflow.py",
-    "tests/compendium/test_informe.py",
-    "tests/browser/test_editions.py",
-    "tests/reporting/test_docx_roundtrip.py",
-    "tests/compendium/test_public_record_freeze.py",
-    "tests/compendium/test_public_views.py",
-    "tests/reporting/test_twofactor.py",
-    "tests/browser/test_publications.py",
     "tests/compendium/test_pdf_parallel.py",
-    "tests/test_run_script.py",
-    "tests/compendium/test_build_commands.py",
+    "tests/browser/test_idle.py",
     "tests/browser/test_keyboard.py",
+    "tests/browser/test_publications.py",
+    "tests/compendium/test_compendio_import.py",
+    "tests/test_run_script.py",
+    "tests/compendium/test_edition_views.py",
+    "tests/reporting/test_fichas_views.py",
+    "tests/reporting/test_review_views.py",
+    "tests/compendium/test_build_commands.py",
 )
 
 
