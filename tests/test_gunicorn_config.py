@@ -35,16 +35,17 @@ def test_collections_are_rarer_and_a_warm_worker_freezes_once_more():
         assert gc.get_threshold() == settings["GC_THRESHOLD"]
         assert settings["GC_THRESHOLD"][0] > 700
         frozen = gc.get_freeze_count()
-        warmed = [object() for _ in range(3)]  # stand-ins for what requests compiled
-        kept = [[x] for x in warmed]  # tracked containers
+        # Stand-ins for what the first requests compiled and remembered (tracked containers).
+        kept = [[index] for index in range(1000)]
         for served in range(1, settings["FREEZE_AGAIN_AFTER"]):
             settings["post_request"](None, None, {}, None)
-            assert gc.get_freeze_count() == frozen, served
+            # No freeze yet (a frozen object freed meanwhile may lower the count).
+            assert gc.get_freeze_count() <= frozen, served
         settings["post_request"](None, None, {}, None)  # the FREEZE_AGAIN_AFTER-th
-        assert gc.get_freeze_count() >= frozen + len(kept)
         after_second = gc.get_freeze_count()
+        assert after_second >= frozen + 0.9 * len(kept)
         settings["post_request"](None, None, {}, None)  # once only
-        assert gc.get_freeze_count() == after_second
+        assert gc.get_freeze_count() <= after_second
     finally:
         gc.unfreeze()
         gc.set_threshold(*before)
