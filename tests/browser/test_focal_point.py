@@ -37,7 +37,7 @@ def test_focal_point_creates_saves_and_sends_a_ficha(page, login, actor_a, ejerc
     description.fill(" ".join(["palabra"] * 190))
     expect(counter).to_contain_text("200 de 180 palabras")
     expect(counter).to_have_class(re.compile("text-danger"))
-    description.fill("Ventanilla fija en la oficina de atención.")
+    description.fill("Ventanilla fija.\nAtiende de lunes a viernes.")
 
     page.get_by_label("Federal (en todo el país)").check()
     page.locator("#id_personas_atendidas").fill("2500")
@@ -65,20 +65,25 @@ def test_focal_point_creates_saves_and_sends_a_ficha(page, login, actor_a, ejerc
 
     # Autosave on leaving a field, url-encoded as the form's own «Guardar» (the server parses
     # it in a fraction of multipart's time: docs/load-test.md §L8b).
+    # A text of two lines is stored as «Guardar» stored the description: CRLF.
+    assert ficha.descripcion == "Ventanilla fija.\r\nAtiende de lunes a viernes."
     with page.expect_request(lambda r: r.url.endswith("/autoguardado/")) as autosave:
         page.get_by_label("UNIDAD/DIRECCIÓN GENERAL").fill("Dirección de Atención")
+        page.get_by_label("Resultados (redacción)").fill("Línea uno.\nLínea dos.")
         page.get_by_label("NOMBRE DEL PROGRAMA").focus()
     expect(page.locator("#estado-guardado")).to_contain_text("Guardado a las")
     content_type = autosave.value.headers["content-type"]
     assert content_type.startswith("application/x-www-form-urlencoded"), content_type
     ficha.refresh_from_db()
     assert ficha.unidad == "Dirección de Atención"
+    assert ficha.resultados == "Línea uno.\r\nLínea dos."
+    assert ficha.descripcion == "Ventanilla fija.\r\nAtiende de lunes a viernes."
 
     page.get_by_role("button", name="Enviar a revisión").click()
     expect(page.get_by_text("Ficha enviada a revisión")).to_be_visible()
     expect(page.locator("#solo-lectura")).to_be_visible()
     expect(page.locator("#ficha-form")).to_have_count(0)
-    expect(page.get_by_text("Ventanilla fija en la oficina de atención.")).to_be_visible()
+    expect(page.get_by_text("Atiende de lunes a viernes.")).to_be_visible()
     ficha.refresh_from_db()
     assert ficha.status == FichaStatus.ENVIADA
 
