@@ -10,8 +10,8 @@ max_connections must cover WEB_WORKERS x WEB_THREADS plus the worker and the adm
 """
 
 import gc
-import itertools
 import os
+import threading
 
 bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_WORKERS", "3"))
@@ -35,9 +35,14 @@ errorlog = "-"
 # request's CPU (bench: docs/load-test.md §L8b).
 GC_THRESHOLD = (10_000, 10, 10)
 # After this many requests a worker has compiled its templates and filled its per-process
-# memories (options, form blocks, fixed URLs): they are frozen too, once.
+# memories (options, form blocks, fixed URLs): they are frozen too, once, at the first moment
+# after it when no other request of the worker is in flight (a request's objects frozen with
+# them would never be collected if they became cyclic garbage).
 FREEZE_AGAIN_AFTER = int(os.environ.get("WEB_GC_FREEZE_AFTER", "200"))
-_served = itertools.count(1)
+_served = 0
+_in_flight = 0
+_frozen_again = False
+_count_lock = threading.Lock()
 
 
 def post_worker_init(worker) -> None:
@@ -51,10 +56,24 @@ def post_worker_init(worker) -> None:
     gc.set_threshold(*GC_THRESHOLD)
 
 
+def pre_request(worker, req) -> None:
+    global _in_flight
+    with _count_lock:
+        _in_flight += 1
+
+
 def post_request(worker, req, environ, resp) -> None:
-    """The ``FREEZE_AGAIN_AFTER``-th request of a worker freezes what the first ones loaded
-    (templates are compiled at their first use, after ``post_worker_init``): otherwise every
-    full collection scans them again (docs/load-test.md §L8b)."""
-    if next(_served) == FREEZE_AGAIN_AFTER:
+    """From the ``FREEZE_AGAIN_AFTER``-th request of a worker on, the first one that ends with
+    no other request in flight freezes what the first ones loaded (templates are compiled at
+    their first use, after ``post_worker_init``): otherwise every full collection scans them
+    again (docs/load-test.md §L8b). Only this request's own objects are frozen with them."""
+    global _served, _in_flight, _frozen_again
+    with _count_lock:
+        _served += 1
+        _in_flight -= 1
+        freeze = not _frozen_again and _served >= FREEZE_AGAIN_AFTER and _in_flight == 0
+        if freeze:
+            _frozen_again = True
+    if freeze:
         gc.collect()
         gc.freeze()

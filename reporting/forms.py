@@ -212,7 +212,9 @@ class ListedChoicesField(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         objects = cast(QuerySet, self.queryset)
-        if self.to_field_name or not whole_table(objects):
+        # A queryset ordered its own way keeps Django's reading (the statement's order is the
+        # model's).
+        if self.to_field_name or objects.query.order_by or not whole_table(objects):
             return super()._check_values(value)  # type: ignore[misc]
         try:
             value = frozenset(value)
@@ -224,6 +226,8 @@ class ListedChoicesField(forms.ModelMultipleChoiceField):
         pks = set()
         for pk in value:
             self.validate_no_null_characters(pk)
+            if pk is None:
+                continue  # no row has it: invalid_choice below, as Django says
             try:
                 pks.add(key.get_prep_value(key.to_python(pk)))
             except (ValueError, TypeError, forms.ValidationError):

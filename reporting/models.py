@@ -176,7 +176,8 @@ class EjercicioQuerySet(models.QuerySet["Ejercicio"]):
         """
         choices = self if user.is_coordinator else self.reportable()
         if anio:
-            if not anio.isdigit():
+            # ASCII digits only: «²».isdigit() is true and int("²") fails.
+            if not (anio.isascii() and anio.isdigit()):
                 raise Ejercicio.DoesNotExist(anio)
             return choices.get(year=int(anio))
         default = choices.current()
@@ -326,7 +327,16 @@ class UserManager(BaseUserManager["User"]):
         statement prepared once per process (``reporting.rows.user_with_membership``;
         docs/load-test.md §L8b). Any other lookup is the ORM's."""
         pk = kwargs.get("pk")
-        if args or len(kwargs) != 1 or type(pk) is not int or self._db not in (None, "default"):
+        if (
+            args
+            or len(kwargs) != 1
+            or type(pk) is not int
+            or self._db not in (None, "default")
+            # Not a related manager (``group.user_set``: a subclass with its own filter) nor a
+            # migration's historical model: those are the ORM's.
+            or type(self) is not UserManager
+            or self.model is not User
+        ):
             return super().get(*args, **kwargs)
         from reporting.rows import user_with_membership
 

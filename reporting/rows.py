@@ -345,10 +345,22 @@ def update_of(instance: models.Model, names: Sequence[str]) -> tuple[str, list[A
         return None
     fields = [cast(models.Field, model._meta.get_field(name)) for name in names]
     if any(
-        not getattr(f, "concrete", False) or f.primary_key or hasattr(f, "get_placeholder")
+        not getattr(f, "concrete", False)
+        or f.primary_key
+        or hasattr(f, "get_placeholder")
+        or hasattr(f, "get_placeholder_sql")
         for f in fields
     ):
         return None
-    params = [f.get_db_prep_save(f.pre_save(instance, False), connection) for f in fields]
+    values = [f.pre_save(instance, False) for f in fields]
+    if any(
+        hasattr(value, "resolve_expression") or hasattr(value, "prepare_database_save")
+        for value in values
+    ):
+        # An expression (F("version") + 1) or a model instance: Django's compiler handles it.
+        return None
+    params = [
+        f.get_db_prep_save(value, connection) for f, value in zip(fields, values, strict=True)
+    ]
     params.append(instance.pk)
     return _update_statement(model, connection.vendor, tuple(names)), params

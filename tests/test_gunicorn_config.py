@@ -17,19 +17,28 @@ def test_threaded_workers_with_bounded_requests():
 
 def test_a_worker_freezes_what_it_loaded_out_of_the_collectors_reach():
     settings = runpy.run_path(str(CONFIG))
-    before = gc.get_freeze_count()
+    before, threshold = gc.get_freeze_count(), gc.get_threshold()
     try:
         settings["post_worker_init"](worker=None)
         assert gc.get_freeze_count() > before  # the objects alive at start are frozen
         assert gc.isenabled()  # requests' objects are still collected
     finally:
         gc.unfreeze()
-        gc.set_threshold(700, 10, 10)
+        gc.set_threshold(*threshold)
 
 
-def test_collections_are_rarer_and_a_warm_worker_freezes_once_more():
+def test_collections_are_rarer_and_a_warm_worker_freezes_once_more_when_idle():
     settings = runpy.run_path(str(CONFIG))
     before = gc.get_threshold()
+    request = settings["pre_request"], settings["post_request"]
+
+    def serve(in_flight_after: int = 0) -> None:
+        """One request; ``in_flight_after`` others stay in flight when it ends."""
+        for _ in range(in_flight_after):
+            request[0](None, None)
+        request[0](None, None)
+        request[1](None, None, {}, None)
+
     try:
         settings["post_worker_init"](worker=None)
         assert gc.get_threshold() == settings["GC_THRESHOLD"]
@@ -38,13 +47,15 @@ def test_collections_are_rarer_and_a_warm_worker_freezes_once_more():
         # Stand-ins for what the first requests compiled and remembered (tracked containers).
         kept = [[index] for index in range(1000)]
         for served in range(1, settings["FREEZE_AGAIN_AFTER"]):
-            settings["post_request"](None, None, {}, None)
+            serve()
             # No freeze yet (a frozen object freed meanwhile may lower the count).
             assert gc.get_freeze_count() <= frozen, served
-        settings["post_request"](None, None, {}, None)  # the FREEZE_AGAIN_AFTER-th
+        serve(in_flight_after=1)  # the FREEZE_AGAIN_AFTER-th ends while another is in flight
+        assert gc.get_freeze_count() <= frozen
+        request[1](None, None, {}, None)  # that other one ends: nothing else in flight
         after_second = gc.get_freeze_count()
         assert after_second >= frozen + 0.9 * len(kept)
-        settings["post_request"](None, None, {}, None)  # once only
+        serve()  # once only
         assert gc.get_freeze_count() <= after_second
     finally:
         gc.unfreeze()

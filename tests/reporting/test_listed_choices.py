@@ -44,6 +44,7 @@ def test_same_rows_and_errors_as_django(model):
         [f"0{pks[0]}"],
         ["١"],  # a digit Python's int() reads
         "not a list",
+        [str(pks[0]), None],  # only a Python caller can send None
     ]
     for value in cases:
         try:
@@ -74,3 +75,10 @@ def test_a_filtered_queryset_is_the_orms():
     other = ObjetivoPMM.objects.exclude(pk=first.pk).first()
     with pytest.raises(forms.ValidationError):
         field.clean([str(other.pk)])
+
+
+def test_a_queryset_ordered_its_own_way_is_the_orms():
+    field = ListedChoicesField(queryset=ObjetivoPMM.objects.order_by("-number"))
+    pks = [str(pk) for pk in ObjetivoPMM.objects.values_list("pk", flat=True)[:3]]
+    chosen = field.clean(pks)
+    assert list(chosen) == list(ObjetivoPMM.objects.filter(pk__in=pks).order_by("-number"))

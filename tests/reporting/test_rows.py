@@ -195,3 +195,28 @@ def test_a_signed_in_request_reads_session_and_user_with_membership(client, acto
         assert client.get("/cuentas/sesion/").status_code == 200
     # The session, then the user with the membership: nothing else before the view.
     assert len(captured) == 2, [q["sql"][:80] for q in captured]
+
+
+def test_a_related_manager_of_users_keeps_its_own_filter(actor_a):
+    from django.contrib.auth.models import Group
+
+    user = factories.user(actor=actor_a)
+    group = Group.objects.create(name="sin miembros")
+    with pytest.raises(User.DoesNotExist):
+        group.user_set.get(pk=user.pk)  # type: ignore[attr-defined]
+    group.user_set.add(user)  # type: ignore[attr-defined]
+    assert group.user_set.get(pk=user.pk) == user  # type: ignore[attr-defined]
+
+
+def test_ids_beyond_the_key_column_match_nothing(actor_a):
+    huge = 2**63
+    with pytest.raises(User.DoesNotExist):
+        User.objects.get(pk=huge)
+    with transaction.atomic():
+        assert visible_ficha(huge, None, lock=True, with_actor=False) is None
+    assert visible_ficha(10**20, actor_a.pk, lock=False, with_actor=True) is None
+
+
+def test_a_ficha_address_with_a_huge_id_is_not_found(client_a):
+    assert client_a.get(f"/fichas/{2**63}/").status_code == 404
+    assert client_a.get(f"/fichas/{10**20}/").status_code == 404

@@ -226,6 +226,7 @@ def test_a_locked_read_needs_a_transaction(rf, focal_a, draft):
 # ``editing._update``: the UPDATE of a save, prepared once per process (docs/load-test.md §L8b).
 
 UPDATED = [
+    "fecha_conclusion",
     "nombre",
     "descripcion",
     "personas_atendidas",
@@ -240,6 +241,7 @@ UPDATED = [
 
 def _changed(ficha: Ficha, by) -> Ficha:
     import datetime
+    import zoneinfo
 
     from django.utils import timezone
 
@@ -250,8 +252,10 @@ def _changed(ficha: Ficha, by) -> Ficha:
     ficha.alcance_nacional = True
     ficha.temporalidad = "permanente"
     ficha.version += 1
-    ficha.updated_at = timezone.now()
+    # Not UTC: stored as the same instant.
+    ficha.updated_at = timezone.now().astimezone(zoneinfo.ZoneInfo("America/Mexico_City"))
     ficha.updated_by = by
+    ficha.fecha_conclusion = None  # a NULL date
     return ficha
 
 
@@ -262,9 +266,13 @@ def _stored(ficha: Ficha) -> dict:
 
 @pytest.mark.django_db
 def test_the_prepared_update_stores_what_djangos_save_stores(actor_a, ejercicio, focal_a):
+    from reporting import rows
+
     ours, django = factories.ficha(actor_a, ejercicio), factories.ficha(actor_a, ejercicio)
+    _changed(ours, focal_a)
+    assert rows.update_of(ours, UPDATED) is not None  # the prepared statement, not the ORM's
     with CaptureQueriesContext(connection) as captured:
-        editing._update(_changed(ours, focal_a), UPDATED)
+        editing._update(ours, UPDATED)
     assert len(captured) == 1 and captured[0]["sql"].startswith("UPDATE")
     _changed(django, focal_a).updated_at = ours.updated_at
     django.save(update_fields=UPDATED)
@@ -290,6 +298,26 @@ def test_a_receiver_of_save_signals_gets_djangos_save(actor_a, ejercicio, focal_
     finally:
         pre_save.disconnect(receiver, sender=Ficha)
     assert seen == [set(UPDATED)]
+
+
+@pytest.mark.django_db
+def test_an_expression_or_a_nullable_relation_left_empty_is_saved_as_django_saves_it(
+    actor_a, ejercicio, focal_a
+):
+    from django.db.models import F
+
+    from reporting import rows
+
+    ficha = _changed(factories.ficha(actor_a, ejercicio), focal_a)
+    ficha.updated_by = None  # a nullable relation, NULL
+    assert rows.update_of(ficha, UPDATED) is not None
+    editing._update(ficha, UPDATED)
+    assert Ficha.objects.get(pk=ficha.pk).updated_by_id is None
+    version = Ficha.objects.get(pk=ficha.pk).version
+    ficha.version = F("version") + 1  # an expression: Django's compiler writes it
+    assert rows.update_of(ficha, ["version"]) is None
+    editing._update(ficha, ["version"])
+    assert Ficha.objects.get(pk=ficha.pk).version == version + 1
 
 
 @pytest.mark.django_db
