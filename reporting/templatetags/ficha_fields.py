@@ -33,7 +33,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.html import conditional_escape, escape, format_html
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from reporting import options
@@ -390,8 +390,13 @@ def _fixed(text: str) -> SafeString:
 
 
 def _with_value(text: str, campo) -> SafeString:
-    """``{% blocktranslate with campo=… %}``: the value escaped, the translation not."""
-    return mark_safe(_(text) % {"campo": conditional_escape(campo)})
+    """``{% blocktranslate with campo=… %}``: the value escaped, the translation not; a
+    translation with a broken placeholder falls back to the text, as blocktranslate does."""
+    value = {"campo": conditional_escape(campo)}
+    try:
+        return mark_safe(_(text) % value)
+    except (KeyError, ValueError, TypeError):
+        return mark_safe(text % value)
 
 
 HISTORY_DATE = "j \\d\\e F \\d\\e Y, H:i"
@@ -409,9 +414,13 @@ def _history_event(event: dict) -> str:
     ]
     kind, editorial, note = event["kind"], event["editorial"], event["note"]
     if kind == "creada":
-        parts.append(_fixed("Creada"))
+        parts.append(_fixed(gettext_noop("Creada")))
     elif editorial:
-        parts.append(format_html("<strong>{}</strong> · UPMRIP", _fixed("Corrección editorial")))
+        parts.append(
+            format_html(
+                "<strong>{}</strong> · UPMRIP", _fixed(gettext_noop("Corrección editorial"))
+            )
+        )
     elif kind == "edicion":
         parts.append(escape(note))
     else:
@@ -426,7 +435,7 @@ def _history_event(event: dict) -> str:
         parts.append(
             format_html(
                 '<div class="small text-body-secondary ms-3">{} {}</div>',
-                _fixed("Nota:"),
+                _fixed(gettext_noop("Nota:")),
                 linebreaksbr(note, autoescape=True),
             )
         )
@@ -436,7 +445,7 @@ def _history_event(event: dict) -> str:
             parts.append(
                 format_html(
                     '\n        <div class="small text-body-secondary ms-3">{} {}</div>',
-                    _fixed("Nota de la UPMRIP:"),
+                    _fixed(gettext_noop("Nota de la UPMRIP:")),
                     linebreaksbr(note, autoescape=True),
                 )
             )
@@ -448,11 +457,11 @@ def _history_event(event: dict) -> str:
                     '            <dl class="mb-1"><dt>{}</dt><dd>{}</dd>'
                     "<dt>{}</dt><dd>{}</dd></dl>\n"
                     "          </details></li>\n",
-                    _with_value("Cambió «%(campo)s»", change["label"]),
-                    _fixed("Antes"),
-                    linebreaksbr(change["old"] or "—", autoescape=True),
-                    _fixed("Ahora"),
-                    linebreaksbr(change["new"] or "—", autoescape=True),
+                    _with_value(gettext_noop("Cambió «%(campo)s»"), change.get("label", "")),
+                    _fixed(gettext_noop("Antes")),
+                    linebreaksbr(change.get("old") or "—", autoescape=True),
+                    _fixed(gettext_noop("Ahora")),
+                    linebreaksbr(change.get("new") or "—", autoescape=True),
                 )
             )
         parts.append("        </ul>\n      ")
@@ -460,7 +469,7 @@ def _history_event(event: dict) -> str:
         parts.append(
             format_html(
                 '<div class="small text-body-secondary ms-3">{} {}</div>',
-                _with_value("Observación sobre «%(campo)s»:", o["label"]),
+                _with_value(gettext_noop("Observación sobre «%(campo)s»:"), o["label"]),
                 linebreaksbr(o["texto"], autoescape=True),
             )
         )

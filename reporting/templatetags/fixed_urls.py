@@ -15,6 +15,8 @@ addresses per row.
 language (docs/load-test.md §L8).
 """
 
+import weakref
+
 from django import template
 from django.template import defaulttags
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
@@ -107,6 +109,7 @@ class ConstantTextNode(template.Node):
                 )
         self.nodelist = nodelist
         self.rendered: dict[tuple, SafeString] = {}
+        _constant_nodes.add(self)
 
     def render(self, context) -> SafeString:
         key = (get_language(), context.autoescape)
@@ -114,6 +117,16 @@ class ConstantTextNode(template.Node):
         if html is None:
             html = self.rendered[key] = mark_safe(self.nodelist.render(context))
         return html
+
+
+# Every constant_text block compiled in this process (forget_constant_texts, for tests).
+_constant_nodes: "weakref.WeakSet[ConstantTextNode]" = weakref.WeakSet()
+
+
+def forget_constant_texts() -> None:
+    """Forget what every constant_text block rendered (tests: a page rendered afresh)."""
+    for node in list(_constant_nodes):
+        node.rendered.clear()
 
 
 def _constant(node) -> bool:

@@ -158,7 +158,7 @@ def _history(ficha: Ficha) -> list[dict]:
     events = page_rows.history_rows(ficha.pk)
     status = dict(FichaStatus.choices)
     for event in events:
-        # Read by _ficha_history.html: the label of each observed field, not its code name.
+        # Read by the ficha_history tag: the label of each observed field, not its code name.
         event["observed"] = [
             {"label": field_label(o["field"]), "texto": o["texto"]}
             for o in event["observaciones"]
@@ -349,7 +349,8 @@ def _chosen(ejercicios: list[Ejercicio], anio: str | None) -> Ejercicio | None:
     reportable ones, newest first) already read: the year ``anio``, else the open one, else
     the newest. ``Ejercicio.DoesNotExist`` for a year that is not among them."""
     if anio:
-        found = [e for e in ejercicios if anio.isdigit() and e.year == int(anio)]
+        digits = anio.isascii() and anio.isdigit()  # as Ejercicio.objects.chosen
+        found = [e for e in ejercicios if digits and e.year == int(anio)]
         if not found:
             raise Ejercicio.DoesNotExist(anio)
         return found[0]

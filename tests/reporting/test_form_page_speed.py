@@ -14,7 +14,8 @@ from django.urls import reverse
 
 from reporting import options, workflow
 from reporting.models import EntidadFederativa, ObjetivoPMM
-from reporting.templatetags import ficha_fields
+from reporting.templatetags import ficha_fields, fixed_urls
+from reporting.views import fichas as fichas_views
 from tests import factories
 from tests.reporting.test_fichas_views import form_data
 
@@ -22,9 +23,11 @@ pytestmark = pytest.mark.django_db
 
 
 def forget() -> None:
-    """A process that has seen nothing yet: no remembered fields, blocks or lists."""
+    """A process that has seen nothing yet: no remembered fields, blocks, lists or texts."""
     ficha_fields.clear()
     options.clear_options()
+    fixed_urls.forget_constant_texts()
+    fichas_views._js_texts_script.cache_clear()
 
 
 def page(client, path: str, data=None) -> str:

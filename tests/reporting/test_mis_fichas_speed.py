@@ -72,6 +72,7 @@ def test_the_rows_and_counts_are_the_orms(client_a, focal_a, actor_a, actor_b, e
         assert row.updated_at == ficha.updated_at
         assert row.by_name == (ficha.updated_by.get_full_name() if ficha.updated_by else "")
         assert row.editable == ficha.is_editable_by_institution
+        assert row.draft == (ficha.status == FichaStatus.BORRADOR)  # the «Eliminar» button
     assert other.pk not in [r.pk for r in rows]
     assert gone.pk not in [r.pk for r in rows]
     assert response.context["can_carry_over"] is True
@@ -97,3 +98,27 @@ def test_the_counts_follow_the_window_and_the_previous_exercise(actor_a, ejercic
     later = timezone.now() + datetime.timedelta(seconds=1)
     assert page_rows.carry_over_and_deleted(actor_a.pk, ejercicio.year, cutoff) == (False, 1)
     assert page_rows.carry_over_and_deleted(actor_a.pk, ejercicio.year, later) == (False, 0)
+
+
+def test_another_institutions_deleted_drafts_and_last_year_count_only_for_it(
+    actor_a, actor_b, ejercicio, focal_a, focal_b, client_a
+):
+    # Only B had fichas last year and only B deleted a draft: A's counts stay at nothing
+    # (the statement's actor condition, page_rows.carry_over_and_deleted).
+    previous = factories.ejercicio(ejercicio.year - 1, EjercicioStatus.CERRADO)
+    factories.ficha(actor_b, previous)
+    gone = factories.ficha(actor_b, ejercicio, nombre="Borrada de B")
+    delete_draft(gone, by=focal_b)
+    factories.ficha(actor_b, ejercicio, nombre="Fila de B")
+    cutoff = timezone.now() - RESTORE_WINDOW
+    assert page_rows.carry_over_and_deleted(actor_a.pk, ejercicio.year, cutoff) == (False, 0)
+    assert page_rows.carry_over_and_deleted(actor_b.pk, ejercicio.year, cutoff) == (True, 1)
+    response = client_a.get(reverse("reporting:mis_fichas"))
+    assert response.context["deleted_count"] == 0 and response.context["can_carry_over"] is False
+    html = response.content.decode()
+    assert "Fila de B" not in html and "Borrada de B" not in html
+
+
+def test_a_year_in_other_digits_is_not_found(client_a, ejercicio):
+    # «²».isdigit() is true, int("²") is not: a 404 as for any year without an exercise.
+    assert client_a.get(reverse("reporting:mis_fichas") + "?anio=²").status_code == 404
