@@ -69,6 +69,18 @@ def database(tmp_path_factory) -> str:
     return url
 
 
+# bin/serve as a terminal starts it: with Ctrl+C's signal at its default. A pytest started in
+# the background of a non-interactive shell (`make test &`, nohup) inherits SIGINT ignored,
+# and a shell cannot trap a signal ignored on entry: the test would wait for a stop that a
+# person at a terminal always gets. The shim resets it and execs the script (same pid).
+AS_FROM_A_TERMINAL = [
+    sys.executable,
+    "-c",
+    "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL); "
+    "os.execv(sys.argv[1], sys.argv[1:])",
+]
+
+
 class Served:
     def __init__(self, tmp_path: Path, database: str):
         self.var_dir = tmp_path / "var" / "not-yet"  # bin/serve creates it
@@ -85,7 +97,7 @@ class Served:
         with self.output.open("w") as out:
             # Started from elsewhere than the checkout, in a session of its own (a terminal).
             self.process = subprocess.Popen(
-                [str(SCRIPT)],
+                [*AS_FROM_A_TERMINAL, str(SCRIPT)],
                 cwd=tmp_path,
                 env=env,
                 stdout=out,
