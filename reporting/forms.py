@@ -11,7 +11,6 @@ import re
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.db import connection
 from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
@@ -237,9 +236,7 @@ class ListedChoicesField(forms.ModelMultipleChoiceField):
                     params={"pk": pk},
                 ) from None
         # A number the column cannot hold matches no row (as Django's lookups treat it).
-        low, high = connection.ops.integer_field_ranges.get(key.get_internal_type(), (None, None))
-        if low is not None or high is not None:
-            pks = {pk for pk in pks if (low is None or pk >= low) and (high is None or pk <= high)}
+        pks = {pk for pk in pks if rows.fits(objects.model, pk)}
         found = rows.rows_with_pks(objects.model, sorted(pks)) if pks else []
         if found is None:
             return super()._check_values(value)  # type: ignore[misc]

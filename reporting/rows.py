@@ -46,6 +46,18 @@ def _columns(model: type[models.Model], alias: str, vendor: str):
     return fields, columns, converters
 
 
+def fits(model: type[models.Model], pk: int) -> bool:
+    """Whether ``pk`` fits the model's key column: a larger number matches no row (the ORM's
+    lookups say so too, where SQLite's driver would refuse to bind it)."""
+    if not isinstance(pk, int):  # not an integer key
+        return True
+    try:
+        low, high = connection.ops.integer_field_range(model._meta.pk.get_internal_type())
+    except KeyError:
+        return True
+    return (low is None or pk >= low) and (high is None or pk <= high)
+
+
 def _column_of(meta, name: str) -> str:
     """The quoted column of the concrete field ``name``."""
     return _quoted(cast(models.Field, meta.get_field(name)).column)
@@ -126,6 +138,8 @@ def user_with_membership(user_id: int) -> User | None:
     """The user ``user_id`` (or None) with ``User.membership`` already read (``membership_of``'s
     answer): what every signed-in request loads (``UserManager.get``), in one statement
     instead of two (docs/load-test.md §L8b)."""
+    if not fits(User, user_id):
+        return None
     with connection.cursor() as cursor:
         cursor.execute(_membership_statement(connection.vendor, True), [user_id])
         row = cursor.fetchone()
@@ -208,6 +222,8 @@ def visible_ficha(pk: int, actor_id: int | None, *, lock: bool, with_actor: bool
     row ``FOR UPDATE``. As ``Ficha.objects.filter(actor_id=…).select_related(…).get(pk=pk)``
     (``access.get_ficha_for_user``, the read of every ficha page, autosave and save:
     docs/load-test.md §L8b). None when there is no such ficha."""
+    if not fits(Ficha, pk):
+        return None
     statement = _ficha_statement(
         connection.vendor, mine=actor_id is not None, lock=lock, with_actor=with_actor
     )
