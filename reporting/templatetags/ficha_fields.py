@@ -399,6 +399,16 @@ def _with_value(text: str, campo) -> SafeString:
         return mark_safe(text % value)
 
 
+def _note_line(label: SafeString, text: str) -> SafeString:
+    """A note or observation under a history event: its label, then the text (escaped, line
+    breaks kept)."""
+    return format_html(
+        '<div class="small text-body-secondary ms-3">{} {}</div>',
+        label,
+        linebreaksbr(text, autoescape=True),
+    )
+
+
 HISTORY_DATE = "j \\d\\e F \\d\\e Y, H:i"
 
 
@@ -432,22 +442,12 @@ def _history_event(event: dict) -> str:
         parts.append(format_html("· {}", event["by_name"]))
     parts.append("\n      ")
     if note and kind != "edicion":
-        parts.append(
-            format_html(
-                '<div class="small text-body-secondary ms-3">{} {}</div>',
-                _fixed(gettext_noop("Nota:")),
-                linebreaksbr(note, autoescape=True),
-            )
-        )
+        parts.append(_note_line(_fixed(gettext_noop("Nota:")), note))
     parts.append("\n      ")
     if editorial:
         if note:
             parts.append(
-                format_html(
-                    '\n        <div class="small text-body-secondary ms-3">{} {}</div>',
-                    _fixed(gettext_noop("Nota de la UPMRIP:")),
-                    linebreaksbr(note, autoescape=True),
-                )
+                "\n        " + _note_line(_fixed(gettext_noop("Nota de la UPMRIP:")), note)
             )
         parts.append('\n        <ul class="small ms-3 mb-0 cambios-editoriales">\n')
         for change in event["changes"].values():
@@ -466,13 +466,8 @@ def _history_event(event: dict) -> str:
             )
         parts.append("        </ul>\n      ")
     for o in event["observed"]:
-        parts.append(
-            format_html(
-                '<div class="small text-body-secondary ms-3">{} {}</div>',
-                _with_value(gettext_noop("Observación sobre «%(campo)s»:"), o["label"]),
-                linebreaksbr(o["texto"], autoescape=True),
-            )
-        )
+        label = _with_value(gettext_noop("Observación sobre «%(campo)s»:"), o["label"])
+        parts.append(_note_line(label, o["texto"]))
     parts.append("\n    </li>\n")
     return "".join(parts)
 
