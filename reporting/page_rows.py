@@ -21,6 +21,7 @@ from typing import Any
 
 from django.db import connection
 
+from reporting import rows
 from reporting.models import (
     Ejercicio,
     Ficha,
@@ -37,11 +38,7 @@ EVENT_FIELDS = ("id", "kind", "at", "from_status", "to_status", "note", "changes
 OBSERVATION_FIELDS = ("field", "texto")
 
 
-def _quoted(column: str | None) -> str:
-    """A column's name quoted for the connection (concrete fields always have one)."""
-    if column is None:
-        raise ValueError("a field without a column")
-    return connection.ops.quote_name(column)
+_quoted = rows.quoted
 
 
 def _column(model, name: str, alias: str) -> str:
@@ -53,14 +50,8 @@ Converters = list[tuple[Any, list[Callable[..., Any]]]]
 
 
 def _converters(model, names, alias: str) -> Converters:
-    """The ORM's converters of each column (``SQLCompiler.get_converters``' sources)."""
-    found: Converters = []
-    for name in names:
-        col = model._meta.get_field(name).get_col(alias)
-        found.append(
-            (col, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
-        )
-    return found
+    """The ORM's converters of each named column (``rows.converters_of``)."""
+    return rows.converters_of([model._meta.get_field(name) for name in names], alias)
 
 
 def _has_key(column: str) -> str:

@@ -26,11 +26,26 @@ from reporting.models import Actor, ActorType, Ejercicio, Ficha, Membership, Use
 Converter = Callable[[Any, Any, Any], Any]
 
 
-def _quoted(column: str | None) -> str:
+def quoted(column: str | None) -> str:
     """A column's name quoted for the connection (concrete fields always have one)."""
     if column is None:
         raise ValueError("a field without a column")
     return connection.ops.quote_name(column)
+
+
+_quoted = quoted
+
+
+def converters_of(fields, alias: str) -> list[tuple[Any, list[Converter]]]:
+    """The ORM's converters of each field's column (``SQLCompiler.get_converters``' sources);
+    also page_rows.py's."""
+    found: list[tuple[Any, list[Converter]]] = []
+    for field in fields:
+        col = field.get_col(alias)
+        found.append(
+            (col, connection.ops.get_db_converters(col) + col.get_db_converters(connection))
+        )
+    return found
 
 
 @functools.cache
@@ -38,12 +53,7 @@ def _columns(model: type[models.Model], alias: str, vendor: str):
     """The model's concrete fields, their qualified columns and their converters."""
     fields = list(model._meta.concrete_fields)
     columns = [f"{alias}.{_quoted(f.column)}" for f in fields]
-    converters: list[tuple[Any, list[Converter]]] = []
-    for field in fields:
-        col = field.get_col(alias)
-        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        converters.append((col, found))
-    return fields, columns, converters
+    return fields, columns, converters_of(fields, alias)
 
 
 def fits(model: type[models.Model], pk: int) -> bool:
