@@ -55,6 +55,8 @@ run: system-deps install $(CATALOGUES)
 	@# in one Django process (bin/serve).
 	@HOST=$(HOST) PORT=$(PORT) PY=$(PY) bin/serve --demo
 
+# tests/test_form_fuzz.py runs here at 10 generated inputs per endpoint (every endpoint, every
+# run); `make fuzz`, which .ci/run runs next, gives it the 500 of issue 17 (docs/testing.md §T6).
 test: system-deps install $(CATALOGUES)
 	.ci/with-postgres $(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder \
 		$(PYTEST_ARGS)

@@ -3,11 +3,21 @@
 Transactional tests flush every table, reference data included (tests/conftest.py reloads it
 before each database test). A module- or session-scoped fixture runs before that reload, so it
 calls ``ensure_reference_data`` itself.
+
+On PostgreSQL the reload is a copy (docs/testing.md §T6): the first time an xdist process loads
+the data, the loaders run and the rows of ``REFERENCE_MODELS`` are kept in memory (``COPY …
+TO STDOUT``); after a flush they are put back with ``COPY … FROM STDIN`` (a few milliseconds
+instead of the loaders' few hundred queries, about a quarter of a second). The loaders still run
+whenever those tables are not all empty (a partial state), and on SQLite.
+tests/test_reference_snapshot.py checks that the copy restores the rows the loaders write, in
+every table.
 """
 
 import importlib
+import io
 
 from django.apps import apps
+from django.db import connection, transaction
 
 # The data migrations that fill reference tables, in order (docs/reference-data.md §D0).
 LOADERS = (
@@ -18,11 +28,94 @@ LOADERS = (
     "reporting.migrations.0009_english_reference",
 )
 
+# The tables the loaders write (``app_label.Model``), parents before children.
+REFERENCE_MODELS = (
+    "reporting.ObjetivoPMM",
+    "reporting.ODS",
+    "reporting.EjeTematico",
+    "reporting.Subtema",
+    "reporting.EntidadFederativa",
+    "reporting.ActorType",
+    "compendium.HistoricalFigure",
+)
 
-def load_reference_data() -> None:
-    """Insert whatever reference rows are missing (each loader is safe to call again)."""
+# This process's copy of the reference rows: (table, columns, COPY text), once taken.
+_snapshot: list[tuple[str, str, bytes]] | None = None
+
+
+def _tables() -> list[tuple[str, str]]:
+    """(quoted table, quoted column list) of each reference model."""
+    quote = connection.ops.quote_name
+    result = []
+    for label in REFERENCE_MODELS:
+        meta = apps.get_model(label)._meta
+        columns = ", ".join(quote(f.column) for f in meta.concrete_fields)
+        result.append((quote(meta.db_table), columns))
+    return result
+
+
+def run_loaders() -> None:
+    """The data migrations' loaders (each inserts whatever rows are missing)."""
     for name in LOADERS:
         importlib.import_module(name).load(apps, None)
+
+
+def take_snapshot() -> list[tuple[str, str, bytes]]:
+    """The rows of the reference tables as they are now, in COPY's text format."""
+    snapshot = []
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # psycopg2's cursor under Django's wrappers
+        for table, columns in _tables():
+            out = io.BytesIO()
+            raw.copy_expert(f"COPY {table} ({columns}) TO STDOUT", out)
+            snapshot.append((table, columns, out.getvalue()))
+    return snapshot
+
+
+def restore_snapshot(snapshot: list[tuple[str, str, bytes]]) -> None:
+    """Put the rows of ``snapshot`` back into the (empty) reference tables, and move each
+    table's id sequence past them, so that rows inserted later never take one of their ids."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        raw = cursor.cursor
+        for table, columns, data in snapshot:
+            raw.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.BytesIO(data))
+        for label in REFERENCE_MODELS:
+            meta = apps.get_model(label)._meta
+            pk = meta.pk
+            if pk is None or pk.get_internal_type() not in {
+                "AutoField",
+                "BigAutoField",
+                "SmallAutoField",
+            }:
+                continue
+            table = connection.ops.quote_name(meta.db_table)
+            cursor.execute(
+                "SELECT setval(pg_get_serial_sequence(%s, %s), m) FROM "
+                f"(SELECT max({connection.ops.quote_name(pk.column)}) AS m FROM {table}) t "
+                "WHERE m IS NOT NULL",
+                [meta.db_table, pk.column],
+            )
+
+
+def _all_empty() -> bool:
+    checks = " OR ".join(f"EXISTS (SELECT 1 FROM {table})" for table, _columns in _tables())
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {checks}")
+        return not cursor.fetchone()[0]
+
+
+def load_reference_data() -> None:
+    """Insert whatever reference rows are missing (safe to call again)."""
+    global _snapshot
+    if connection.vendor != "postgresql":
+        run_loaders()
+        return
+    if _snapshot is not None and _all_empty():
+        restore_snapshot(_snapshot)
+        return
+    run_loaders()
+    if _snapshot is None:
+        _snapshot = take_snapshot()
 
 
 def ensure_reference_data() -> None:
