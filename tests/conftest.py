@@ -49,6 +49,7 @@ def django_db_setup(
                 run_dir, verbosity, serialize="default" in (serialized_aliases or ())
             )
         yield
+        _collect_closed_threads_connections()
         with django_db_blocker.unblock():
             try:
                 connections["default"].creation.destroy_test_db(old_name, verbosity)
@@ -67,6 +68,7 @@ def django_db_setup(
         )
     yield
     if not django_db_keepdb:
+        _collect_closed_threads_connections()
         with django_db_blocker.unblock():
             try:
                 teardown_databases(db_cfg, verbosity=verbosity)
@@ -74,6 +76,21 @@ def django_db_setup(
                 request.node.warn(
                     pytest.PytestWarning(f"Error when trying to teardown test databases: {exc!r}")
                 )
+
+
+def _collect_closed_threads_connections() -> None:
+    """Close the database connections of threads that have ended, before the database is dropped.
+
+    The live server's request threads keep their connection between requests (``CONN_MAX_AGE``).
+    When such a thread ends, its connection object is left in reference cycles (Django's
+    wrapper and its helpers point at each other), so its socket closes only when the cyclic
+    garbage collector next runs. If none ran since, PostgreSQL refused to drop the database
+    ("is being accessed by other users"): the teardown warning of earlier runs (docs/testing.md
+    §T6). tests/browser/conftest.py's ``close_context`` also waits for those threads to end.
+    """
+    import gc
+
+    gc.collect()
 
 
 def pytest_sessionfinish(session):
@@ -155,10 +172,10 @@ def _reference_data_after_flush(request):
 LONGEST_FIRST = (
     "tests/browser/test_accessibility.py",
     "tests/compendium/test_fidelity.py",
-    "tests/test_form_fuzz.py",
     "tests/compendium/test_builds.py",
     "tests/test_access_matrix.py",
     "tests/test_access_matrix_admin.py",
+    "tests/test_form_fuzz.py",
     "tests/browser/test_year.py",
     "tests/test_access_matrix_fichas.py",
     "tests/compendium/test_pdf_parallel.py",

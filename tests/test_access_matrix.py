@@ -939,8 +939,14 @@ def run(world, db, settings, monkeypatch):
         lambda html, *, target, **kwargs: target.write_bytes(b"%PDF-1.7 matriz"),
     )
 
+    # Every cell runs in a savepoint rolled back afterwards, so the database before each cell is
+    # the database before the first: read once per test (a cell whose change escaped the rollback
+    # would make every later cell of the test answer as a write, and fail).
+    before = _state()
+
     def run_cell(cell: Cell):
-        return ask(world, cell.persona, cell.method, target(world, cell.pattern, cell.obj))
+        t = target(world, cell.pattern, cell.obj)
+        return ask(world, cell.persona, cell.method, t, before=before)
 
     return run_cell
 
@@ -983,13 +989,13 @@ def answer_of(response) -> object:
     return response.status_code
 
 
-def ask(world: World, persona: str, method: str, t: Target) -> object:
-    """The answer to one request, inside a savepoint rolled back afterwards."""
+def ask(world: World, persona: str, method: str, t: Target, *, before: tuple) -> object:
+    """The answer to one request, inside a savepoint rolled back afterwards; ``before`` is
+    ``_state()`` before the request."""
     client = world.clients[persona]
     cookies = SimpleCookie()
     cookies.load(client.cookies.output(header="", sep=";"))
     with transaction.atomic():
-        before = _state()
         response = client.get(t.path) if method == "GET" else client.post(t.path, t.body)
         answer = answer_of(response)
         if _state() != before:

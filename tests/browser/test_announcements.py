@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from compendium.models import BuildStatus, PublicationBuild
 from reporting.models import Role
 from tests import factories
+from tests.browser.conftest import close_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -46,7 +47,7 @@ def tokyo_page(browser, live_server):
     )
     context.set_default_timeout(15_000)
     yield context.new_page()
-    context.close()
+    close_context(context)
 
 
 def sign_in(page: Page, email: str) -> None:

@@ -39,6 +39,7 @@ from reporting.models import (
     User,
 )
 from tests import factories
+from tests.browser.conftest import close_context
 
 # tests/conftest.py reloads the reference data that the flush of a transactional test removes.
 pytestmark = [
@@ -75,7 +76,7 @@ def desk(browser, live_server):
 
     yield _desk
     for context in contexts:
-        context.close()
+        close_context(context)
 
 
 def sign_in(page: Page, email: str, password: str = factories.PASSWORD) -> None:
