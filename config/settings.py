@@ -129,7 +129,18 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Parameters bound by the server, and a statement run five times on a connection is
+    # prepared there (psycopg 3's automatic preparation, which Django turns off by default):
+    # PostgreSQL then plans it once per connection instead of once per execution. Planning
+    # was some 80% of PostgreSQL's CPU per request (docs/load-test.md §L9). A pooler in
+    # transaction mode (PgBouncer without max_prepared_statements) needs PG_PREPARE_THRESHOLD=none.
+    threshold = os.environ.get("PG_PREPARE_THRESHOLD", "5")
+    DATABASES["default"]["OPTIONS"] = {
+        "server_side_binding": True,
+        "prepare_threshold": None if threshold.lower() == "none" else int(threshold),
+    } | DATABASES["default"].get("OPTIONS", {})
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes a build status.
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",

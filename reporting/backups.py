@@ -42,10 +42,10 @@ from pathlib import Path, PurePosixPath
 from typing import Any, TypedDict
 
 import django
-import psycopg2  # type: ignore[import-untyped]
+import psycopg
 from django.conf import settings
 from django.utils.translation import gettext as _
-from psycopg2 import sql
+from psycopg import sql
 
 logger = logging.getLogger(__name__)
 
@@ -184,8 +184,8 @@ def _pg_connect(database: DatabaseSettings) -> Any:
         "port": database.get("PORT"),
     } | {key: options[key] for key in LIBPQ_OPTIONS if key in options}
     try:
-        return psycopg2.connect(**{k: v for k, v in params.items() if v not in (None, "")})
-    except psycopg2.OperationalError as exc:
+        return psycopg.connect(**{k: v for k, v in params.items() if v not in (None, "")})
+    except psycopg.OperationalError as exc:
         # libpq's message names host, port and user, never the password.
         raise BackupError(
             _("No se pudo conectar con la base de datos: %(error)s")
@@ -310,7 +310,8 @@ def _dump_postgresql(
     """pg_dump, row counts and the file copy under one exported snapshot."""
     program = _pg_program("pg_dump")
     with contextlib.closing(_pg_connect(database)) as conn:
-        conn.set_session(isolation_level="REPEATABLE READ", readonly=True)
+        conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+        conn.read_only = True
         with conn.cursor() as cursor:
             cursor.execute("SELECT pg_export_snapshot()")
             snapshot = cursor.fetchone()[0]

@@ -14,7 +14,6 @@ every table.
 """
 
 import importlib
-import io
 
 from django.apps import apps
 from django.db import connection, transaction
@@ -64,11 +63,11 @@ def take_snapshot() -> list[tuple[str, str, bytes]]:
     """The rows of the reference tables as they are now, in COPY's text format."""
     snapshot = []
     with connection.cursor() as cursor:
-        raw = cursor.cursor  # psycopg2's cursor under Django's wrappers
+        raw = cursor.cursor  # psycopg's cursor under Django's wrappers
         for table, columns in _tables():
-            out = io.BytesIO()
-            raw.copy_expert(f"COPY {table} ({columns}) TO STDOUT", out)
-            snapshot.append((table, columns, out.getvalue()))
+            with raw.copy(f"COPY {table} ({columns}) TO STDOUT") as copy:
+                data = b"".join(bytes(block) for block in copy)
+            snapshot.append((table, columns, data))
     return snapshot
 
 
@@ -78,7 +77,8 @@ def restore_snapshot(snapshot: list[tuple[str, str, bytes]]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         raw = cursor.cursor
         for table, columns, data in snapshot:
-            raw.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.BytesIO(data))
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                copy.write(data)
         for label in REFERENCE_MODELS:
             meta = apps.get_model(label)._meta
             pk = meta.pk

@@ -15,7 +15,7 @@ import sys
 import uuid
 from pathlib import Path
 
-import psycopg2
+import psycopg
 import pypdf
 import pytest
 from django.core.files.base import ContentFile
@@ -52,7 +52,7 @@ def media(settings, tmp_path):
 
 def _admin_connection():
     params = connection.settings_dict
-    conn = psycopg2.connect(
+    conn = psycopg.connect(
         dbname="postgres",
         user=params["USER"],
         password=params["PASSWORD"],
