@@ -459,9 +459,11 @@ class FichaForm(forms.ModelForm):
             kwargs["data"] = without_nul(kwargs["data"])
         super().__init__(*args, **kwargs)
         if not self.is_bound and self.instance.pk is not None:
-            # What the page shows checked (ModelForm reads it for its own fields only).
+            # What the page shows checked (ModelForm reads it for its own fields only): the
+            # stored ids, in one statement (the widgets compare values as text).
+            stored = rows.stored_lists(self.instance.pk, LISTS)
             for name in LISTS:
-                self.initial.setdefault(name, list(getattr(self.instance, name).all()))
+                self.initial.setdefault(name, sorted(stored[name]))
         self.ejercicio = ejercicio
         self.retos_formset = retos_formset
         self.submitting = submitting
@@ -838,8 +840,24 @@ class BaseRetoFormSet(forms.BaseInlineFormSet):
         data = getattr(form, "cleaned_data", None) or {}
         return form.instance.pk is not None and not data.get("texto")
 
+    # Within one ficha, Reto's order (its Meta ordering starts with "ficha", which Django
+    # expands into Ficha's own ordering: three joins).
+    ORDER = ("position", "pk")
+
     def __init__(self, data=None, *args, **kwargs):
+        self.own_queryset = "queryset" not in kwargs
+        kwargs.setdefault("queryset", Reto._default_manager.order_by(*self.ORDER))
         super().__init__(without_nul(data), *args, **kwargs)
+
+    def get_queryset(self):  # type: ignore[override]
+        """The ficha's retos in one prepared statement (``rows.children_of``), a list where
+        Django keeps a queryset (it only iterates, indexes and counts it): building the ORM's
+        SQL for them was some 5% of a focal point's request (docs/load-test.md §L9)."""
+        if self.own_queryset and self.instance.pk is not None:
+            if not hasattr(self, "_queryset"):
+                self._queryset = rows.children_of(Reto, "ficha", self.instance.pk, self.ORDER)
+            return self._queryset
+        return super().get_queryset()
 
     def kept_texts(self) -> list[str]:
         """The challenges that will be stored, in the order the person chose."""

@@ -349,6 +349,35 @@ def rows_with_pks(model: type[models.Model], pks: Sequence[Any]) -> list[models.
 
 
 @functools.cache
+def _children_statement(
+    model: type[models.Model], fk_name: str, order: tuple[str, ...], vendor: str
+) -> str:
+    meta = model._meta
+    columns = [
+        _quoted(meta.pk.column) if name == "pk" else _column_of(meta, name) for name in order
+    ]
+    return (
+        f"SELECT {', '.join(_columns(model, 'c', vendor)[1])}"
+        f" FROM {connection.ops.quote_name(meta.db_table)} c"
+        f" WHERE c.{_column_of(meta, fk_name)} = %s"
+        f" ORDER BY {', '.join(f'c.{column}' for column in columns)}"
+    )
+
+
+def children_of(
+    model: type[models.Model], fk_name: str, parent_pk: Any, order: Sequence[str]
+) -> list[models.Model]:
+    """The rows of ``model`` whose foreign key ``fk_name`` is ``parent_pk``, ordered by the
+    local fields ``order`` ("pk" for the key): ``model.objects.filter(<fk>=parent_pk)
+    .order_by(*order)``. One ficha's retos for its formset (``forms.BaseRetoFormSet``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _children_statement(model, fk_name, tuple(order), connection.vendor), [parent_pk]
+        )
+        return [_instance(model, "c", row) for row in cursor.fetchall()]
+
+
+@functools.cache
 def _update_statement(model: type[models.Model], vendor: str, names: tuple[str, ...]) -> str:
     meta = model._meta
     columns = ", ".join(f"{_column_of(meta, name)} = %s" for name in names)

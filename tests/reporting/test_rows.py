@@ -220,3 +220,35 @@ def test_ids_beyond_the_key_column_match_nothing(actor_a):
 def test_a_ficha_address_with_a_huge_id_is_not_found(client_a):
     assert client_a.get(f"/fichas/{2**63}/").status_code == 404
     assert client_a.get(f"/fichas/{10**20}/").status_code == 404
+
+
+def test_a_fichas_retos_as_the_orm_orders_them(actor_a, actor_b):
+    """``children_of``: the retos of one ficha in the formset's order, as the ORM reads them;
+    the formset of the page and of a save uses it, and so shows the same rows."""
+    from reporting.forms import RetoFormSet
+    from reporting.models import Reto
+    from reporting.rows import children_of
+
+    mine = factories.ficha(actor_a)
+    other = factories.ficha(actor_b, ejercicio_obj=mine.ejercicio)
+    for position, texto in [(2, "segundo"), (0, "primero"), (2, "tercero"), (1, "<b>uno</b>")]:
+        Reto.objects.create(ficha=mine, position=position, texto=texto)
+    Reto.objects.create(ficha=other, position=0, texto="de otra institución")
+
+    expected = list(Reto.objects.filter(ficha=mine).order_by("position", "pk"))
+    found = children_of(Reto, "ficha", mine.pk, ("position", "pk"))
+    assert [values(reto) for reto in found] == [values(reto) for reto in expected]
+    created = ["primero", "<b>uno</b>", "segundo", "tercero"]  # by position, then by id
+    assert [reto.texto for reto in found if reto.texto in created] == created
+    assert len(found) == len(expected) >= 4
+    assert all(not reto._state.adding and reto._state.db == "default" for reto in found)
+    assert children_of(Reto, "ficha", mine.pk + other.pk + 1000, ("position", "pk")) == []
+
+    formset = RetoFormSet(instance=mine, prefix="retos")
+    assert [form.instance.texto for form in formset.initial_forms] == [r.texto for r in expected]
+    assert formset.initial_form_count() == len(expected)
+    assert len(formset.forms) == len(expected) + 1  # and one extra
+    # A new ficha has no retos and asks nothing.
+    with CaptureQueriesContext(connection) as captured:
+        assert len(RetoFormSet(instance=Ficha(), prefix="retos").forms) == 1
+    assert len(captured) == 0
