@@ -849,7 +849,7 @@ class BaseRetoFormSet(forms.BaseInlineFormSet):
         kwargs.setdefault("queryset", Reto._default_manager.order_by(*self.ORDER))
         super().__init__(without_nul(data), *args, **kwargs)
 
-    def get_queryset(self):  # type: ignore[override]
+    def get_queryset(self):
         """The ficha's retos in one prepared statement (``rows.children_of``), a list where
         Django keeps a queryset (it only iterates, indexes and counts it): building the ORM's
         SQL for them was some 5% of a focal point's request (docs/load-test.md §L9)."""
