@@ -49,8 +49,8 @@ def django_db_setup(
                 run_dir, verbosity, serialize="default" in (serialized_aliases or ())
             )
         yield
-        _collect_closed_threads_connections()
         with django_db_blocker.unblock():
+            _close_leftover_connections(connections["default"])
             try:
                 connections["default"].creation.destroy_test_db(old_name, verbosity)
             except Exception as exc:  # as pytest-django: a connection left open by a thread
@@ -68,8 +68,10 @@ def django_db_setup(
         )
     yield
     if not django_db_keepdb:
-        _collect_closed_threads_connections()
         with django_db_blocker.unblock():
+            from django.db import connections
+
+            _close_leftover_connections(connections["default"])
             try:
                 teardown_databases(db_cfg, verbosity=verbosity)
             except Exception as exc:
@@ -78,19 +80,27 @@ def django_db_setup(
                 )
 
 
-def _collect_closed_threads_connections() -> None:
-    """Close the database connections of threads that have ended, before the database is dropped.
+def _close_leftover_connections(connection) -> None:
+    """Close what still holds the test database open, before it is dropped (docs/testing.md §T6).
 
-    The live server's request threads keep their connection between requests (``CONN_MAX_AGE``).
-    When such a thread ends, its connection object is left in reference cycles (Django's
-    wrapper and its helpers point at each other), so its socket closes only when the cyclic
-    garbage collector next runs. If none ran since, PostgreSQL refused to drop the database
-    ("is being accessed by other users"): the teardown warning of earlier runs (docs/testing.md
-    §T6). tests/browser/conftest.py's ``close_context`` also waits for those threads to end.
+    The live server's request threads keep their database connection between requests
+    (``CONN_MAX_AGE``) while Chromium keeps their keep-alive sockets open, and the session's
+    browser may be closed after this teardown; an ended thread's connection is left in
+    reference cycles until the garbage collector runs. Either made PostgreSQL refuse to drop
+    the database ("is being accessed by other users"). Collect the garbage, then end the
+    sessions still connected to this run's own test database: nothing else uses it.
     """
     import gc
 
     gc.collect()
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    connection.close()
 
 
 def pytest_sessionfinish(session):

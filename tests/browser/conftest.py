@@ -5,7 +5,6 @@ No browser is downloaded: the tests use /usr/bin/chromium (installed by `make sy
 
 import os
 import shutil
-import threading
 
 import pytest
 
@@ -38,28 +37,13 @@ def browser():
         browser.close()
 
 
-def close_context(context) -> None:
-    """Close a browser context, then wait for the live server's request threads to end.
-
-    Each request thread keeps its database connection while it serves the browser's keep-alive
-    socket (``CONN_MAX_AGE``); closing the context closes the sockets, and each thread then
-    closes its connection as it ends. Waiting here (``join``: the threads' end, not a sleep)
-    keeps a connection from outliving its test, which made dropping the test database fail now
-    and then ("is being accessed by other users", docs/testing.md §T6).
-    """
-    context.close()
-    for thread in threading.enumerate():
-        if thread.name.endswith("(process_request_thread)"):
-            thread.join(30)
-
-
 @pytest.fixture
 def page(browser, live_server):
     context = browser.new_context(locale="es-MX", base_url=live_server.url)
     context.set_default_timeout(15_000)
     page = context.new_page()
     yield page
-    close_context(context)
+    context.close()
 
 
 @pytest.fixture

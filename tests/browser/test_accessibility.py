@@ -26,7 +26,6 @@ from pytest_django.live_server_helper import LiveServer
 from compendium.models import BuildStatus, Document, Edicion, PublicationBuild
 from reporting.demo import COORDINATOR, DEMO_PASSWORD, DEMO_YEAR, PREVIOUS_YEAR, load_demo
 from reporting.models import Ejercicio, Ficha, FichaStatus, User
-from tests.browser.conftest import close_context
 from tests.browser.test_reflow import OVERFLOW
 from tests.reference import ensure_reference_data
 
@@ -166,7 +165,7 @@ def page(browser, server):
     context.set_default_timeout(15_000)
     context.add_init_script(AXE_SCRIPT)
     yield context.new_page()
-    close_context(context)
+    context.close()
 
 
 def _published_edition() -> Edicion:

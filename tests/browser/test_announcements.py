@@ -16,7 +16,6 @@ from playwright.sync_api import Page, expect
 from compendium.models import BuildStatus, PublicationBuild
 from reporting.models import Role
 from tests import factories
-from tests.browser.conftest import close_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +46,7 @@ def tokyo_page(browser, live_server):
     )
     context.set_default_timeout(15_000)
     yield context.new_page()
-    close_context(context)
+    context.close()
 
 
 def sign_in(page: Page, email: str) -> None:

@@ -39,7 +39,6 @@ from reporting.models import (
     User,
 )
 from tests import factories
-from tests.browser.conftest import close_context
 
 # tests/conftest.py reloads the reference data that the flush of a transactional test removes.
 pytestmark = [
@@ -76,7 +75,7 @@ def desk(browser, live_server):
 
     yield _desk
     for context in contexts:
-        close_context(context)
+        context.close()
 
 
 def sign_in(page: Page, email: str, password: str = factories.PASSWORD) -> None:
