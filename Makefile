@@ -135,3 +135,8 @@ format:
 
 messages:
 	$(PY) manage.py makemessages -l es_MX --no-obsolete -i '.venv/*' -i 'var/*'
+	@# Spanish is the source language: each new message becomes its own es_MX translation, so a
+	@# lookup ends in our catalogue instead of walking Django's fallback catalogues on every
+	@# miss (docs/load-test.md §L9). Messages given another es_MX wording keep it.
+	msgen locale/es_MX/LC_MESSAGES/django.po -o locale/es_MX/LC_MESSAGES/django.po
+	$(PY) manage.py compilemessages -l es_MX -v0
