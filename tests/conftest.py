@@ -174,30 +174,30 @@ def _reference_data_after_flush(request):
 
 
 # The files that take longest, longest first (docs/testing.md §T2): the sums of each file's test
-# times in the full run of 2026-11-30 05:29-05:42 UTC (2 xdist processes, load 4.4-3.4, other
-# agents working; /work/team/suite_durations_s25.txt). `make test` hands whole files to the
+# times in the full run of 2026-11-30 08:31-08:43 UTC (2 xdist processes, load 4.4-3.6, other
+# agents working; /work/team/suite_durations_s26.txt). `make test` hands whole files to the
 # pytest-xdist processes (`--dist loadfile`) in collection order (`--no-loadscope-reorder`; xdist
 # would otherwise send the files with most tests first and these one- or two-test files last, so
 # the run ended with one of them running alone).
 LONGEST_FIRST = (
     "tests/browser/test_accessibility.py",
     "tests/compendium/test_fidelity.py",
-    "tests/compendium/test_builds.py",
-    "tests/test_access_matrix.py",
-    "tests/test_access_matrix_admin.py",
-    "tests/test_form_fuzz.py",
-    "tests/browser/test_year.py",
-    "tests/test_access_matrix_fichas.py",
     "tests/compendium/test_pdf_parallel.py",
-    "tests/browser/test_idle.py",
-    "tests/browser/test_keyboard.py",
+    "tests/test_access_matrix_fichas.py",
+    "tests/compendium/test_builds.py",
+    "tests/browser/test_year.py",
     "tests/browser/test_publications.py",
-    "tests/compendium/test_compendio_import.py",
+    "tests/test_access_matrix_admin.py",
+    "tests/test_access_matrix.py",
+    "tests/test_form_fuzz.py",
+    "tests/browser/test_keyboard.py",
     "tests/test_run_script.py",
     "tests/compendium/test_edition_views.py",
-    "tests/reporting/test_fichas_views.py",
-    "tests/reporting/test_review_views.py",
-    "tests/compendium/test_build_commands.py",
+    "tests/browser/test_editions.py",
+    "tests/browser/test_idle.py",
+    "tests/browser/test_focal_point.py",
+    "tests/compendium/test_explorer_privacy.py",
+    "tests/test_gunicorn_config.py",
 )
 
 
