@@ -37,12 +37,13 @@ def draft(actor_a, ejercicio):
 
 
 def test_form_of_a_draft(client_a, draft):
-    # ficha, its objectives and entidades (initial), retos, history (events only: no
+    # ficha, its objectives and entidades (initial, in one statement: docs/load-test.md §L9),
+    # retos, history (events only: no
     # status change yet), one stamp of the objectives' and entidades' lists (read again only
     # when their rows change: docs/load-test.md §L2c)
     queries, status = count(client_a, "get", reverse("reporting:ficha_edit", args=[draft.pk]))
     assert status == 200
-    assert queries == MIDDLEWARE + 6
+    assert queries == MIDDLEWARE + 5
 
 
 def test_form_of_a_returned_ficha(client_a, draft, focal_a, coordinator):
@@ -54,7 +55,7 @@ def test_form_of_a_returned_ficha(client_a, draft, focal_a, coordinator):
     assert status == 200
     # the draft's: the observations come with the history's events in one statement (which
     # also gives the latest ones; reporting/page_rows.py, docs/load-test.md §L8)
-    assert queries == MIDDLEWARE + 6
+    assert queries == MIDDLEWARE + 5
 
 
 def test_autosave(client_a, draft):
