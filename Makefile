@@ -137,6 +137,8 @@ messages:
 	$(PY) manage.py makemessages -l es_MX --no-obsolete -i '.venv/*' -i 'var/*'
 	@# Spanish is the source language: each new message becomes its own es_MX translation, so a
 	@# lookup ends in our catalogue instead of walking Django's fallback catalogues on every
-	@# miss (docs/load-test.md §L9). Messages given another es_MX wording keep it.
+	@# miss (docs/load-test.md §L9). Messages given another es_MX wording keep it. A reworded
+	@# message comes back from msgmerge as a fuzzy match carrying the old wording: emptied first.
+	msgattrib --clear-fuzzy --empty -o locale/es_MX/LC_MESSAGES/django.po locale/es_MX/LC_MESSAGES/django.po
 	msgen locale/es_MX/LC_MESSAGES/django.po -o locale/es_MX/LC_MESSAGES/django.po
 	$(PY) manage.py compilemessages -l es_MX -v0

@@ -135,10 +135,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL then plans it once per connection instead of once per execution. Planning
     # was some 80% of PostgreSQL's CPU per request (docs/load-test.md §L9). A pooler in
     # transaction mode (PgBouncer without max_prepared_statements) needs PG_PREPARE_THRESHOLD=none.
-    threshold = os.environ.get("PG_PREPARE_THRESHOLD", "5")
+    threshold = os.environ.get("PG_PREPARE_THRESHOLD", "5").strip().lower()
+    if threshold not in ("none", "off", "") and not threshold.isdigit():
+        raise ImproperlyConfigured(
+            f"PG_PREPARE_THRESHOLD must be a whole number ≥ 0 or 'none', not {threshold!r}."
+        )
     DATABASES["default"]["OPTIONS"] = {
         "server_side_binding": True,
-        "prepare_threshold": None if threshold.lower() == "none" else int(threshold),
+        "prepare_threshold": int(threshold) if threshold.isdigit() else None,
     } | DATABASES["default"].get("OPTIONS", {})
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets the web server read while the worker writes a build status.

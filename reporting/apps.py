@@ -7,6 +7,8 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Reporte de fichas técnicas")
 
     def ready(self) -> None:
+        from config import database
         from reporting import signin
 
         signin.connect_lockout_log()
+        database.connect()

@@ -29,7 +29,11 @@ PROJECT = tuple(str(ROOT / name) + "/" for name in ("reporting", "compendium", "
 TESTS = str(ROOT / "tests") + "/"
 # Project modules that only wrap other code (middleware) and never write: the stack is read
 # past them, as past Django's own frames.
-TRANSPARENT = (str(ROOT / "config" / "security.py"),)
+TRANSPARENT = (
+    str(ROOT / "config" / "security.py"),
+    # The execute wrapper that closes a connection after a stale prepared statement.
+    str(ROOT / "config" / "database.py"),
+)
 # Middleware methods inside a module that also has code of its own that may write: only these
 # frames are read past (file, function name).
 TRANSPARENT_CODE = frozenset(
