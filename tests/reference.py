@@ -16,6 +16,7 @@ every table.
 import importlib
 
 from django.apps import apps
+from django.core.management.color import no_style
 from django.db import connection, transaction
 
 # The data migrations that fill reference tables, in order (docs/reference-data.md §D0).
@@ -79,22 +80,10 @@ def restore_snapshot(snapshot: list[tuple[str, str, bytes]]) -> None:
         for table, columns, data in snapshot:
             with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
                 copy.write(data)
-        for label in REFERENCE_MODELS:
-            meta = apps.get_model(label)._meta
-            pk = meta.pk
-            if pk is None or pk.get_internal_type() not in {
-                "AutoField",
-                "BigAutoField",
-                "SmallAutoField",
-            }:
-                continue
-            table = connection.ops.quote_name(meta.db_table)
-            cursor.execute(
-                "SELECT setval(pg_get_serial_sequence(%s, %s), m) FROM "
-                f"(SELECT max({connection.ops.quote_name(pk.column)}) AS m FROM {table}) t "
-                "WHERE m IS NOT NULL",
-                [meta.db_table, pk.column],
-            )
+        # Django's own statements that move each serial key's sequence past its rows.
+        models = [apps.get_model(label) for label in REFERENCE_MODELS]
+        for statement in connection.ops.sequence_reset_sql(no_style(), models):
+            cursor.execute(statement)
 
 
 def _all_empty() -> bool:
