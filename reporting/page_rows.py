@@ -38,9 +38,6 @@ EVENT_FIELDS = ("id", "kind", "at", "from_status", "to_status", "note", "changes
 OBSERVATION_FIELDS = ("field", "texto")
 
 
-_quoted = rows.quoted
-
-
 def _column(model, name: str, alias: str) -> str:
     column = model._meta.get_field(name).column
     return f"{alias}.{connection.ops.quote_name(column)}"
@@ -72,7 +69,7 @@ def _history_statement(vendor: str) -> tuple[str, Converters]:
     sql = (
         f"SELECT {', '.join(select)} FROM {quote(FichaEvent._meta.db_table)} e"
         f" LEFT JOIN {quote(User._meta.db_table)} u"
-        f" ON u.{_quoted(User._meta.pk.column)} = {event('by')}"
+        f" ON u.{rows.quoted(User._meta.pk.column)} = {event('by')}"
         # Observations belong to a return: read only for status changes.
         f" LEFT JOIN {quote(Observacion._meta.db_table)} o"
         f" ON {_column(Observacion, 'event', 'o')} = {event('id')} AND {event('kind')} = %s"
@@ -81,8 +78,8 @@ def _history_statement(vendor: str) -> tuple[str, Converters]:
         # An editorial correction: by UPMRIP (access.upmrip_users: a superuser, or a
         # coordinator's or an administrator's membership).
         f" OR ({event('kind')} = %s AND ({_column(User, 'is_superuser', 'u')} OR {event('by')}"
-        f" IN (SELECT {_quoted(member.get_field('user').column)} FROM {quote(member.db_table)}"
-        f" WHERE {_quoted(member.get_field('role').column)} IN (%s, %s))))"
+        f" IN (SELECT {rows.quoted(member.get_field('user').column)} FROM {quote(member.db_table)}"
+        f" WHERE {rows.quoted(member.get_field('role').column)} IN (%s, %s))))"
         # The deleting or restoring of the draft.
         f" OR ({event('kind')} = %s AND {_has_key(event('changes'))}))"
         f" ORDER BY {event('at')}, {event('id')},"
@@ -171,7 +168,7 @@ def _fichas_statement(vendor: str) -> tuple[str, Converters]:
     sql = (
         f"SELECT {', '.join(select)} FROM {quote(Ficha._meta.db_table)} f"
         f" LEFT JOIN {quote(User._meta.db_table)} u"
-        f" ON u.{_quoted(User._meta.pk.column)} = {ficha('updated_by')}"
+        f" ON u.{rows.quoted(User._meta.pk.column)} = {ficha('updated_by')}"
         # Ficha.objects' own condition: a deleted draft is in no list (FichaManager).
         f" WHERE {ficha('actor')} = %s AND {ficha('ejercicio')} = %s"
         f" AND {ficha('deleted_at')} IS NULL"
@@ -207,13 +204,13 @@ def _counts_statement(vendor: str) -> str:
     quote = connection.ops.quote_name
     table = quote(Ficha._meta.db_table)
     ficha = lambda name: _column(Ficha, name, "f")  # noqa: E731
-    year = _quoted(Ejercicio._meta.get_field("year").column)
+    year = rows.quoted(Ejercicio._meta.get_field("year").column)
     return (
         # «Traer fichas del ejercicio anterior»: fichas (not deleted) in the exercise just
         # before this year's (Ejercicio's order is newest first).
         f"SELECT EXISTS (SELECT 1 FROM {table} f WHERE {ficha('actor')} = %s"
         f" AND {ficha('deleted_at')} IS NULL AND {ficha('ejercicio')} = ("
-        f"SELECT {_quoted(Ejercicio._meta.pk.column)} FROM {quote(Ejercicio._meta.db_table)}"
+        f"SELECT {rows.quoted(Ejercicio._meta.pk.column)} FROM {quote(Ejercicio._meta.db_table)}"
         f" WHERE {year} < %s ORDER BY {year} DESC LIMIT 1)),"
         # access.deleted_drafts_of(actor).count(): deleted drafts still restorable.
         f" (SELECT COUNT(*) FROM {table} f WHERE {ficha('deleted_at')} IS NOT NULL"

@@ -33,9 +33,6 @@ def quoted(column: str | None) -> str:
     return connection.ops.quote_name(column)
 
 
-_quoted = quoted
-
-
 def converters_of(fields, alias: str) -> list[tuple[Any, list[Converter]]]:
     """The ORM's converters of each field's column (``SQLCompiler.get_converters``' sources);
     also page_rows.py's."""
@@ -52,7 +49,7 @@ def converters_of(fields, alias: str) -> list[tuple[Any, list[Converter]]]:
 def _columns(model: type[models.Model], alias: str, vendor: str):
     """The model's concrete fields, their qualified columns and their converters."""
     fields = list(model._meta.concrete_fields)
-    columns = [f"{alias}.{_quoted(f.column)}" for f in fields]
+    columns = [f"{alias}.{quoted(f.column)}" for f in fields]
     return fields, columns, converters_of(fields, alias)
 
 
@@ -70,7 +67,7 @@ def fits(model: type[models.Model], pk: int) -> bool:
 
 def _column_of(meta, name: str) -> str:
     """The quoted column of the concrete field ``name``."""
-    return _quoted(cast(models.Field, meta.get_field(name)).column)
+    return quoted(cast(models.Field, meta.get_field(name)).column)
 
 
 def _instance(model: type[models.Model], alias: str, values: Sequence[Any]) -> models.Model:
@@ -97,25 +94,25 @@ def _membership_statement(vendor: str, with_user: bool = False) -> str:
     select = ", ".join(
         column for model, alias in parts for column in _columns(model, alias, vendor)[1]
     )
-    user_column = _quoted(member.get_field("user").column)
+    user_column = quoted(member.get_field("user").column)
     if with_user:
         source = (
             f" FROM {quote(User._meta.db_table)} u LEFT JOIN {quote(member.db_table)} m"
-            f" ON m.{user_column} = u.{_quoted(User._meta.pk.column)}"
+            f" ON m.{user_column} = u.{quoted(User._meta.pk.column)}"
         )
-        condition = f" WHERE u.{_quoted(User._meta.pk.column)} = %s"
+        condition = f" WHERE u.{quoted(User._meta.pk.column)} = %s"
     else:
         source = f" FROM {quote(member.db_table)} m"
         condition = f" WHERE m.{user_column} = %s"
     return (
         f"SELECT {select}, EXISTS (SELECT 1 FROM {quote(device.db_table)} d"
-        f" WHERE d.{_quoted(device.get_field('user').column)} = m.{user_column}"
-        f" AND d.{_quoted(device.get_field('confirmed').column)})"
+        f" WHERE d.{quoted(device.get_field('user').column)} = m.{user_column}"
+        f" AND d.{quoted(device.get_field('confirmed').column)})"
         f"{source}"
         f" LEFT JOIN {quote(actor.db_table)} a"
-        f" ON a.{_quoted(actor.pk.column)} = m.{_quoted(member.get_field('actor').column)}"
+        f" ON a.{quoted(actor.pk.column)} = m.{quoted(member.get_field('actor').column)}"
         f" LEFT JOIN {quote(ActorType._meta.db_table)} t"
-        f" ON t.{_quoted(ActorType._meta.pk.column)} = a.{_quoted(actor.get_field('tipo').column)}"
+        f" ON t.{quoted(ActorType._meta.pk.column)} = a.{quoted(actor.get_field('tipo').column)}"
         f"{condition}"
     )
 
@@ -201,18 +198,18 @@ def _ficha_statement(vendor: str, *, mine: bool, lock: bool, with_actor: bool) -
     sql = (
         f"SELECT {select} FROM {quote(meta.db_table)} f"
         f" INNER JOIN {quote(Ejercicio._meta.db_table)} e"
-        f" ON e.{_quoted(Ejercicio._meta.pk.column)} = f.{column('ejercicio')}"
+        f" ON e.{quoted(Ejercicio._meta.pk.column)} = f.{column('ejercicio')}"
     )
     if with_actor:
         sql += (
             f" INNER JOIN {quote(Actor._meta.db_table)} a"
-            f" ON a.{_quoted(Actor._meta.pk.column)} = f.{column('actor')}"
+            f" ON a.{quoted(Actor._meta.pk.column)} = f.{column('actor')}"
             f" INNER JOIN {quote(ActorType._meta.db_table)} t"
-            f" ON t.{_quoted(ActorType._meta.pk.column)}"
-            f" = a.{_quoted(Actor._meta.get_field('tipo').column)}"
+            f" ON t.{quoted(ActorType._meta.pk.column)}"
+            f" = a.{quoted(Actor._meta.get_field('tipo').column)}"
         )
     # Ficha.objects' own condition: a deleted draft is nobody's to open (FichaManager).
-    sql += f" WHERE f.{_quoted(meta.pk.column)} = %s AND f.{column('deleted_at')} IS NULL"
+    sql += f" WHERE f.{quoted(meta.pk.column)} = %s AND f.{column('deleted_at')} IS NULL"
     if mine:
         sql += f" AND f.{column('actor')} = %s"
     if lock and connection.features.has_select_for_update:
@@ -292,8 +289,8 @@ def _session_statement(vendor: str) -> str:
     return (
         f"SELECT {', '.join(_columns(Session, 's', vendor)[1])}"
         f" FROM {quote(meta.db_table)} s"
-        f" WHERE s.{_quoted(meta.get_field('session_key').column)} = %s"
-        f" AND s.{_quoted(meta.get_field('expire_date').column)} > %s"
+        f" WHERE s.{quoted(meta.get_field('session_key').column)} = %s"
+        f" AND s.{quoted(meta.get_field('expire_date').column)} > %s"
     )
 
 
@@ -326,11 +323,11 @@ def _rows_statement(model: type[models.Model], vendor: str) -> tuple[str, str] |
             return None
         if not getattr(field, "concrete", False) or field.many_to_many:
             return None
-        order.append(f"r.{_quoted(field.column)}{' DESC' if name.startswith('-') else ''}")
+        order.append(f"r.{quoted(field.column)}{' DESC' if name.startswith('-') else ''}")
     select = ", ".join(_columns(model, "r", vendor)[1])
     start = (
         f"SELECT {select} FROM {connection.ops.quote_name(meta.db_table)} r"
-        f" WHERE r.{_quoted(meta.pk.column)} IN ("
+        f" WHERE r.{quoted(meta.pk.column)} IN ("
     )
     return start, ")" + (f" ORDER BY {', '.join(order)}" if order else "")
 
@@ -353,9 +350,7 @@ def _children_statement(
     model: type[models.Model], fk_name: str, order: tuple[str, ...], vendor: str
 ) -> str:
     meta = model._meta
-    columns = [
-        _quoted(meta.pk.column) if name == "pk" else _column_of(meta, name) for name in order
-    ]
+    columns = [quoted(meta.pk.column) if name == "pk" else _column_of(meta, name) for name in order]
     return (
         f"SELECT {', '.join(_columns(model, 'c', vendor)[1])}"
         f" FROM {connection.ops.quote_name(meta.db_table)} c"
@@ -383,7 +378,7 @@ def _update_statement(model: type[models.Model], vendor: str, names: tuple[str, 
     columns = ", ".join(f"{_column_of(meta, name)} = %s" for name in names)
     return (
         f"UPDATE {connection.ops.quote_name(meta.db_table)} SET {columns}"
-        f" WHERE {_quoted(meta.pk.column)} = %s"
+        f" WHERE {quoted(meta.pk.column)} = %s"
     )
 
 
